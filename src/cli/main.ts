@@ -1,0 +1,51 @@
+/**
+ * The `kilobench` command line. Each subcommand lives in `commands/`; this file wires them into one
+ * commander program and turns usage errors into exit code 2 (0: success, 1: the command ran and
+ * found problems).
+ */
+import { Command, CommanderError } from 'commander';
+import { registerTasksCommand } from './commands/tasks';
+import { UsageError } from './errors';
+import { version } from '../../package.json';
+
+export const EXIT_OK = 0;
+export const EXIT_PROBLEMS = 1;
+export const EXIT_USAGE = 2;
+
+export function buildProgram(): Command {
+  const program = new Command('kilobench')
+    .description('Benchmark AI coding models inside a real agent harness: pass rate, cost per attempt, cost to complete.')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  registerTasksCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return process.exitCode === undefined ? EXIT_OK : Number(process.exitCode);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version also end through here, with exit code 0.
+      return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`kilobench: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    // Unexpected failures: the message for users, the stack only when asked for.
+    const error = e as Error;
+    process.stderr.write(`kilobench: ${process.env.KILOBENCH_DEBUG ? error.stack : error.message ?? String(e)}\n`);
+    return EXIT_PROBLEMS;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
