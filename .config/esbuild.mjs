@@ -24,7 +24,7 @@ const node = {
   minify: production,
   logLevel: 'info',
   // ssh2 (pulled in by docker-modem for ssh:// hosts) has optional native addons; keep them out of the bundle.
-  external: ['vscode', 'cpu-features', 'sshcrypto.node'],
+  external: ['vscode', 'cpu-features', '*.node'],
 };
 
 const builds = [

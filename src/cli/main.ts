@@ -4,7 +4,9 @@
  * found problems).
  */
 import { Command, CommanderError } from 'commander';
+import { registerPruneCommand } from './commands/prune';
 import { registerTasksCommand } from './commands/tasks';
+import { registerValidateCommand } from './commands/validate';
 import { UsageError } from './errors';
 import { version } from '../../package.json';
 
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerTasksCommand(program);
+  registerValidateCommand(program);
+  registerPruneCommand(program);
   return program;
 }
 

@@ -113,7 +113,7 @@ export async function loadHarborTask(dir: string): Promise<Task> {
     testTimeoutSec: verifier.positiveNumber('timeout_sec', HARBOR_DEFAULTS.testTimeoutSec),
     environment: {
       contextDir: `${dir}/environment`,
-      dockerfile: 'Dockerfile',
+      dockerfile: dockerfile === 'file' ? 'Dockerfile' : undefined,
       ...(dockerImage ? { image: dockerImage } : {}),
       buildTimeoutSec: environment.positiveNumber('build_timeout_sec', HARBOR_DEFAULTS.buildTimeoutSec),
       cpus: environment.positiveNumber('cpus', HARBOR_DEFAULTS.cpus),

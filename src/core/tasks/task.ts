@@ -36,8 +36,8 @@ export type Solution =
 export interface TaskEnvironment {
   /** Docker build context (absolute). TB 1.x: the task folder; Harbor: `environment/`. */
   contextDir: string;
-  /** Dockerfile path relative to the context. */
-  dockerfile: string;
+  /** Dockerfile path relative to the context; undefined when the task only names a prebuilt image. */
+  dockerfile: string | undefined;
   /** A prebuilt image the task names (Harbor `environment.docker_image`). */
   image?: string;
   buildTimeoutSec: number;

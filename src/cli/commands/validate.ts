@@ -1,0 +1,83 @@
+/** `kilobench validate`: run each task's reference solution (must pass) and nothing (must fail). */
+import type { Command } from 'commander';
+import { pruneContainers } from '../../core/runtime/reaper';
+import { validateTasks, type TaskValidation } from '../../core/run/validate-tasks';
+import { UsageError } from '../errors';
+import { connectRuntime } from '../runtime';
+import { formatTable } from '../table';
+import { loadCliTasks } from './tasks';
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a whole number of at least 1, not "${value}"`);
+    return n;
+  };
+}
+
+export interface ValidateJson {
+  results: { task: string; oracle: string; nop: string; ok: boolean; durationMs: number; problems: string[] }[];
+}
+
+export function validateJson(results: readonly TaskValidation[]): ValidateJson {
+  return {
+    results: results.map((r) => ({ task: r.task, oracle: r.oracle.status, nop: r.nop.status, ok: r.ok, durationMs: r.durationMs, problems: r.problems })),
+  };
+}
+
+export function registerValidateCommand(program: Command): void {
+  program
+    .command('validate')
+    .description('Check tasks in Docker: the reference solution must pass (oracle) and doing nothing must fail (nop).')
+    .option('-t, --tasks <ids>', 'comma-separated task ids (default: every task loaded)')
+    .option('-p, --path <dir>', 'a task folder or a folder of tasks (repeatable)', collect)
+    .option('--no-bundled', 'leave out the tasks bundled with KiloBench')
+    .option('-c, --concurrency <n>', 'tasks validated at the same time', positiveInt('--concurrency'), 2)
+    .option('--docker-host <url>', 'Docker engine (default: DOCKER_HOST or the local socket)')
+    .option('--json', 'print {"results": [{task, oracle, nop, ok, durationMs}]}')
+    .addHelpText('after', '\nExit code: 0 when every task is ok, 1 when any is broken, 2 on bad usage.')
+    .action(async (options: { tasks?: string; path?: string[]; bundled: boolean; concurrency: number; dockerHost?: string; json?: boolean }) => {
+      let tasks = await loadCliTasks(options.path ?? [], options.bundled);
+      if (options.tasks) {
+        const wanted = options.tasks.split(',').map((s) => s.trim()).filter(Boolean);
+        const unknown = wanted.filter((id) => !tasks.some((t) => t.id === id));
+        if (unknown.length) throw new UsageError(`unknown task id(s): ${unknown.join(', ')} (see \`kilobench tasks\`)`);
+        tasks = tasks.filter((t) => wanted.includes(t.id));
+      }
+      if (tasks.length === 0) throw new UsageError('no tasks to validate');
+      const runtime = await connectRuntime(options.dockerHost);
+      await pruneContainers(runtime);
+
+      const abort = new AbortController();
+      const onSigint = () => {
+        process.stderr.write('\ncancelling: stopping containers…\n');
+        abort.abort();
+      };
+      process.once('SIGINT', onSigint);
+      const results = await validateTasks(runtime, tasks, {
+        concurrency: options.concurrency,
+        signal: abort.signal,
+        onResult: (r) => {
+          if (!options.json) process.stderr.write(`${r.ok ? 'ok    ' : 'BROKEN'} ${r.task} (oracle ${r.oracle.status}, nop ${r.nop.status}, ${(r.durationMs / 1000).toFixed(1)} s)\n`);
+        },
+      }).finally(() => process.removeListener('SIGINT', onSigint));
+
+      if (options.json) process.stdout.write(JSON.stringify(validateJson(results), null, 2) + '\n');
+      else {
+        process.stdout.write(formatTable(['TASK', 'ORACLE', 'NOP', 'OK', 'SECONDS'],
+          results.map((r) => [r.task, r.oracle.status, r.nop.status, r.ok ? 'yes' : 'NO', (r.durationMs / 1000).toFixed(1)])) + '\n');
+        for (const r of results.filter((x) => !x.ok)) {
+          process.stdout.write(`\n${r.task} is broken:\n${r.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+          const detail = r.oracle.status !== 'passed' ? r.oracle : r.nop;
+          const output = detail.detail ?? detail.verifierOutput;
+          if (output) process.stdout.write(`  verifier/build output (last lines):\n${output.split('\n').slice(-25).map((l) => `    ${l}`).join('\n')}\n`);
+        }
+      }
+      if (abort.signal.aborted) process.exitCode = 130;
+      else if (results.some((r) => !r.ok)) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,67 @@
+/**
+ * A harness performs a task inside a trial's container: the real Kilo CLI, KiloBench's built-in
+ * agent, any CLI agent, the reference solution (oracle) or nothing at all (nop). The trial
+ * lifecycle only knows this contract; scoring happens afterwards, without the harness.
+ */
+import type { ExecOptions, ExecResult, FileEntry } from '../runtime/container-runtime';
+import type { Task } from '../tasks/task';
+
+/** The running container, as a harness may use it. */
+export interface TrialSandbox {
+  containerId: string;
+  /** The image's WORKDIR, where the agent starts. */
+  workdir: string;
+  exec(command: string[], options?: ExecOptions): Promise<ExecResult>;
+  copyFilesIn(files: FileEntry[], destDir: string): Promise<void>;
+  copyDirIn(hostDir: string, destDir: string): Promise<void>;
+  readFile(path: string, maxBytes?: number): Promise<Buffer | undefined>;
+}
+
+export type ToolCategory = 'read' | 'write' | 'exec' | 'search' | 'plan' | 'network' | 'other';
+
+/** One step of what the agent did, for the transcript. */
+export interface TranscriptEntry {
+  kind: 'model_message' | 'tool_call' | 'tool_result' | 'command' | 'output' | 'llm_call' | 'limit' | 'error' | 'test_result';
+  toolCategory?: ToolCategory;
+  payload: Record<string, unknown>;
+}
+
+export interface HarnessContext {
+  task: Task;
+  sandbox: TrialSandbox;
+  /** The agent's time limit for this trial (the task's, times the run's multiplier). */
+  timeoutMs: number;
+  signal: AbortSignal;
+  record(entry: TranscriptEntry): void;
+}
+
+export interface HarnessOutcome {
+  /** `completed`: the harness ran to its end (whatever it achieved); the verifier judges the rest. */
+  status: 'completed' | 'timeout' | 'error' | 'cancelled';
+  exitCode?: number;
+  error?: string;
+  /** Version of the harness software, recorded on the trial. */
+  version?: string;
+}
+
+export interface Harness {
+  readonly name: string;
+  /** `host` when the harness inside the container must reach the metering proxy on loopback. */
+  readonly network: 'none' | 'host';
+  run(context: HarnessContext): Promise<HarnessOutcome>;
+}
+
+/** Command output kept in a transcript entry; longer output is cut with a marker. */
+export const TRANSCRIPT_OUTPUT_LIMIT = 16 * 1024;
+
+export function clip(text: string, limit = TRANSCRIPT_OUTPUT_LIMIT): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}\n[… ${text.length - limit} more characters]`;
+}
+
+/** The outcome of running one command as the harness's whole work (oracle, command harnesses). */
+export function outcomeOfExec(result: ExecResult, version?: string): HarnessOutcome {
+  const base = version ? { version } : {};
+  if (result.cancelled) return { ...base, status: 'cancelled', exitCode: result.exitCode };
+  if (result.timedOut) return { ...base, status: 'timeout', exitCode: result.exitCode };
+  return { ...base, status: 'completed', exitCode: result.exitCode };
+}

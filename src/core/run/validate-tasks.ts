@@ -1,0 +1,48 @@
+/**
+ * Task validation: the reference solution must pass (oracle) and doing nothing must fail (nop).
+ * A task that fails either check cannot tell a good agent from a bad one.
+ */
+import pLimit from 'p-limit';
+import { randomUUID } from 'node:crypto';
+import type { ContainerRuntime } from '../runtime/container-runtime';
+import { nopHarness } from '../harness/nop';
+import { oracleHarness } from '../harness/oracle';
+import type { Task } from '../tasks/task';
+import { runTrial, type TrialOutcome } from './trial-runner';
+
+export interface TaskValidation {
+  task: string;
+  oracle: TrialOutcome;
+  nop: TrialOutcome;
+  ok: boolean;
+  /** What is wrong, in words, when not ok. */
+  problems: string[];
+  durationMs: number;
+}
+
+export function judgeValidation(oracle: TrialOutcome, nop: TrialOutcome): string[] {
+  const problems: string[] = [];
+  if (oracle.status !== 'passed') problems.push(`the reference solution does not pass (oracle: ${oracle.status}${oracle.error ? `: ${oracle.error}` : ''})`);
+  if (nop.status === 'passed') problems.push('the tests pass without any work (nop: passed)');
+  else if (nop.status !== 'failed') problems.push(`doing nothing did not end in a plain fail (nop: ${nop.status}${nop.error ? `: ${nop.error}` : ''})`);
+  return problems;
+}
+
+export async function validateTasks(
+  runtime: ContainerRuntime,
+  tasks: readonly Task[],
+  options: { concurrency?: number; runId?: string; signal?: AbortSignal; onResult?: (v: TaskValidation) => void; onBuildLog?: (task: string, line: string) => void } = {},
+): Promise<TaskValidation[]> {
+  const runId = options.runId ?? `validate-${randomUUID().slice(0, 8)}`;
+  const limit = pLimit(Math.max(1, options.concurrency ?? 2));
+  return Promise.all(tasks.map((task) => limit(async () => {
+    const started = Date.now();
+    const hooks = { ...(options.signal ? { signal: options.signal } : {}), onBuildLog: (line: string) => options.onBuildLog?.(task.id, line) };
+    const oracle = await runTrial(runtime, { runId, trialId: `${runId}-${task.id}-oracle`, task, harness: oracleHarness }, hooks);
+    const nop = await runTrial(runtime, { runId, trialId: `${runId}-${task.id}-nop`, task, harness: nopHarness }, hooks);
+    const problems = judgeValidation(oracle, nop);
+    const result: TaskValidation = { task: task.id, oracle, nop, ok: problems.length === 0, problems, durationMs: Date.now() - started };
+    options.onResult?.(result);
+    return result;
+  })));
+}

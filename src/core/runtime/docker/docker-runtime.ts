@@ -1,0 +1,373 @@
+/** ContainerRuntime on the Docker Engine API (dockerode), local or remote. */
+import { hostname } from 'node:os';
+import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import Docker from 'dockerode';
+import { pack as packDir } from 'tar-fs';
+import { extract, pack as packFiles } from 'tar-stream';
+import { CancelledError, InfraError } from '../../errors';
+import { imageRepository, packBuildContext, readBuildContext } from '../build-context';
+import type {
+  ContainerInfo, ContainerRuntime, ContainerSpec, ExecOptions, ExecResult, FileEntry, ImageRef, ImageSpec,
+} from '../container-runtime';
+import { LABELS } from '../container-runtime';
+import { describeHost, dockerOptions } from './docker-host';
+import { OutputCapture } from './output-capture';
+
+const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
+/** How often a running exec is polled, to notice it ended while a background child holds its output open. */
+const EXEC_POLL_MS = 200;
+
+/** `host:pid` of this process, stored on containers so a reaper can tell orphans from live trials. */
+export function ownerLabel(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number }).statusCode;
+}
+
+function messageOf(error: unknown): string {
+  const e = error as { json?: { message?: string }; reason?: string; message?: string };
+  return e.json?.message ?? e.message ?? e.reason ?? String(error);
+}
+
+export class DockerRuntime implements ContainerRuntime {
+  private readonly docker: Docker;
+  private readonly building = new Map<string, Promise<ImageRef>>();
+
+  constructor(private readonly host?: string) {
+    this.docker = new Docker(dockerOptions(host));
+  }
+
+  async ping(): Promise<string> {
+    try {
+      const version = await this.docker.version();
+      return `Docker ${version.Version} (API ${version.ApiVersion}) at ${describeHost(this.host)}`;
+    } catch (e) {
+      throw new InfraError(
+        `Docker engine not reachable at ${describeHost(this.host)}: ${messageOf(e)}. ` +
+          'Start one (on Debian as root: `bash .ci/docker-engine.sh`) or point DOCKER_HOST / kilobench.dockerHost at one.',
+        undefined,
+        { cause: e },
+      );
+    }
+  }
+
+  async ensureImage(spec: ImageSpec, onLog?: (line: string) => void, signal?: AbortSignal): Promise<ImageRef> {
+    if (!spec.dockerfile) {
+      if (!spec.prebuiltImage) throw new InfraError(`task ${spec.taskId} has neither a Dockerfile nor an image`);
+      return this.prebuilt(spec.prebuiltImage, onLog);
+    }
+    const dockerfile = spec.dockerfile;
+    const context = await readBuildContext(spec.contextDir, dockerfile).catch((e: Error) => {
+      throw new InfraError(`cannot read the build context of ${spec.taskId}: ${e.message}`);
+    });
+    const name = `${imageRepository(spec.taskId)}:${context.hash.slice(0, 16)}`;
+    // Trials of one task starting together share one build.
+    let pending = this.building.get(name);
+    if (!pending) {
+      pending = this.buildOrReuse(name, { ...spec, dockerfile }, onLog, signal).finally(() => this.building.delete(name));
+      this.building.set(name, pending);
+    }
+    return pending;
+  }
+
+  private async inspectImage(name: string): Promise<ImageRef | undefined> {
+    try {
+      const info = await this.docker.getImage(name).inspect();
+      return { name, id: info.Id, built: false, workdir: info.Config?.WorkingDir || '/' };
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw new InfraError(`cannot inspect image ${name}: ${messageOf(e)}`);
+    }
+  }
+
+  private async prebuilt(image: string, onLog?: (line: string) => void): Promise<ImageRef> {
+    const found = await this.inspectImage(image);
+    if (found) return found;
+    onLog?.(`pulling ${image}`);
+    try {
+      const stream = await this.docker.pull(image);
+      await new Promise<void>((resolve, reject) => this.docker.modem.followProgress(stream, (e) => (e ? reject(e) : resolve())));
+    } catch (e) {
+      throw new InfraError(`image ${image} is not present and cannot be pulled: ${messageOf(e)}`);
+    }
+    const pulled = await this.inspectImage(image);
+    if (!pulled) throw new InfraError(`image ${image} is missing after the pull`);
+    return { ...pulled, built: true };
+  }
+
+  private async buildOrReuse(name: string, spec: ImageSpec & { dockerfile: string }, onLog?: (line: string) => void, signal?: AbortSignal): Promise<ImageRef> {
+    const existing = await this.inspectImage(name);
+    if (existing) {
+      onLog?.(`reusing ${name} (build context unchanged)`);
+      return existing;
+    }
+    onLog?.(`building ${name}`);
+    const log: string[] = [];
+    const remember = (line: string) => {
+      log.push(line);
+      if (log.length > 400) log.shift();
+      onLog?.(line);
+    };
+    let stream: Readable;
+    try {
+      stream = (await this.docker.buildImage(await packBuildContext(spec.contextDir), {
+        t: name,
+        dockerfile: spec.dockerfile,
+        // apt-get in a task's Dockerfile reaches the mirror through the host's network.
+        networkmode: 'host',
+        rm: true,
+        forcerm: true,
+        labels: { [LABELS.task]: spec.taskId },
+      })) as unknown as Readable;
+    } catch (e) {
+      throw new InfraError(`image build for ${spec.taskId} could not start: ${messageOf(e)}`);
+    }
+    const failure = await new Promise<string | undefined>((resolve) => {
+      let settled = false;
+      const finish = (error?: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(error);
+      };
+      const timer = setTimeout(() => {
+        stream.destroy();
+        finish(`build timed out after ${Math.round(spec.buildTimeoutMs / 1000)} s`);
+      }, spec.buildTimeoutMs);
+      const onAbort = () => {
+        stream.destroy();
+        finish('build cancelled');
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.docker.modem.followProgress(
+        stream,
+        (error: Error | null) => finish(error ? messageOf(error) : undefined),
+        (event: { stream?: string; status?: string; error?: string; errorDetail?: { message?: string } }) => {
+          const text = event.stream ?? event.status;
+          if (text) for (const line of text.split('\n')) if (line.trim()) remember(line.trimEnd());
+          if (event.error) {
+            remember(event.error);
+            finish(event.errorDetail?.message ?? event.error);
+          }
+        },
+      );
+    });
+    if (signal?.aborted) throw new CancelledError('image build cancelled');
+    if (failure !== undefined) {
+      throw new InfraError(`image build failed for ${spec.taskId}: ${failure}`, log.slice(-60).join('\n'));
+    }
+    const built = await this.inspectImage(name);
+    if (!built) throw new InfraError(`image ${name} is missing after its build`, log.slice(-60).join('\n'));
+    return { ...built, built: true };
+  }
+
+  async startContainer(spec: ContainerSpec): Promise<string> {
+    const network = typeof spec.network === 'string' ? spec.network : spec.network.name;
+    let container: Docker.Container;
+    try {
+      container = await this.docker.createContainer({
+        Image: spec.image,
+        Cmd: ['sleep', 'infinity'],
+        Labels: { ...spec.labels, [LABELS.owner]: ownerLabel() },
+        Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+        ...(spec.workdir ? { WorkingDir: spec.workdir } : {}),
+        HostConfig: {
+          Memory: spec.memoryMb * 1024 * 1024,
+          NanoCpus: Math.round(spec.cpus * 1e9),
+          PidsLimit: spec.pidsLimit,
+          NetworkMode: network,
+          Privileged: false,
+          SecurityOpt: ['no-new-privileges'],
+          Binds: (spec.readOnlyMounts ?? []).map((m) => `${m.hostPath}:${m.containerPath}:ro`),
+        },
+      });
+    } catch (e) {
+      throw new InfraError(`cannot create a container from ${spec.image}: ${messageOf(e)}`);
+    }
+    try {
+      await container.start();
+    } catch (e) {
+      await this.remove(container.id);
+      throw new InfraError(`container from ${spec.image} did not start: ${messageOf(e)}`);
+    }
+    return container.id;
+  }
+
+  async exec(containerId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const started = Date.now();
+    const container = this.docker.getContainer(containerId);
+    const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+    const stdout = new OutputCapture(max, options.onStdout);
+    const stderr = new OutputCapture(max, options.onStderr);
+    let exec: Docker.Exec;
+    let stream: NodeJS.ReadWriteStream;
+    try {
+      exec = await container.exec({
+        Cmd: command,
+        AttachStdout: true,
+        AttachStderr: true,
+        Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
+        ...(options.workdir ? { WorkingDir: options.workdir } : {}),
+        ...(options.user ? { User: options.user } : {}),
+      });
+      stream = await exec.start({ hijack: true, stdin: false });
+    } catch (e) {
+      throw new InfraError(`cannot run a command in container ${containerId.slice(0, 12)}: ${messageOf(e)}`);
+    }
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+
+    let timedOut = false;
+    let cancelled = false;
+    await new Promise<void>((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        clearInterval(poll);
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const stop = (why: 'timeout' | 'cancel') => {
+        if (why === 'timeout') timedOut = true;
+        else cancelled = true;
+        void this.killAll(containerId).finally(() => setTimeout(() => {
+          (stream as unknown as Readable).destroy();
+          finish();
+        }, 2000));
+      };
+      const onAbort = () => stop('cancel');
+      const timer = options.timeoutMs ? setTimeout(() => stop('timeout'), options.timeoutMs) : undefined;
+      if (options.signal?.aborted) onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      stream.on('end', finish);
+      stream.on('close', finish);
+      stream.on('error', finish);
+      // A background child can keep the output open after the command itself exited.
+      const poll = setInterval(() => {
+        exec.inspect().then((info) => {
+          if (!info.Running) setTimeout(() => { (stream as unknown as Readable).destroy(); finish(); }, 300);
+        }, () => undefined);
+      }, EXEC_POLL_MS);
+    });
+
+    let exitCode = -1;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const info = await exec.inspect().catch(() => undefined);
+      if (info && !info.Running) {
+        exitCode = info.ExitCode ?? -1;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (timedOut || cancelled) exitCode = exitCode === -1 ? 137 : exitCode;
+    return {
+      exitCode,
+      stdout: stdout.text(),
+      stderr: stderr.text(),
+      timedOut,
+      cancelled,
+      durationMs: Date.now() - started,
+      truncated: stdout.truncated || stderr.truncated,
+    };
+  }
+
+  /**
+   * End every process in the container except its idle PID 1: `kill -1` from inside reaches the whole
+   * tree a command started, daemons included, which the engine's exec API cannot signal itself.
+   */
+  private async killAll(containerId: string): Promise<void> {
+    try {
+      const exec = await this.docker.getContainer(containerId).exec({ Cmd: ['sh', '-c', 'kill -KILL -1'], AttachStdout: true, AttachStderr: true, User: 'root' });
+      const stream = await exec.start({ hijack: true, stdin: false });
+      stream.resume();
+      await new Promise((resolve) => { stream.on('end', resolve); stream.on('close', resolve); setTimeout(resolve, 5000); });
+    } catch {
+      // The container may already be gone; removal follows anyway.
+    }
+  }
+
+  async copyDirIn(containerId: string, hostDir: string, destDir: string): Promise<void> {
+    const prefix = destDir.replace(/^\/+/, '').replace(/\/+$/, '');
+    const archive = packDir(hostDir, {
+      map: (header) => {
+        header.name = posix.join(prefix, header.name);
+        header.uid = 0;
+        header.gid = 0;
+        return header;
+      },
+    });
+    await this.putArchive(containerId, archive as unknown as Readable, destDir);
+  }
+
+  async copyFilesIn(containerId: string, files: FileEntry[], destDir: string): Promise<void> {
+    const prefix = destDir.replace(/^\/+/, '').replace(/\/+$/, '');
+    const archive = packFiles();
+    for (const file of files) {
+      const content = typeof file.content === 'string' ? Buffer.from(file.content) : file.content;
+      archive.entry({ name: posix.join(prefix, file.path), mode: file.mode ?? 0o644, uid: 0, gid: 0, size: content.length }, content);
+    }
+    archive.finalize();
+    await this.putArchive(containerId, archive as unknown as Readable, destDir);
+  }
+
+  private async putArchive(containerId: string, archive: Readable, destDir: string): Promise<void> {
+    try {
+      // Paths in the archive are absolute-from-root, so missing parent folders are created.
+      await this.docker.getContainer(containerId).putArchive(archive, { path: '/' });
+    } catch (e) {
+      throw new InfraError(`cannot copy files to ${destDir} in container ${containerId.slice(0, 12)}: ${messageOf(e)}`);
+    }
+  }
+
+  async readFile(containerId: string, path: string, maxBytes = DEFAULT_MAX_OUTPUT): Promise<Buffer | undefined> {
+    let archive: NodeJS.ReadableStream;
+    try {
+      archive = await this.docker.getContainer(containerId).getArchive({ path });
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw new InfraError(`cannot read ${path} from container ${containerId.slice(0, 12)}: ${messageOf(e)}`);
+    }
+    return new Promise<Buffer | undefined>((resolve, reject) => {
+      const untar = extract();
+      let content: Buffer | undefined;
+      untar.on('entry', (header, body, next) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        body.on('data', (data: unknown) => {
+          const chunk = data as Buffer;
+          if (content === undefined && header.type === 'file' && size < maxBytes) chunks.push(chunk);
+          size += chunk.length;
+        });
+        body.on('end', () => {
+          if (content === undefined && header.type === 'file') content = Buffer.concat(chunks).subarray(0, maxBytes);
+          next();
+        });
+        body.resume();
+      });
+      untar.on('finish', () => resolve(content));
+      untar.on('error', reject);
+      archive.pipe(untar);
+    });
+  }
+
+  async remove(containerId: string): Promise<void> {
+    try {
+      await this.docker.getContainer(containerId).remove({ force: true, v: true });
+    } catch (e) {
+      const status = statusOf(e);
+      if (status === 404 || (status === 409 && /already in progress/.test(messageOf(e)))) return;
+      throw new InfraError(`cannot remove container ${containerId.slice(0, 12)}: ${messageOf(e)}`);
+    }
+  }
+
+  async listLabelled(): Promise<ContainerInfo[]> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: [LABELS.run] } });
+    return list.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State }));
+  }
+}
+
