@@ -1,0 +1,76 @@
+/**
+ * A thin layer over a sql.js Database: prepared statements cached by their SQL (sql.js 1.16 keeps
+ * them valid across `export()`), named parameters written without their `$`, and transactions.
+ */
+import type { BindParams, Database, SqlValue, Statement } from 'sql.js';
+
+export type Row = Record<string, SqlValue>;
+export type Params = Record<string, SqlValue>;
+
+function bind(params: Params | undefined): BindParams {
+  if (!params) return null;
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [`$${key}`, value]));
+}
+
+export class Db {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(readonly raw: Database) {
+    // The in-memory copy needs no rollback journal on its own: durability comes from our journal
+    // and the atomic file save. Foreign keys guard against a bug applying an orphan row.
+    raw.exec('PRAGMA journal_mode = MEMORY; PRAGMA foreign_keys = ON');
+  }
+
+  private statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.raw.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs a statement; returns the number of rows it changed. */
+  run(sql: string, params?: Params): number {
+    this.statement(sql).run(bind(params));
+    return this.raw.getRowsModified();
+  }
+
+  all(sql: string, params?: Params): Row[] {
+    const statement = this.statement(sql);
+    statement.bind(bind(params));
+    try {
+      const rows: Row[] = [];
+      while (statement.step()) rows.push(statement.getAsObject());
+      return rows;
+    } finally {
+      statement.reset();
+    }
+  }
+
+  get(sql: string, params?: Params): Row | undefined {
+    return this.all(sql, params)[0];
+  }
+
+  transaction<T>(body: () => T): T {
+    this.raw.exec('BEGIN');
+    try {
+      const result = body();
+      this.raw.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.raw.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  export(): Uint8Array {
+    return this.raw.export();
+  }
+
+  close(): void {
+    for (const statement of this.statements.values()) statement.free();
+    this.statements.clear();
+    this.raw.close();
+  }
+}

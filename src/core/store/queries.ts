@@ -1,0 +1,161 @@
+/** Read queries: rows turned into the camelCase records of records.ts. */
+import { FINAL_STATUSES, type TrialStatus } from '../run/trial-status';
+import type { Task } from '../tasks/task';
+import type { Db, Row } from './db';
+import type {
+  CostSource, JsonObject, JsonValue, LlmCallRecord, LlmToolCall, RunPlan, RunRecord, RunStatus, TaskSnapshot, TestResult,
+  TokenCounts, ToolCategory, TranscriptEventRecord, TranscriptKind, TrialRecord,
+} from './records';
+
+function text(row: Row, column: string): string {
+  const value = row[column];
+  if (typeof value !== 'string') throw new Error(`database column ${column}: expected text, found ${typeof value}`);
+  return value;
+}
+
+function textOrNull(row: Row, column: string): string | null {
+  return row[column] === null ? null : text(row, column);
+}
+
+function num(row: Row, column: string): number {
+  const value = row[column];
+  if (typeof value !== 'number') throw new Error(`database column ${column}: expected a number, found ${typeof value}`);
+  return value;
+}
+
+function numOrNull(row: Row, column: string): number | null {
+  return row[column] === null ? null : num(row, column);
+}
+
+function parsed<T>(row: Row, column: string): T {
+  return JSON.parse(text(row, column)) as T;
+}
+
+function tokens(row: Row): TokenCounts {
+  return {
+    input: num(row, 'input_tokens'),
+    cacheRead: num(row, 'cache_read_tokens'),
+    cacheWrite: num(row, 'cache_write_tokens'),
+    output: num(row, 'output_tokens'),
+    reasoning: num(row, 'reasoning_tokens'),
+  };
+}
+
+function toRun(row: Row): RunRecord {
+  return {
+    id: text(row, 'id'),
+    name: text(row, 'name'),
+    status: text(row, 'status') as RunStatus,
+    createdAt: text(row, 'created_at'),
+    finishedAt: textOrNull(row, 'finished_at'),
+    plan: parsed<RunPlan>(row, 'plan_json'),
+    settings: parsed<JsonObject>(row, 'settings_json'),
+  };
+}
+
+function toTrial(row: Row): TrialRecord {
+  const flags = text(row, 'cost_flags');
+  return {
+    id: text(row, 'id'),
+    runId: text(row, 'run_id'),
+    taskId: text(row, 'task_id'),
+    modelId: text(row, 'model_id'),
+    harness: text(row, 'harness'),
+    trialIndex: num(row, 'trial_index'),
+    seed: numOrNull(row, 'seed'),
+    status: text(row, 'status') as TrialStatus,
+    startedAt: textOrNull(row, 'started_at'),
+    finishedAt: textOrNull(row, 'finished_at'),
+    durationMs: numOrNull(row, 'duration_ms'),
+    agentDurationMs: numOrNull(row, 'agent_duration_ms'),
+    testDurationMs: numOrNull(row, 'test_duration_ms'),
+    tokens: tokens(row),
+    costUsd: numOrNull(row, 'cost_usd'),
+    costFlags: flags === '' ? [] : flags.split(','),
+    tests: parsed<TestResult[]>(row, 'tests_json'),
+    testsPassed: numOrNull(row, 'tests_passed'),
+    testsFailed: numOrNull(row, 'tests_failed'),
+    harnessVersion: textOrNull(row, 'harness_version'),
+    imageDigest: textOrNull(row, 'image_digest'),
+    error: textOrNull(row, 'error'),
+    findings: parsed<JsonObject[]>(row, 'findings_json'),
+  };
+}
+
+function toLlmCall(row: Row): LlmCallRecord {
+  return {
+    id: text(row, 'id'),
+    trialId: text(row, 'trial_id'),
+    runId: text(row, 'run_id'),
+    seq: num(row, 'seq'),
+    startedAt: text(row, 'started_at'),
+    protocol: text(row, 'protocol'),
+    requestedModel: text(row, 'requested_model'),
+    servedModel: textOrNull(row, 'served_model'),
+    streaming: num(row, 'streaming') === 1,
+    httpStatus: numOrNull(row, 'http_status'),
+    latencyMs: numOrNull(row, 'latency_ms'),
+    ttftMs: numOrNull(row, 'ttft_ms'),
+    usageRaw: parsed<JsonValue>(row, 'usage_raw_json'),
+    usage: tokens(row),
+    estimated: num(row, 'estimated') === 1,
+    toolCalls: parsed<LlmToolCall[]>(row, 'tool_calls_json'),
+    costUsd: numOrNull(row, 'cost_usd'),
+    costSource: text(row, 'cost_source') as CostSource,
+    error: textOrNull(row, 'error'),
+  };
+}
+
+function toTranscriptEvent(row: Row): TranscriptEventRecord {
+  return {
+    trialId: text(row, 'trial_id'),
+    runId: text(row, 'run_id'),
+    seq: num(row, 'seq'),
+    at: text(row, 'at'),
+    kind: text(row, 'kind') as TranscriptKind,
+    toolCategory: textOrNull(row, 'tool_category') as ToolCategory | null,
+    payload: parsed<JsonValue>(row, 'payload_json'),
+  };
+}
+
+/** Newest first. */
+export function listRuns(db: Db): RunRecord[] {
+  return db.all('SELECT * FROM runs ORDER BY created_at DESC, id').map(toRun);
+}
+
+export function getRun(db: Db, id: string): RunRecord | undefined {
+  const row = db.get('SELECT * FROM runs WHERE id = $id', { id });
+  return row && toRun(row);
+}
+
+/** Ordered by task, model, trial index. */
+export function listTrials(db: Db, runId: string): TrialRecord[] {
+  return db.all('SELECT * FROM trials WHERE run_id = $run_id ORDER BY task_id, model_id, trial_index, id', { run_id: runId }).map(toTrial);
+}
+
+export function getTrial(db: Db, id: string): TrialRecord | undefined {
+  const row = db.get('SELECT * FROM trials WHERE id = $id', { id });
+  return row && toTrial(row);
+}
+
+/** Trials a resume must run again: queued, running (the process died) or interrupted. */
+export function unfinishedTrials(db: Db, runId: string): TrialRecord[] {
+  return listTrials(db, runId).filter((trial) => !FINAL_STATUSES.has(trial.status));
+}
+
+export function listLlmCalls(db: Db, trialId: string): LlmCallRecord[] {
+  return db.all('SELECT * FROM llm_calls WHERE trial_id = $trial_id ORDER BY seq, started_at, id', { trial_id: trialId }).map(toLlmCall);
+}
+
+export function listTranscript(db: Db, trialId: string): TranscriptEventRecord[] {
+  return db.all('SELECT * FROM transcript_events WHERE trial_id = $trial_id ORDER BY seq', { trial_id: trialId }).map(toTranscriptEvent);
+}
+
+export function getTaskSnapshots(db: Db, runId: string): TaskSnapshot[] {
+  return db.all('SELECT * FROM task_snapshots WHERE run_id = $run_id ORDER BY task_id', { run_id: runId }).map((row) => ({
+    runId: text(row, 'run_id'),
+    taskId: text(row, 'task_id'),
+    contentHash: text(row, 'content_hash'),
+    task: parsed<Task>(row, 'task_json'),
+  }));
+}
