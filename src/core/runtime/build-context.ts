@@ -14,7 +14,7 @@ import { pack } from 'tar-fs';
 const RECIPE_VERSION = '1';
 
 export interface BuildContext {
-  /** Relative paths (forward slashes) of every file sent to the engine, sorted. */
+  /** Relative paths (forward slashes) of every file sent to the engine, in byte order (locale-independent, like the hash). */
   files: string[];
   /** sha256 hex of the context's contents and the Dockerfile name. */
   hash: string;
@@ -32,7 +32,7 @@ export async function readBuildContext(contextDir: string, dockerfile: string): 
   const ignored = await ignoreFilter(contextDir);
   const entries: { rel: string; digest: string }[] = [];
   const walk = async (dir: string): Promise<void> => {
-    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const full = join(dir, entry.name);
       const rel = relative(contextDir, full).split(sep).join('/');
       if (ignored(rel)) continue;

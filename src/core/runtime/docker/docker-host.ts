@@ -2,8 +2,20 @@
  * Where the Docker engine is: an explicit host (the `kilobench.dockerHost` setting or `--docker-host`),
  * else DOCKER_HOST (docker-modem reads it), else the default socket. unix://, tcp:// and ssh:// work.
  */
+import { existsSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { InfraError } from '../../errors';
+
+/** The private engine `.ci/docker-engine.sh` starts on machines without a system Docker. */
+export const KILOBENCH_ENGINE_SOCKET = '/var/run/kilobench/docker.sock';
+
+/** Explicit host, else DOCKER_HOST, else the system socket, else KiloBench's private engine. */
+export function resolveDockerHost(explicit?: string): string | undefined {
+  if (explicit) return explicit;
+  if (process.env.DOCKER_HOST) return process.env.DOCKER_HOST;
+  if (!existsSync('/var/run/docker.sock') && existsSync(KILOBENCH_ENGINE_SOCKET)) return `unix://${KILOBENCH_ENGINE_SOCKET}`;
+  return undefined;
+}
 
 export function dockerOptions(host: string | undefined): Docker.DockerOptions {
   if (!host) return {};

@@ -11,7 +11,7 @@ import type {
   ContainerInfo, ContainerRuntime, ContainerSpec, ExecOptions, ExecResult, FileEntry, ImageRef, ImageSpec,
 } from '../container-runtime';
 import { LABELS } from '../container-runtime';
-import { describeHost, dockerOptions } from './docker-host';
+import { describeHost, dockerOptions, resolveDockerHost } from './docker-host';
 import { OutputCapture } from './output-capture';
 
 const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
@@ -36,8 +36,11 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly docker: Docker;
   private readonly building = new Map<string, Promise<ImageRef>>();
 
-  constructor(private readonly host?: string) {
-    this.docker = new Docker(dockerOptions(host));
+  private readonly host: string | undefined;
+
+  constructor(host?: string) {
+    this.host = resolveDockerHost(host);
+    this.docker = new Docker(dockerOptions(this.host));
   }
 
   async ping(): Promise<string> {
