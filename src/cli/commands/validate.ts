@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import { pruneContainers } from '../../core/runtime/reaper';
 import { validateTasks, type TaskValidation } from '../../core/run/validate-tasks';
 import { UsageError } from '../errors';
+import { TrialRecorder } from '../../core/run/trial-recorder';
 import { connectRuntime } from '../runtime';
+import { DEFAULT_DB, newRunId, openCliStore } from '../store';
 import { formatTable } from '../table';
 import { loadCliTasks } from './tasks';
 
@@ -38,9 +40,10 @@ export function registerValidateCommand(program: Command): void {
     .option('--no-bundled', 'leave out the tasks bundled with KiloBench')
     .option('-c, --concurrency <n>', 'tasks validated at the same time', positiveInt('--concurrency'), 2)
     .option('--docker-host <url>', 'Docker engine (default: DOCKER_HOST or the local socket)')
+    .option('--db <file>', `results database; the run's journal is kept beside it (default: ${DEFAULT_DB})`)
     .option('--json', 'print {"results": [{task, oracle, nop, ok, durationMs}]}')
     .addHelpText('after', '\nExit code: 0 when every task is ok, 1 when any is broken, 2 on bad usage.')
-    .action(async (options: { tasks?: string; path?: string[]; bundled: boolean; concurrency: number; dockerHost?: string; json?: boolean }) => {
+    .action(async (options: { tasks?: string; path?: string[]; bundled: boolean; concurrency: number; dockerHost?: string; db?: string; json?: boolean }) => {
       let tasks = await loadCliTasks(options.path ?? [], options.bundled);
       if (options.tasks) {
         const wanted = options.tasks.split(',').map((s) => s.trim()).filter(Boolean);
@@ -51,6 +54,9 @@ export function registerValidateCommand(program: Command): void {
       if (tasks.length === 0) throw new UsageError('no tasks to validate');
       const runtime = await connectRuntime(options.dockerHost);
       await pruneContainers(runtime);
+      const store = await openCliStore(options.db);
+      const recorder = new TrialRecorder(store, newRunId('validate'));
+      recorder.createRun('validate', { tasks: tasks.map((t) => t.id), models: [], harness: 'oracle+nop', trialsPerPair: 1 }, { concurrency: options.concurrency });
 
       const abort = new AbortController();
       const onSigint = () => {
@@ -61,10 +67,13 @@ export function registerValidateCommand(program: Command): void {
       const results = await validateTasks(runtime, tasks, {
         concurrency: options.concurrency,
         signal: abort.signal,
+        recorder,
         onResult: (r) => {
           if (!options.json) process.stderr.write(`${r.ok ? 'ok    ' : 'BROKEN'} ${r.task} (oracle ${r.oracle.status}, nop ${r.nop.status}, ${(r.durationMs / 1000).toFixed(1)} s)\n`);
         },
       }).finally(() => process.removeListener('SIGINT', onSigint));
+      recorder.endRun(abort.signal.aborted ? 'cancelled' : 'finished');
+      await store.close();
 
       if (options.json) process.stdout.write(JSON.stringify(validateJson(results), null, 2) + '\n');
       else {
@@ -77,6 +86,7 @@ export function registerValidateCommand(program: Command): void {
           if (output) process.stdout.write(`  verifier/build output (last lines):\n${output.split('\n').slice(-25).map((l) => `    ${l}`).join('\n')}\n`);
         }
       }
+      if (!options.json) process.stdout.write(`\nrecorded as run ${recorder.runId} in ${store.path}\n`);
       if (abort.signal.aborted) process.exitCode = 130;
       else if (results.some((r) => !r.ok)) process.exitCode = 1;
     });

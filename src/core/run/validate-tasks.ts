@@ -8,7 +8,9 @@ import type { ContainerRuntime } from '../runtime/container-runtime';
 import { nopHarness } from '../harness/nop';
 import { oracleHarness } from '../harness/oracle';
 import type { Task } from '../tasks/task';
+import type { Harness } from '../harness/harness';
 import { runTrial, type TrialOutcome } from './trial-runner';
+import type { TrialRecorder } from './trial-recorder';
 
 export interface TaskValidation {
   task: string;
@@ -31,15 +33,40 @@ export function judgeValidation(oracle: TrialOutcome, nop: TrialOutcome): string
 export async function validateTasks(
   runtime: ContainerRuntime,
   tasks: readonly Task[],
-  options: { concurrency?: number; runId?: string; signal?: AbortSignal; onResult?: (v: TaskValidation) => void; onBuildLog?: (task: string, line: string) => void } = {},
+  options: {
+    concurrency?: number;
+    runId?: string;
+    signal?: AbortSignal;
+    /** Records every trial in the store when given. */
+    recorder?: TrialRecorder;
+    onResult?: (v: TaskValidation) => void;
+    onBuildLog?: (task: string, line: string) => void;
+  } = {},
 ): Promise<TaskValidation[]> {
-  const runId = options.runId ?? `validate-${randomUUID().slice(0, 8)}`;
+  const runId = options.recorder?.runId ?? options.runId ?? `validate-${randomUUID().slice(0, 8)}`;
+  const { recorder } = options;
   const limit = pLimit(Math.max(1, options.concurrency ?? 2));
+  for (const task of tasks) {
+    await recorder?.snapshotTask(task);
+    for (const harness of [oracleHarness, nopHarness]) {
+      recorder?.queue({ id: `${runId}-${task.id}-${harness.name}`, taskId: task.id, modelId: harness.name, harness: harness.name, trialIndex: 0 });
+    }
+  }
+  const trial = async (task: Task, harness: Harness): Promise<TrialOutcome> => {
+    const trialId = `${runId}-${task.id}-${harness.name}`;
+    recorder?.start(trialId);
+    const outcome = await runTrial(runtime, { runId, trialId, task, harness }, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      onBuildLog: (line: string) => options.onBuildLog?.(task.id, line),
+      onTranscript: (entry) => recorder?.transcript(trialId, entry),
+    });
+    recorder?.finish(trialId, outcome);
+    return outcome;
+  };
   return Promise.all(tasks.map((task) => limit(async () => {
     const started = Date.now();
-    const hooks = { ...(options.signal ? { signal: options.signal } : {}), onBuildLog: (line: string) => options.onBuildLog?.(task.id, line) };
-    const oracle = await runTrial(runtime, { runId, trialId: `${runId}-${task.id}-oracle`, task, harness: oracleHarness }, hooks);
-    const nop = await runTrial(runtime, { runId, trialId: `${runId}-${task.id}-nop`, task, harness: nopHarness }, hooks);
+    const oracle = await trial(task, oracleHarness);
+    const nop = await trial(task, nopHarness);
     const problems = judgeValidation(oracle, nop);
     const result: TaskValidation = { task: task.id, oracle, nop, ok: problems.length === 0, problems, durationMs: Date.now() - started };
     options.onResult?.(result);

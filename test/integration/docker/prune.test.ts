@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { CLI, kilobench } from '../../helpers/cli';
 import { tempDir, writeTb1Task } from '../../helpers/task-fixtures';
 import { allLabelledContainers, waitFor } from '../../helpers/docker';
@@ -20,7 +21,7 @@ describe('kilobench prune after a SIGKILLed run (real engine)', function () {
 
   it('leaves zero labelled containers', async () => {
     assert.deepEqual(await allLabelledContainers(), [], 'starts clean');
-    const child = spawn(process.execPath, [CLI, 'validate', '--no-bundled', '--path', root, '--concurrency', '2'], { stdio: 'ignore', env: process.env });
+    const child = spawn(process.execPath, [CLI, 'validate', '--no-bundled', '--path', root, '--concurrency', '2', '--db', join(root, 'a.sqlite')], { stdio: 'ignore', env: process.env });
     await waitFor('two running trial containers', async () => (await allLabelledContainers()).length >= 2);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -35,7 +36,7 @@ describe('kilobench prune after a SIGKILLed run (real engine)', function () {
   });
 
   it('keeps the containers of a run whose process is still alive', async () => {
-    const child = spawn(process.execPath, [CLI, 'validate', '--no-bundled', '--path', root, '--tasks', 'slow-a'], { stdio: 'ignore', env: process.env });
+    const child = spawn(process.execPath, [CLI, 'validate', '--no-bundled', '--path', root, '--tasks', 'slow-a', '--db', join(root, 'b.sqlite')], { stdio: 'ignore', env: process.env });
     try {
       await waitFor('the trial container', async () => (await allLabelledContainers()).length >= 1);
       const result = kilobench(['prune', '--json']);
