@@ -3,7 +3,6 @@
  * it today; a cluster backend (one pod per trial) can implement it later without any change above
  * this line.
  */
-import type { Readable } from 'node:stream';
 
 /** Labels every KiloBench container carries, so a reaper can find what a crash left behind. */
 export const LABELS = {

@@ -11,7 +11,8 @@ const FAILING = new Set(['FAILED', 'XPASS', 'ERROR']);
 const HEADER = /=+\s*short test summary info\s*=+/i;
 
 // Colour codes when a run-tests.sh forces --color=yes.
-const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+const ANSI_COLOUR = new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g');
+const stripAnsi = (text: string) => text.replace(ANSI_COLOUR, '');
 
 export function parsePytestSummary(output: string): Verdict {
   const lines = stripAnsi(output).split(/\r?\n/);
