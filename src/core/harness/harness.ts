@@ -3,6 +3,7 @@
  * agent, any CLI agent, the reference solution (oracle) or nothing at all (nop). The trial
  * lifecycle only knows this contract; scoring happens afterwards, without the harness.
  */
+import type { ModelAccess } from '../models/model-spec';
 import type { ExecOptions, ExecResult, FileEntry } from '../runtime/container-runtime';
 import type { Task } from '../tasks/task';
 
@@ -32,12 +33,19 @@ export interface HarnessContext {
   /** The agent's time limit for this trial (the task's, times the run's multiplier). */
   timeoutMs: number;
   signal: AbortSignal;
+  /** The model to use, through the metering proxy; absent for harnesses that need none. */
+  model?: ModelAccess;
+  /** Seed of this trial, for anything random the harness does. */
+  seed: number;
   record(entry: TranscriptEntry): void;
 }
 
 export interface HarnessOutcome {
-  /** `completed`: the harness ran to its end (whatever it achieved); the verifier judges the rest. */
-  status: 'completed' | 'timeout' | 'error' | 'cancelled';
+  /**
+   * `completed`: the harness ran to its end (whatever it achieved); the verifier judges the rest.
+   * `provider_error`: the model provider kept failing (after retries): not the model's verdict.
+   */
+  status: 'completed' | 'timeout' | 'error' | 'provider_error' | 'cancelled';
   exitCode?: number;
   error?: string;
   /** Version of the harness software, recorded on the trial. */
@@ -48,6 +56,8 @@ export interface Harness {
   readonly name: string;
   /** `host` when the harness inside the container must reach the metering proxy on loopback. */
   readonly network: 'none' | 'host';
+  /** False for harnesses that use no model (oracle, nop): they run once per task and trial, not per model. */
+  readonly needsModel: boolean;
   run(context: HarnessContext): Promise<HarnessOutcome>;
 }
 

@@ -4,6 +4,7 @@ import type { Harness } from './harness';
 export const nopHarness: Harness = {
   name: 'nop',
   network: 'none',
+  needsModel: false,
   async run() {
     return { status: 'completed' };
   },

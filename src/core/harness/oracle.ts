@@ -44,6 +44,7 @@ async function uploadSolution(task: Task, context: HarnessContext): Promise<stri
 export const oracleHarness: Harness = {
   name: 'oracle',
   network: 'none',
+  needsModel: false,
   async run(context): Promise<HarnessOutcome> {
     const command = await uploadSolution(context.task, context);
     if (typeof command === 'string') return { status: 'error', error: command };

@@ -2,10 +2,12 @@
 import type { Harness } from './harness';
 import { nopHarness } from './nop';
 import { oracleHarness } from './oracle';
+import { builtinHarness } from './builtin/agent';
 
 const HARNESSES = new Map<string, Harness>([
   [oracleHarness.name, oracleHarness],
   [nopHarness.name, nopHarness],
+  [builtinHarness.name, builtinHarness],
 ]);
 
 export function harnessNames(): string[] {

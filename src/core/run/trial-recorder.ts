@@ -5,7 +5,8 @@
  */
 import { readBuildContext } from '../runtime/build-context';
 import type { TranscriptEntry } from '../harness/harness';
-import type { Store, JsonObject, JsonValue, RunPlan, TestResult as StoredTestResult } from '../store';
+import type { MeteredCall } from '../meter/types';
+import type { Store, JsonObject, JsonValue, RunPlan, TestResult as StoredTestResult, TokenCounts } from '../store';
 import type { Task } from '../tasks/task';
 import type { TestResult } from '../verifier/test-result';
 import type { TrialOutcome } from './trial-runner';
@@ -19,6 +20,8 @@ export function storedTestResult(test: TestResult): StoredTestResult {
 
 export class TrialRecorder {
   private readonly transcriptSeq = new Map<string, number>();
+  private readonly findings = new Map<string, JsonObject[]>();
+  private readonly callBase = new Map<string, number>();
 
   constructor(private readonly store: Store, readonly runId: string) {}
 
@@ -40,8 +43,31 @@ export class TrialRecorder {
     this.store.append({ type: 'trial_created', runId: this.runId, trial: { ...trial, status: 'queued' } });
   }
 
+  /**
+   * A new attempt of a trial begins (first run, infra retry, or resume): numbering of its calls and
+   * transcript continues after what earlier attempts recorded, which is kept (it was real spend).
+   */
+  beginAttempt(trialId: string): void {
+    const lastSeq = (items: { seq: number }[]) => items.reduce((max, item) => Math.max(max, item.seq), 0);
+    this.callBase.set(trialId, lastSeq(this.store.listLlmCalls(trialId)));
+    this.transcriptSeq.set(trialId, lastSeq(this.store.listTranscript(trialId)));
+  }
+
   start(trialId: string): void {
+    this.beginAttempt(trialId);
     this.store.append({ type: 'trial_updated', runId: this.runId, trialId, patch: { status: 'running', startedAt: new Date().toISOString() } });
+  }
+
+  /** A trial that never ran (cancelled before its turn, run budget spent). */
+  skip(trialId: string, status: 'cancelled', reason: string): void {
+    this.store.append({ type: 'trial_updated', runId: this.runId, trialId, patch: { status, error: reason, finishedAt: new Date().toISOString() } });
+  }
+
+  /** Something worth knowing about a trial that is not its outcome (a retried infra error, a reconciliation gap). */
+  finding(trialId: string, finding: JsonObject): void {
+    const list = this.findings.get(trialId) ?? [];
+    list.push(finding);
+    this.findings.set(trialId, list);
   }
 
   transcript(trialId: string, entry: TranscriptEntry): void {
@@ -54,8 +80,64 @@ export class TrialRecorder {
     });
   }
 
+  /** A metered call: its row, and a transcript entry with what the model said (every harness gets one). */
+  llmCall(call: MeteredCall): void {
+    const seq = (this.callBase.get(call.trialId) ?? 0) + call.seq;
+    this.store.append({
+      type: 'llm_call',
+      runId: this.runId,
+      call: {
+        id: `${call.trialId}.call${seq}`,
+        trialId: call.trialId,
+        seq,
+        startedAt: call.startedAt,
+        protocol: call.protocol,
+        requestedModel: call.requestedModel ?? '',
+        servedModel: call.servedModel,
+        streaming: call.streaming,
+        httpStatus: call.httpStatus,
+        latencyMs: call.latencyMs,
+        ttftMs: call.ttftMs,
+        usageRaw: call.usageRaw,
+        usage: call.usage,
+        estimated: call.estimated,
+        toolCalls: call.toolCalls.map((t) => ({ name: t.name, ...(t.id ? { id: t.id } : {}), arguments: t.arguments })),
+        costUsd: call.costUsd,
+        costSource: call.costSource,
+        error: call.error,
+      },
+    });
+    this.transcript(call.trialId, {
+      kind: 'llm_call',
+      payload: {
+        seq,
+        text: call.text,
+        toolCalls: call.toolCalls.map((t) => ({ name: t.name, arguments: t.arguments })),
+        usage: { ...call.usage },
+        costUsd: call.costUsd,
+        latencyMs: call.latencyMs,
+        httpStatus: call.httpStatus,
+        error: call.error,
+      },
+    });
+  }
+
+  /**
+   * A trial's spend over every recorded call of every attempt. The cost is null (never 0) when any
+   * call could not be priced.
+   */
+  spend(trialId: string): { tokens: TokenCounts; costUsd: number | null; costFlags: string[] } {
+    const calls = this.store.listLlmCalls(trialId);
+    const unpriced = calls.some((c) => c.costUsd === null);
+    const flags: string[] = [];
+    if (unpriced) flags.push('unpriced');
+    if (calls.some((c) => c.estimated)) flags.push('estimated');
+    const costUsd = unpriced ? null : calls.reduce((sum, c) => sum + (c.costUsd ?? 0), 0);
+    return { tokens: sumUsage(calls), costUsd, costFlags: flags };
+  }
+
   finish(trialId: string, outcome: TrialOutcome): void {
-    const findings: JsonObject[] = [];
+    const findings: JsonObject[] = [...(this.findings.get(trialId) ?? [])];
     if (outcome.detail) findings.push({ kind: 'detail', text: outcome.detail.slice(-8000) });
     this.store.append({
       type: 'trial_updated',
@@ -75,7 +157,15 @@ export class TrialRecorder {
         imageDigest: outcome.image?.id ?? null,
         error: outcome.error ?? null,
         findings,
+        ...this.spend(trialId),
       },
     });
   }
+}
+
+/** Token kinds summed over calls. */
+function sumUsage(calls: { usage: TokenCounts }[]): TokenCounts {
+  const total: TokenCounts = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };
+  for (const { usage } of calls) for (const key of Object.keys(total) as (keyof TokenCounts)[]) total[key] += usage[key];
+  return total;
 }

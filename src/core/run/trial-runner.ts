@@ -11,6 +11,7 @@ import { runVerifier } from '../verifier/run-verifier';
 import type { TestResult } from '../verifier/test-result';
 import { CancelledError, InfraError } from '../errors';
 import type { TrialStatus } from './trial-status';
+import type { ModelAccess } from '../models/model-spec';
 
 /** Limits when a task does not set its own. */
 export const CONTAINER_DEFAULTS = { memoryMb: 2048, cpus: 1, pidsLimit: 1024 };
@@ -25,6 +26,11 @@ export interface TrialSpec {
   testTimeoutMultiplier?: number;
   /** Extra environment for the container (e.g. a harness's proxy settings). */
   env?: Record<string, string>;
+  /** The model the harness uses, through the metering proxy. */
+  model?: ModelAccess;
+  seed?: number;
+  /** Read-only host folders the harness needs inside the container (e.g. a harness binary). */
+  readOnlyMounts?: { hostPath: string; containerPath: string }[];
 }
 
 export type TrialPhase = 'image' | 'container' | 'agent' | 'verifier' | 'cleanup';
@@ -113,6 +119,7 @@ export async function runTrial(runtime: ContainerRuntime, spec: TrialSpec, hooks
       cpus: task.environment.cpus ?? CONTAINER_DEFAULTS.cpus,
       pidsLimit: CONTAINER_DEFAULTS.pidsLimit,
       network: harness.network,
+      ...(spec.readOnlyMounts ? { readOnlyMounts: spec.readOnlyMounts } : {}),
       ...(task.environment.workdir ? { workdir: task.environment.workdir } : {}),
     });
     const id = containerId;
@@ -131,13 +138,15 @@ export async function runTrial(runtime: ContainerRuntime, spec: TrialSpec, hooks
     t = Date.now();
     const agentTimeoutMs = task.agentTimeoutSec * 1000 * (spec.agentTimeoutMultiplier ?? 1);
     const agent = await harness.run({
-      task, sandbox, timeoutMs: agentTimeoutMs, signal,
+      task, sandbox, timeoutMs: agentTimeoutMs, signal, seed: spec.seed ?? 0,
+      ...(spec.model ? { model: spec.model } : {}),
       record: (entry) => hooks.onTranscript?.(entry),
     });
     timing.agentMs = Date.now() - t;
     harnessVersion = agent.version;
     if (agent.status === 'cancelled' || signal.aborted) return finish('cancelled');
     if (agent.status === 'error') return finish('harness_error', { error: agent.error ?? 'the harness failed' });
+    if (agent.status === 'provider_error') return finish('provider_error', { error: agent.error ?? 'the model provider failed' });
 
     // Tests run even after an agent timeout; the trial still records the timeout.
     hooks.onPhase?.('verifier');

@@ -21,6 +21,7 @@ function shellAgent(command: string): Harness {
   return {
     name: 'shell-agent',
     network: 'none',
+    needsModel: false,
     async run(ctx) {
       const r = await ctx.sandbox.exec(['bash', '-c', command], { timeoutMs: ctx.timeoutMs, signal: ctx.signal });
       if (r.cancelled) return { status: 'cancelled' };

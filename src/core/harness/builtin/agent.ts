@@ -1,0 +1,164 @@
+/**
+ * KiloBench's built-in reference agent: a plain tool-calling loop that runs beside the container (in
+ * the CLI or extension process) and executes its tools inside it. It speaks OpenAI Chat Completions
+ * or Anthropic Messages through the metering proxy with the official SDKs, so its container needs no
+ * network at all.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import type { Harness, HarnessContext, HarnessOutcome } from '../harness';
+import { clip } from '../harness';
+import { classifyShellCommand, toolCategory } from '../tool-categories';
+import { BUILTIN_TOOLS, runTool, type ToolResult } from './tools';
+
+export const BUILTIN_VERSION = '1.0.0';
+/** Most model turns in one trial. */
+export const MAX_STEPS = 50;
+
+const SYSTEM_PROMPT = [
+  'You are an expert software engineer working in a Linux terminal environment to complete a task.',
+  'Use the tools to inspect the environment, make the changes the task asks for, and check your work.',
+  'When the task is complete, call the finish tool with a short summary.',
+].join(' ');
+
+/** One model turn, whatever the protocol: text plus the tool calls to run. */
+interface Turn {
+  text: string;
+  toolCalls: { id: string; name: string; args: Record<string, unknown>; argsError?: string }[];
+}
+
+/** A conversation in one protocol; each implementation keeps its own message list. */
+interface Conversation {
+  next(): Promise<Turn>;
+  addResults(results: { id: string; result: ToolResult }[]): void;
+}
+
+function parseArgs(raw: string): { args: Record<string, unknown>; error?: string } {
+  try {
+    const value = JSON.parse(raw || '{}') as unknown;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { args: value as Record<string, unknown> };
+    return { args: {}, error: 'tool arguments must be a JSON object' };
+  } catch {
+    return { args: {}, error: `tool arguments are not valid JSON: ${raw.slice(0, 200)}` };
+  }
+}
+
+function openaiConversation(ctx: HarnessContext, signal: AbortSignal): Conversation {
+  const model = ctx.model!;
+  const client = new OpenAI({ baseURL: model.baseUrl, apiKey: model.apiKey, maxRetries: 2, timeout: 10 * 60_000 });
+  const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
+    { role: 'system', content: SYSTEM_PROMPT },
+    { role: 'user', content: ctx.task.instruction },
+  ];
+  const tools: OpenAI.Chat.ChatCompletionTool[] = BUILTIN_TOOLS.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+  return {
+    async next() {
+      const response = await client.chat.completions.create({ model: model.providerModel, messages, tools }, { signal });
+      const message = response.choices[0]?.message;
+      if (!message) return { text: '', toolCalls: [] };
+      messages.push(message);
+      return {
+        text: message.content ?? '',
+        toolCalls: (message.tool_calls ?? []).filter((c) => c.type === 'function').map((c) => {
+          const { args, error } = parseArgs(c.function.arguments);
+          return { id: c.id, name: c.function.name, args, ...(error ? { argsError: error } : {}) };
+        }),
+      };
+    },
+    addResults(results) {
+      for (const { id, result } of results) messages.push({ role: 'tool', tool_call_id: id, content: result.output });
+    },
+  };
+}
+
+function anthropicConversation(ctx: HarnessContext, signal: AbortSignal): Conversation {
+  const model = ctx.model!;
+  const client = new Anthropic({ baseURL: model.baseUrl, apiKey: model.apiKey, maxRetries: 2, timeout: 10 * 60_000 });
+  const messages: Anthropic.MessageParam[] = [{ role: 'user', content: ctx.task.instruction }];
+  const tools: Anthropic.Tool[] = BUILTIN_TOOLS.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters }));
+  return {
+    async next() {
+      const response = await client.messages.create({ model: model.providerModel, system: SYSTEM_PROMPT, max_tokens: 8192, messages, tools }, { signal });
+      messages.push({ role: 'assistant', content: response.content });
+      return {
+        text: response.content.filter((b): b is Anthropic.TextBlock => b.type === 'text').map((b) => b.text).join(''),
+        toolCalls: response.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use').map((b) => {
+          const ok = typeof b.input === 'object' && b.input !== null && !Array.isArray(b.input);
+          return { id: b.id, name: b.name, args: ok ? (b.input as Record<string, unknown>) : {}, ...(ok ? {} : { argsError: 'tool input must be an object' }) };
+        }),
+      };
+    },
+    addResults(results) {
+      messages.push({
+        role: 'user',
+        content: results.map(({ id, result }) => ({ type: 'tool_result' as const, tool_use_id: id, content: result.output, is_error: result.isError })),
+      });
+    },
+  };
+}
+
+/** An SDK error that came from the provider (or the proxy on its behalf), not from our own code. */
+function providerFailure(error: unknown): string | undefined {
+  if (error instanceof OpenAI.APIError || error instanceof Anthropic.APIError) {
+    return `${error.status ?? 'connection'}: ${error.message}`.slice(0, 500);
+  }
+  return undefined;
+}
+
+export const builtinHarness: Harness = {
+  name: 'builtin',
+  network: 'none',
+  needsModel: true,
+  async run(ctx): Promise<HarnessOutcome> {
+    if (!ctx.model) return { status: 'error', error: 'the builtin harness needs a model', version: BUILTIN_VERSION };
+    const deadline = Date.now() + ctx.timeoutMs;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), ctx.timeoutMs);
+    const onOuterAbort = () => abort.abort();
+    ctx.signal.addEventListener('abort', onOuterAbort, { once: true });
+    const conversation = ctx.model.protocol === 'anthropic' ? anthropicConversation(ctx, abort.signal) : openaiConversation(ctx, abort.signal);
+    const base = { version: BUILTIN_VERSION };
+    try {
+      for (let step = 1; step <= MAX_STEPS; step++) {
+        let turn: Turn;
+        try {
+          turn = await conversation.next();
+        } catch (e) {
+          if (ctx.signal.aborted) return { ...base, status: 'cancelled' };
+          if (abort.signal.aborted) return { ...base, status: 'timeout' };
+          const failure = providerFailure(e);
+          ctx.record({ kind: 'error', payload: { step, message: failure ?? (e as Error).message } });
+          if (failure) return { ...base, status: 'provider_error', error: `the model provider failed: ${failure}` };
+          throw e;
+        }
+        if (turn.text) ctx.record({ kind: 'model_message', payload: { step, text: clip(turn.text) } });
+        if (turn.toolCalls.length === 0) return { ...base, status: 'completed' };
+        const results: { id: string; result: ToolResult }[] = [];
+        let finished = false;
+        for (const call of turn.toolCalls) {
+          const command = call.name === 'bash' && typeof call.args.command === 'string' ? call.args.command : undefined;
+          const category = command ? classifyShellCommand(command) : toolCategory(call.name);
+          ctx.record({ kind: 'tool_call', toolCategory: category, payload: { step, tool: call.name, input: call.args } });
+          const started = Date.now();
+          const result: ToolResult = call.argsError
+            ? { output: `error: ${call.argsError}`, isError: true }
+            : await runTool(ctx.sandbox, call.name, call.args, { timeLeftMs: deadline - Date.now(), signal: abort.signal });
+          ctx.record({
+            kind: 'tool_result', toolCategory: category,
+            payload: { step, tool: call.name, outputBytes: Buffer.byteLength(result.output), output: clip(result.output, 4096), isError: result.isError, ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}), durationMs: Date.now() - started },
+          });
+          results.push({ id: call.id, result });
+          finished ||= Boolean(result.finished);
+          if (abort.signal.aborted) return { ...base, status: ctx.signal.aborted ? 'cancelled' : 'timeout' };
+        }
+        conversation.addResults(results);
+        if (finished) return { ...base, status: 'completed' };
+      }
+      ctx.record({ kind: 'limit', payload: { message: `stopped after ${MAX_STEPS} steps` } });
+      return { ...base, status: 'completed' };
+    } finally {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onOuterAbort);
+    }
+  },
+};

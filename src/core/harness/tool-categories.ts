@@ -1,0 +1,66 @@
+/**
+ * One mapping from the tool names of every harness to a small set of categories, so behaviour can be
+ * compared across harnesses. Shell commands are classified further by what they do, so read:write
+ * ratios mean something for agents that do everything through a shell.
+ */
+import type { ToolCategory } from './harness';
+
+const BY_NAME: Record<string, ToolCategory> = {
+  // Kilo CLI / OpenCode
+  read: 'read', write: 'write', edit: 'write', multiedit: 'write', patch: 'write', bash: 'exec', glob: 'search', grep: 'search',
+  list: 'read', ls: 'read', task: 'plan', todowrite: 'plan', todoread: 'plan', webfetch: 'network', websearch: 'network',
+  // KiloBench built-in agent
+  read_file: 'read', write_file: 'write', edit_file: 'write', list_dir: 'read', finish: 'other',
+  // Claude Code (names compared in lower case)
+  notebookedit: 'write', exitplanmode: 'plan',
+  // Codex CLI, Aider and other common names
+  shell: 'exec', exec_command: 'exec', execute_command: 'exec', run: 'exec', run_command: 'exec', apply_patch: 'write',
+  write_to_file: 'write', replace_in_file: 'write', str_replace_editor: 'write', search_files: 'search', list_files: 'read',
+  read_many_files: 'read', update_plan: 'plan', fetch: 'network', browser: 'network',
+};
+
+export function toolCategory(name: string): ToolCategory {
+  return BY_NAME[name.toLowerCase()] ?? 'other';
+}
+
+export const EXEC_TOOLS = new Set(Object.entries(BY_NAME).filter(([, c]) => c === 'exec').map(([n]) => n));
+
+/** What a shell command mostly does to the workspace. */
+export type ShellEffect = 'read' | 'write' | 'search' | 'exec';
+
+const READ_COMMANDS = new Set(['cat', 'head', 'tail', 'less', 'more', 'ls', 'tree', 'stat', 'file', 'wc', 'pwd', 'du', 'df', 'which', 'type', 'nl', 'od', 'xxd', 'hexdump', 'readlink', 'realpath', 'env', 'printenv', 'id', 'whoami', 'uname', 'ps', 'diff', 'cmp', 'git']);
+const SEARCH_COMMANDS = new Set(['grep', 'egrep', 'fgrep', 'rg', 'ag', 'find', 'locate', 'fd']);
+const WRITE_COMMANDS = new Set(['mv', 'cp', 'rm', 'rmdir', 'mkdir', 'touch', 'tee', 'patch', 'chmod', 'chown', 'ln', 'truncate', 'dd', 'install', 'unzip', 'tar']);
+const GIT_WRITES = new Set(['commit', 'checkout', 'reset', 'restore', 'merge', 'rebase', 'cherry-pick', 'apply', 'am', 'add', 'rm', 'mv', 'stash', 'branch', 'tag', 'switch', 'revert', 'clean', 'init', 'clone', 'pull', 'fetch']);
+
+/**
+ * Classify a shell command line. Any write wins (a redirection, `sed -i`, `mv`…), then search, then
+ * read; anything else (running a program, a build, tests) is `exec`.
+ */
+export function classifyShellCommand(command: string): ShellEffect {
+  // Redirections into files (not `2>&1`, not `>/dev/null`) write.
+  if (/(^|[^0-9&>])>>?\s*(?!&|\/dev\/null)[^\s|;&]/.test(command) || /\b\d>\s*(?!&|\/dev\/null)[^\s|;&]/.test(command)) return 'write';
+  if (/<<-?\s*['"]?\w+['"]?/.test(command) && /\bcat\b/.test(command) && />/.test(command)) return 'write';
+  let sawSearch = false;
+  let sawRead = false;
+  let sawOther = false;
+  for (const segment of command.split(/&&|\|\||;|\||\n/)) {
+    const words = segment.trim().replace(/^(sudo|env\s+\S+=\S+|time|nohup)\s+/, '').split(/\s+/).filter(Boolean);
+    const [program = '', ...args] = words;
+    const name = program.replace(/^.*\//, '');
+    if (!name) continue;
+    if ((name === 'sed' || name === 'perl') && args.some((a) => /^-[a-zA-Z]*i/.test(a))) return 'write';
+    if (name === 'git') {
+      if (GIT_WRITES.has(args[0] ?? '')) return 'write';
+      sawRead = true;
+      continue;
+    }
+    if (WRITE_COMMANDS.has(name)) return 'write';
+    if (SEARCH_COMMANDS.has(name)) sawSearch = true;
+    else if (READ_COMMANDS.has(name) || name === 'cd' || name === 'echo' || name === 'printf' || name === 'sed' || name === 'awk' || name === 'sort' || name === 'uniq' || name === 'cut' || name === 'jq') sawRead = true;
+    else sawOther = true;
+  }
+  if (sawOther) return 'exec';
+  if (sawSearch) return 'search';
+  return sawRead ? 'read' : 'exec';
+}

@@ -1,0 +1,48 @@
+/**
+ * A model as KiloBench runs it: the id users see, the provider that serves it, and where its key
+ * comes from (the NAME of an environment variable or a secret — never the key itself).
+ */
+import type { PriceOverride } from '../pricing/overrides';
+
+export const PROVIDER_KINDS = ['openai-compatible', 'anthropic', 'openrouter', 'sim'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+/** The wire protocol a harness speaks to reach the model. */
+export type ModelProtocol = 'openai' | 'anthropic';
+
+export interface ModelSpec {
+  /** What users write (`--models`) and see in reports, e.g. `gpt-5-mini`, `sim/direct`. */
+  id: string;
+  provider: ProviderKind;
+  /** The provider's own model name (defaults to the id). */
+  model: string;
+  /** Provider base URL; the simulator's is filled in at run time. */
+  baseUrl: string;
+  protocol: ModelProtocol;
+  /** Environment variable that holds the key; undefined for keyless providers (the simulator). */
+  keyEnv?: string;
+  reasoningEffort?: 'low' | 'medium' | 'high';
+  /** $ per million tokens, replacing the bundled price data for this model. */
+  price?: PriceOverride;
+  /** A test and demo device backed by each task's answer key; always labelled as such. */
+  simulated: boolean;
+}
+
+/** What a harness gets in a trial: the proxy's per-trial URL and token, never the real key. */
+export interface ModelAccess {
+  id: string;
+  /** The name to put in requests (the proxy maps it upstream when needed). */
+  providerModel: string;
+  protocol: ModelProtocol;
+  /** `http://127.0.0.1:PORT/t/TOKEN` (+ `/v1` for OpenAI-compatible clients as their SDKs expect). */
+  baseUrl: string;
+  /** The trial token: the only credential a harness ever holds. */
+  apiKey: string;
+  simulated: boolean;
+}
+
+export const DEFAULT_BASE_URLS: Record<Exclude<ProviderKind, 'sim'>, string> = {
+  'openai-compatible': 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+  openrouter: 'https://openrouter.ai/api/v1',
+};

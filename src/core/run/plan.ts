@@ -1,0 +1,74 @@
+/**
+ * A run plan: tasks × models × harness × trials, with the settings that shape it. Trials are ordered
+ * round by round and, within a round, task by task with the models interleaved, so a run stopped
+ * early (budget, cancel) leaves every model with a comparable sample.
+ */
+import type { ModelSpec } from '../models/model-spec';
+import type { Task } from '../tasks/task';
+
+export interface RunSettings {
+  concurrency: number;
+  trialsPerPair: number;
+  agentTimeoutMultiplier: number;
+  testTimeoutMultiplier: number;
+  /** Whole-run spend limit in US dollars. */
+  budgetUsd?: number;
+  /** Per-trial spend limit in US dollars. */
+  trialBudgetUsd?: number;
+  seed: number;
+  /** Times a trial is run again after an infrastructure error (never after an agent's fail). */
+  maxInfraRetries: number;
+}
+
+export const DEFAULT_SETTINGS: RunSettings = {
+  concurrency: 2,
+  trialsPerPair: 3,
+  agentTimeoutMultiplier: 1,
+  testTimeoutMultiplier: 1,
+  seed: 1,
+  maxInfraRetries: 2,
+};
+
+export interface RunPlan {
+  runId: string;
+  name: string;
+  tasks: Task[];
+  /** Empty for harnesses that need no model (oracle, nop). */
+  models: ModelSpec[];
+  harness: string;
+  settings: RunSettings;
+}
+
+export interface PlannedTrial {
+  id: string;
+  task: Task;
+  /** Undefined for harnesses without a model; the trial is then reported under the harness's name. */
+  model: ModelSpec | undefined;
+  trialIndex: number;
+  seed: number;
+}
+
+/** A per-trial seed derived from the run seed and the trial's identity (stable across resumes). */
+export function trialSeed(runSeed: number, id: string): number {
+  let h = (runSeed >>> 0) ^ 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+export function trialId(runId: string, taskId: string, modelId: string, index: number): string {
+  return `${runId}.${taskId}.${modelId.replace(/[^A-Za-z0-9._-]+/g, '_')}.${index + 1}`;
+}
+
+export function planTrials(plan: RunPlan): PlannedTrial[] {
+  const models: (ModelSpec | undefined)[] = plan.models.length ? plan.models : [undefined];
+  const trials: PlannedTrial[] = [];
+  for (let index = 0; index < plan.settings.trialsPerPair; index++) {
+    for (const task of plan.tasks) {
+      for (const model of models) {
+        const id = trialId(plan.runId, task.id, model?.id ?? plan.harness, index);
+        trials.push({ id, task, model, trialIndex: index, seed: trialSeed(plan.settings.seed, id) });
+      }
+    }
+  }
+  return trials;
+}

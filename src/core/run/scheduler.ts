@@ -1,0 +1,228 @@
+/**
+ * Runs a plan's trials with bounded concurrency, through the metering proxy, recording everything
+ * in the store and telling listeners as it goes. It cancels cleanly (running containers removed,
+ * trials marked `cancelled`), retries only infrastructure errors, and resumes a run by running
+ * exactly the trials that have no final status.
+ */
+import { readFile } from 'node:fs/promises';
+import pLimit from 'p-limit';
+import type { ContainerRuntime } from '../runtime/container-runtime';
+import { pruneContainers } from '../runtime/reaper';
+import type { MeteringProxy, MeteredCall, Totals, UpstreamConfig } from '../meter';
+import type { SimProvider } from '../providers/sim';
+import type { ProfileName } from '../providers/sim/profiles';
+import type { ModelAccess, ModelSpec } from '../models/model-spec';
+import type { Harness } from '../harness/harness';
+import type { Store } from '../store';
+import type { Task } from '../tasks/task';
+import { planTrials, type PlannedTrial, type RunPlan } from './plan';
+import type { RunEvent, RunProgress } from './events';
+import { runTrial, type TrialOutcome } from './trial-runner';
+import { TrialRecorder } from './trial-recorder';
+import { EXCLUDED_FROM_PASS_RATE, type TrialStatus } from './trial-status';
+
+export interface SchedulerDeps {
+  runtime: ContainerRuntime;
+  store: Store;
+  meter: MeteringProxy;
+  /** Needed when a plan uses simulated models. */
+  sim?: SimProvider;
+  harness: Harness;
+  /** Environment to read model keys from (by the variable a model names). */
+  env?: NodeJS.ProcessEnv;
+  /** Read-only mounts and environment the harness needs in every container (e.g. the Kilo binary). */
+  harnessMounts?: { hostPath: string; containerPath: string }[];
+}
+
+export interface SchedulerOptions {
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** Only these trial ids (resume); default: every trial of the plan. */
+  only?: ReadonlySet<string>;
+  /** Milliseconds to wait before retrying an infrastructure error (doubles each time). */
+  retryDelayMs?: number;
+}
+
+export interface RunSummary {
+  runId: string;
+  status: 'finished' | 'cancelled';
+  progress: RunProgress;
+  outcomes: Map<string, TrialStatus>;
+}
+
+async function simSolution(task: Task): Promise<{ script: string } | { commands: string[] }> {
+  if (task.solution.kind === 'script') return { script: await readFile(task.solution.path, 'utf8') };
+  if (task.solution.kind === 'commands') return { commands: task.solution.commands.map((c) => c.command) };
+  return { commands: [] };
+}
+
+function upstreamFor(model: ModelSpec, env: NodeJS.ProcessEnv): UpstreamConfig {
+  const kind = model.provider === 'anthropic' ? 'anthropic' : model.provider === 'openrouter' ? 'openrouter' : 'openai-compatible';
+  const apiKey = model.keyEnv ? env[model.keyEnv] : undefined;
+  if (model.keyEnv && !apiKey) throw new Error(`model ${model.id}: the environment variable ${model.keyEnv} holding its key is not set`);
+  return { kind, baseUrl: model.baseUrl, ...(apiKey ? { apiKey } : {}), ...(model.model !== model.id ? { modelMap: { [model.id]: model.model } } : {}) };
+}
+
+/** Plan a new run in the store (run, task snapshots, queued trials) and run it. */
+export async function startRun(plan: RunPlan, deps: SchedulerDeps, options: SchedulerOptions = {}): Promise<RunSummary> {
+  const recorder = new TrialRecorder(deps.store, plan.runId);
+  recorder.createRun(plan.name, {
+    tasks: plan.tasks.map((t) => t.id),
+    models: plan.models.map((m) => m.id),
+    harness: plan.harness,
+    trialsPerPair: plan.settings.trialsPerPair,
+    taskPaths: plan.tasks.map((t) => t.path),
+    modelSpecs: plan.models.map((m) => ({ ...m, price: m.price ? { ...m.price } : null })),
+  }, { ...plan.settings });
+  for (const task of plan.tasks) await recorder.snapshotTask(task);
+  const trials = planTrials(plan);
+  for (const t of trials) {
+    recorder.queue({ id: t.id, taskId: t.task.id, modelId: t.model?.id ?? plan.harness, harness: plan.harness, trialIndex: t.trialIndex, seed: t.seed });
+    options.onEvent?.({ type: 'trial_queued', runId: plan.runId, trialId: t.id, taskId: t.task.id, modelId: t.model?.id ?? plan.harness, trialIndex: t.trialIndex });
+  }
+  return executeTrials(plan, trials, recorder, deps, options);
+}
+
+/** Run the trials of a stored run that have no final status (after a crash, a kill -9 or a cancel). */
+export async function resumeRun(plan: RunPlan, deps: SchedulerDeps, options: SchedulerOptions = {}): Promise<RunSummary> {
+  const unfinished = new Set(deps.store.unfinishedTrials(plan.runId).map((t) => t.id));
+  const trials = planTrials(plan).filter((t) => unfinished.has(t.id) && (!options.only || options.only.has(t.id)));
+  const recorder = new TrialRecorder(deps.store, plan.runId);
+  deps.store.append({ type: 'run_updated', runId: plan.runId, patch: { status: 'running', finishedAt: null } });
+  return executeTrials(plan, trials, recorder, deps, options);
+}
+
+async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: TrialRecorder, deps: SchedulerDeps, options: SchedulerOptions): Promise<RunSummary> {
+  const { runtime, meter, harness } = deps;
+  const env = deps.env ?? process.env;
+  const signal = options.signal ?? new AbortController().signal;
+  const emit = (event: RunEvent) => options.onEvent?.(event);
+  const progress: RunProgress = { total: trials.length, done: 0, running: 0, passed: 0, failed: 0, errors: 0, spendUsd: 0, unpricedCalls: 0, startedAt: Date.now() };
+  const outcomes = new Map<string, TrialStatus>();
+  const ours = new Set(trials.map((t) => t.id));
+
+  // Containers a crashed earlier process left behind go first.
+  await pruneContainers(runtime, { activeRuns: [] }).catch(() => undefined);
+  if (plan.settings.budgetUsd !== undefined) meter.setRunBudget(plan.runId, { usd: plan.settings.budgetUsd });
+
+  const onCall = (call: MeteredCall) => {
+    if (call.runId !== plan.runId || !ours.has(call.trialId)) return;
+    recorder.llmCall(call);
+    if (call.costUsd === null) progress.unpricedCalls++;
+    else progress.spendUsd += call.costUsd;
+    emit({ type: 'llm_call', runId: plan.runId, trialId: call.trialId, call });
+    emit({ type: 'run_progress', runId: plan.runId, progress: { ...progress } });
+  };
+  meter.on('call', onCall);
+  emit({ type: 'run_started', runId: plan.runId, total: trials.length });
+
+  const finishTrial = (trial: PlannedTrial, status: TrialStatus, costUsd: number | null, durationMs: number, error?: string) => {
+    outcomes.set(trial.id, status);
+    progress.done++;
+    if (status === 'passed') progress.passed++;
+    else if (EXCLUDED_FROM_PASS_RATE.has(status)) progress.errors++;
+    else progress.failed++;
+    emit({ type: 'trial_finished', runId: plan.runId, trialId: trial.id, taskId: trial.task.id, modelId: trial.model?.id ?? plan.harness, status, costUsd, durationMs, ...(error ? { error } : {}) });
+    emit({ type: 'run_progress', runId: plan.runId, progress: { ...progress } });
+  };
+
+  const runOne = async (trial: PlannedTrial): Promise<void> => {
+    if (signal.aborted) {
+      recorder.skip(trial.id, 'cancelled', 'cancelled before it started');
+      finishTrial(trial, 'cancelled', null, 0);
+      return;
+    }
+    if (meter.totals(plan.runId)?.budgetExceeded) {
+      recorder.skip(trial.id, 'cancelled', `not started: the run budget of $${plan.settings.budgetUsd} was spent`);
+      finishTrial(trial, 'cancelled', null, 0, 'run budget spent');
+      return;
+    }
+    progress.running++;
+    recorder.start(trial.id);
+    emit({ type: 'trial_started', runId: plan.runId, trialId: trial.id });
+    let outcome: TrialOutcome;
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) recorder.beginAttempt(trial.id);
+      ({ outcome } = await attemptTrial(trial));
+      if (outcome.status !== 'infra_error' || attempt >= plan.settings.maxInfraRetries || signal.aborted) break;
+      recorder.finding(trial.id, { kind: 'infra_retry', attempt: attempt + 1, error: outcome.error ?? '' });
+      await new Promise((r) => setTimeout(r, (options.retryDelayMs ?? 2000) * 2 ** attempt));
+    }
+    progress.running--;
+    recorder.finish(trial.id, outcome);
+    finishTrial(trial, outcome.status, recorder.spend(trial.id).costUsd, outcome.durationMs, outcome.error);
+  };
+
+  const attemptTrial = async (trial: PlannedTrial): Promise<{ outcome: TrialOutcome; totals: Totals | undefined }> => {
+    let handle: { unregister(): void } | undefined;
+    let simSession: string | undefined;
+    try {
+      let model: ModelAccess | undefined;
+      if (harness.needsModel && trial.model) {
+        const spec = trial.model;
+        let upstream: UpstreamConfig;
+        if (spec.provider === 'sim') {
+          if (!deps.sim) throw new Error('simulated models need the simulated provider');
+          simSession = deps.sim.registerSession({ profile: spec.model.replace(/^sim\//, '') as ProfileName, seed: trial.seed, solution: await simSolution(trial.task) });
+          upstream = { kind: spec.protocol === 'anthropic' ? 'anthropic' : 'openai-compatible', baseUrl: `${deps.sim.url}/s/${simSession}` };
+        } else {
+          upstream = upstreamFor(spec, env);
+        }
+        const registered = meter.registerTrial({
+          trialId: trial.id, runId: plan.runId, upstream,
+          ...(plan.settings.trialBudgetUsd !== undefined ? { budget: { usd: plan.settings.trialBudgetUsd } } : {}),
+          ...(spec.price ? { prices: { [spec.id]: spec.price, [spec.model]: spec.price } } : {}),
+        });
+        handle = registered;
+        model = {
+          id: spec.id, providerModel: spec.model, protocol: spec.protocol,
+          baseUrl: registered.baseUrl + (spec.protocol === 'openai' ? '/v1' : ''),
+          apiKey: registered.token, simulated: spec.simulated,
+        };
+      }
+      const outcome = await runTrial(runtime, {
+        runId: plan.runId, trialId: trial.id, task: trial.task, harness,
+        agentTimeoutMultiplier: plan.settings.agentTimeoutMultiplier,
+        testTimeoutMultiplier: plan.settings.testTimeoutMultiplier,
+        seed: trial.seed,
+        ...(model ? { model } : {}),
+        ...(deps.harnessMounts ? { readOnlyMounts: deps.harnessMounts } : {}),
+      }, {
+        signal,
+        onPhase: (phase) => emit({ type: 'trial_phase', runId: plan.runId, trialId: trial.id, phase }),
+        onTranscript: (entry) => {
+          recorder.transcript(trial.id, entry);
+          if (entry.kind === 'tool_call' || entry.kind === 'command') emit({ type: 'tool_call', runId: plan.runId, trialId: trial.id, entry });
+        },
+      });
+      const totals = meter.totals(trial.id);
+      // A trial the proxy stopped for its budget ends as budget_exceeded unless it passed anyway.
+      if (totals?.budgetExceeded && outcome.status !== 'passed' && outcome.status !== 'cancelled') {
+        return { outcome: { ...outcome, status: 'budget_exceeded', error: outcome.error ?? 'the trial or run budget was spent' }, totals };
+      }
+      return { outcome, totals };
+    } catch (e) {
+      const now = new Date().toISOString();
+      const outcome: TrialOutcome = {
+        status: 'infra_error', tests: [], testsPassed: 0, testsFailed: 0, error: (e as Error).message,
+        startedAt: now, finishedAt: now, durationMs: 0, buildMs: 0, agentMs: 0, testMs: 0,
+      };
+      return { outcome, totals: meter.totals(trial.id) };
+    } finally {
+      handle?.unregister();
+      if (simSession) deps.sim?.unregisterSession(simSession);
+    }
+  };
+
+  try {
+    const limit = pLimit(Math.max(1, plan.settings.concurrency));
+    await Promise.all(trials.map((trial) => limit(() => runOne(trial))));
+  } finally {
+    meter.off('call', onCall);
+  }
+  const status = signal.aborted ? 'cancelled' : 'finished';
+  recorder.endRun(status);
+  await deps.store.flush();
+  emit({ type: 'run_finished', runId: plan.runId, status, progress: { ...progress } });
+  return { runId: plan.runId, status, progress, outcomes };
+}
