@@ -1,0 +1,3 @@
+from .totals import invoice_total, line_total, to_money
+
+__all__ = ["invoice_total", "line_total", "to_money"]
