@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerPruneCommand } from './commands/prune';
+import { registerRunCommand } from './commands/run';
 import { registerTasksCommand } from './commands/tasks';
 import { registerValidateCommand } from './commands/validate';
 import { UsageError } from './errors';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text) });
   registerTasksCommand(program);
   registerValidateCommand(program);
+  registerRunCommand(program);
   registerPruneCommand(program);
   return program;
 }

@@ -1,0 +1,182 @@
+/** `kilobench run`: tasks × models × harness × trials, metered, recorded, resumable. */
+import type { Command } from 'commander';
+import { getHarness, harnessNames } from '../../core/harness/registry';
+import { knownModels, ModelConfigError, resolveModels } from '../../core/models/models-file';
+import { BenchmarkSession } from '../../core/run/benchmark-session';
+import { DEFAULT_SETTINGS, type RunPlan, type RunSettings } from '../../core/run/plan';
+import { planFromRecord, ResumeError } from '../../core/run/stored-plan';
+import type { RunSummary } from '../../core/run/scheduler';
+import type { Task } from '../../core/tasks/task';
+import { UsageError } from '../errors';
+import { progressReporter } from '../progress';
+import { DEFAULT_DB, newRunId } from '../store';
+import { formatTable } from '../table';
+import { loadCliTasks } from './tasks';
+import { positiveInt } from './validate';
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function nonNegativeNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new UsageError(`${name} must be a number ≥ 0, not "${value}"`);
+    return n;
+  };
+}
+
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a number > 0, not "${value}"`);
+    return n;
+  };
+}
+
+export interface RunOptions {
+  tasks?: string;
+  path?: string[];
+  bundled: boolean;
+  models?: string;
+  harness: string;
+  trials: number;
+  concurrency: number;
+  budgetUsd?: number;
+  trialBudgetUsd?: number;
+  agentTimeoutMultiplier: number;
+  testTimeoutMultiplier: number;
+  seed: number;
+  db?: string;
+  dockerHost?: string;
+  resume?: string;
+  name?: string;
+  json?: boolean;
+  modelsFile?: string[];
+}
+
+export function selectTasks(all: Task[], spec: string | undefined): Task[] {
+  if (!spec || spec === 'all') return all;
+  const wanted = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((id) => !all.some((t) => t.id === id));
+  if (unknown.length) throw new UsageError(`unknown task id(s): ${unknown.join(', ')} (see \`kilobench tasks\`)`);
+  return wanted.map((id) => all.find((t) => t.id === id)!);
+}
+
+/** The plan for a new run, from the command line; every mistake is a usage error. */
+export async function planFromOptions(options: RunOptions): Promise<RunPlan> {
+  if (!harnessNames().includes(options.harness)) throw new UsageError(`unknown harness "${options.harness}" (known: ${harnessNames().join(', ')})`);
+  const harness = getHarness(options.harness);
+  const tasks = selectTasks(await loadCliTasks(options.path ?? [], options.bundled), options.tasks);
+  const invalid = tasks.filter((t) => t.errors.length);
+  if (invalid.length) throw new UsageError(`invalid task(s): ${invalid.map((t) => t.id).join(', ')} (see \`kilobench tasks\`)`);
+  if (tasks.length === 0) throw new UsageError('no tasks to run');
+  let models: RunPlan['models'] = [];
+  if (harness.needsModel) {
+    if (!options.models) throw new UsageError(`the ${harness.name} harness needs --models (e.g. --models sim/direct,sim/explorer)`);
+    try {
+      models = resolveModels(options.models.split(',').map((s) => s.trim()).filter(Boolean), knownModels(options.modelsFile));
+    } catch (e) {
+      if (e instanceof ModelConfigError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  const settings: RunSettings = {
+    ...DEFAULT_SETTINGS,
+    trialsPerPair: options.trials,
+    concurrency: options.concurrency,
+    agentTimeoutMultiplier: options.agentTimeoutMultiplier,
+    testTimeoutMultiplier: options.testTimeoutMultiplier,
+    seed: options.seed,
+    ...(options.budgetUsd !== undefined ? { budgetUsd: options.budgetUsd } : {}),
+    ...(options.trialBudgetUsd !== undefined ? { trialBudgetUsd: options.trialBudgetUsd } : {}),
+  };
+  return { runId: newRunId('run'), name: options.name ?? `${harness.name} · ${models.map((m) => m.id).join(', ') || 'no model'}`, tasks, models, harness: harness.name, settings };
+}
+
+/** Per model: attempts, passes and spend, as a quick summary (the full report: `kilobench report`). */
+export function summaryTable(session: BenchmarkSession, runId: string): string {
+  const rows = new Map<string, { attempts: number; passed: number; errors: number; cost: number; unpriced: boolean }>();
+  for (const t of session.store.listTrials(runId)) {
+    const row = rows.get(t.modelId) ?? { attempts: 0, passed: 0, errors: 0, cost: 0, unpriced: false };
+    if (['infra_error', 'verifier_error', 'provider_error', 'cancelled', 'interrupted', 'queued', 'running'].includes(t.status)) row.errors++;
+    else row.attempts++;
+    if (t.status === 'passed') row.passed++;
+    if (t.costUsd === null && t.status !== 'cancelled') row.unpriced ||= t.costFlags.includes('unpriced');
+    row.cost += t.costUsd ?? 0;
+    rows.set(t.modelId, row);
+  }
+  return formatTable(['MODEL', 'PASSED', 'ATTEMPTS', 'ERRORS', 'SPEND'], [...rows].map(([model, r]) => [
+    model, String(r.passed), String(r.attempts), String(r.errors), `$${r.cost.toFixed(4)}${r.unpriced ? ' + unpriced' : ''}`,
+  ]));
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Run tasks × models through a harness in Docker, several trials each, metering every LLM call.')
+    .option('-t, --tasks <ids>', 'comma-separated task ids, or "all"', 'all')
+    .option('-p, --path <dir>', 'a task folder or a folder of tasks (repeatable)', collect)
+    .option('--no-bundled', 'leave out the tasks bundled with KiloBench')
+    .option('-m, --models <ids>', 'comma-separated model ids (from kilobench.models.json, or sim/<profile>)')
+    .option('--models-file <file>', 'a models file (repeatable; default: ./kilobench.models.json and ~/.config/kilobench/models.json)', collect)
+    .option('-H, --harness <name>', `harness: ${harnessNames().join(', ')}`, 'builtin')
+    .option('-n, --trials <n>', 'trials per (task, model) pair', positiveInt('--trials'), DEFAULT_SETTINGS.trialsPerPair)
+    .option('-c, --concurrency <n>', 'trials at the same time', positiveInt('--concurrency'), DEFAULT_SETTINGS.concurrency)
+    .option('--budget-usd <x>', 'stop starting trials once the run has spent this much', nonNegativeNumber('--budget-usd'))
+    .option('--trial-budget-usd <x>', 'stop a trial once it has spent this much', nonNegativeNumber('--trial-budget-usd'))
+    .option('--agent-timeout-multiplier <x>', "multiply every task's agent time limit", positiveNumber('--agent-timeout-multiplier'), 1)
+    .option('--test-timeout-multiplier <x>', "multiply every task's test time limit", positiveNumber('--test-timeout-multiplier'), 1)
+    .option('--seed <n>', 'seed for everything random (simulated models, bootstrap)', positiveInt('--seed'), DEFAULT_SETTINGS.seed)
+    .option('--name <text>', 'a name for the run')
+    .option('--resume <runId>', 'run the trials of an earlier run that have no final status (after a crash, kill or cancel)')
+    .option('--db <file>', `results database (default: ${DEFAULT_DB})`)
+    .option('--docker-host <url>', 'Docker engine (default: DOCKER_HOST or the local socket)')
+    .option('--json', 'one JSON line per event on stdout instead of the progress line')
+    .addHelpText('after', '\nKeys are never given on the command line: a models file names the environment variable that holds each key.\nExit code: 0 when the run finished, 1 on failure, 2 on bad usage, 130 when cancelled.')
+    .action(async (options: RunOptions) => {
+      const session = await BenchmarkSession.open({
+        dbPath: options.db ?? DEFAULT_DB,
+        ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}),
+        onStoreWarning: (w) => process.stderr.write(`kilobench: store: ${w.message}\n`),
+      });
+      const abort = new AbortController();
+      let interrupts = 0;
+      const onSigint = () => {
+        interrupts++;
+        if (interrupts > 1) process.exit(130);
+        process.stderr.write('\ncancelling: removing containers, marking trials cancelled (Ctrl-C again to quit at once)…\n');
+        abort.abort();
+      };
+      process.on('SIGINT', onSigint);
+      let summary: RunSummary;
+      try {
+        let plan: RunPlan;
+        if (options.resume) {
+          const record = session.store.getRun(options.resume);
+          if (!record) throw new UsageError(`no run ${options.resume} in ${session.store.path} (see \`kilobench runs\`)`);
+          try {
+            plan = await planFromRecord(record);
+          } catch (e) {
+            if (e instanceof ResumeError || e instanceof ModelConfigError) throw new UsageError(e.message);
+            throw e;
+          }
+        } else {
+          plan = await planFromOptions(options);
+        }
+        const harness = getHarness(plan.harness);
+        const onEvent = progressReporter({ json: Boolean(options.json), tty: Boolean(process.stderr.isTTY) });
+        if (!options.json) process.stderr.write(`${options.resume ? 'resuming' : 'run'} ${plan.runId}: ${plan.tasks.length} task(s) × ${plan.models.length || 1} model(s) × ${plan.settings.trialsPerPair} trial(s), harness ${plan.harness}\n`);
+        summary = options.resume
+          ? await session.resume(plan, harness, { signal: abort.signal, onEvent })
+          : await session.start(plan, harness, { signal: abort.signal, onEvent });
+        if (!options.json) {
+          process.stdout.write(`\n${summaryTable(session, plan.runId)}\n\nrun ${plan.runId} ${summary.status}; details: kilobench report ${plan.runId}\n`);
+        }
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+        await session.close();
+      }
+      if (summary.status === 'cancelled') process.exitCode = 130;
+    });
+}

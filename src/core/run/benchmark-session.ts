@@ -1,0 +1,59 @@
+/**
+ * Everything a benchmark run needs, started together and stopped together: the container runtime,
+ * the results store, the metering proxy and (for simulated models) the simulated provider. The CLI
+ * and the editor both start runs through this, so neither duplicates the wiring.
+ */
+import type { ContainerRuntime } from '../runtime/container-runtime';
+import { DockerRuntime } from '../runtime/docker/docker-runtime';
+import { startMeteringProxy, type MeteringProxy } from '../meter';
+import { startSimProvider, type SimProvider } from '../providers/sim';
+import { Store, type StoreWarning } from '../store';
+import type { Harness } from '../harness/harness';
+import type { RunEvent } from './events';
+import type { RunPlan } from './plan';
+import { resumeRun, startRun, type RunSummary, type SchedulerDeps } from './scheduler';
+
+export interface SessionOptions {
+  dbPath: string;
+  dockerHost?: string;
+  onStoreWarning?: (warning: StoreWarning) => void;
+  /** Lines from the metering proxy (keys are redacted there). */
+  log?: (line: string) => void;
+}
+
+export class BenchmarkSession {
+  private sim: SimProvider | undefined;
+
+  private constructor(readonly runtime: ContainerRuntime, readonly store: Store, readonly meter: MeteringProxy) {}
+
+  static async open(options: SessionOptions): Promise<BenchmarkSession> {
+    const runtime = new DockerRuntime(options.dockerHost);
+    await runtime.ping();
+    const store = await Store.open(options.dbPath, options.onStoreWarning ? { onWarning: options.onStoreWarning } : {});
+    try {
+      const meter = await startMeteringProxy(options.log ? { log: options.log } : {});
+      return new BenchmarkSession(runtime, store, meter);
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
+
+  private async deps(plan: RunPlan, harness: Harness, extra: Partial<SchedulerDeps>): Promise<SchedulerDeps> {
+    if (plan.models.some((m) => m.provider === 'sim') && !this.sim) this.sim = await startSimProvider();
+    return { runtime: this.runtime, store: this.store, meter: this.meter, harness, ...(this.sim ? { sim: this.sim } : {}), ...extra };
+  }
+
+  async start(plan: RunPlan, harness: Harness, options: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void; extra?: Partial<SchedulerDeps> } = {}): Promise<RunSummary> {
+    return startRun(plan, await this.deps(plan, harness, options.extra ?? {}), options);
+  }
+
+  async resume(plan: RunPlan, harness: Harness, options: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void; extra?: Partial<SchedulerDeps> } = {}): Promise<RunSummary> {
+    return resumeRun(plan, await this.deps(plan, harness, options.extra ?? {}), options);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.meter.close(), this.sim?.close()]);
+    await this.store.close();
+  }
+}
