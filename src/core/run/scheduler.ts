@@ -116,6 +116,12 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
   meter.on('call', onCall);
   emit({ type: 'run_started', runId: plan.runId, total: trials.length });
 
+  const runBudgetSpent = (): boolean => {
+    const { budgetUsd } = plan.settings;
+    const spent = meter.totals(plan.runId);
+    return budgetUsd !== undefined && spent !== undefined && (spent.budgetExceeded || spent.costUsd >= budgetUsd);
+  };
+
   const finishTrial = (trial: PlannedTrial, status: TrialStatus, costUsd: number | null, durationMs: number, error?: string) => {
     outcomes.set(trial.id, status);
     progress.done++;
@@ -132,7 +138,7 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
       finishTrial(trial, 'cancelled', null, 0);
       return;
     }
-    if (meter.totals(plan.runId)?.budgetExceeded) {
+    if (runBudgetSpent()) {
       recorder.skip(trial.id, 'cancelled', `not started: the run budget of $${plan.settings.budgetUsd} was spent`);
       finishTrial(trial, 'cancelled', null, 0, 'run budget spent');
       return;
