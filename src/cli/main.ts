@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerPruneCommand } from './commands/prune';
 import { registerRunCommand } from './commands/run';
+import { registerRunsCommands } from './commands/runs';
 import { registerTasksCommand } from './commands/tasks';
 import { registerValidateCommand } from './commands/validate';
 import { UsageError } from './errors';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerTasksCommand(program);
   registerValidateCommand(program);
   registerRunCommand(program);
+  registerRunsCommands(program);
   registerPruneCommand(program);
   return program;
 }

@@ -1,0 +1,108 @@
+/** `kilobench runs` and `kilobench show TRIAL_ID`: what the store holds, in the terminal. */
+import type { Command } from 'commander';
+import type { Store, TrialRecord } from '../../core/store';
+import { UsageError } from '../errors';
+import { DEFAULT_DB, openCliStore } from '../store';
+import { formatTable } from '../table';
+
+function money(usd: number | null): string {
+  return usd === null ? 'unpriced' : `$${usd.toFixed(4)}`;
+}
+
+export function runsJson(store: Store) {
+  return {
+    runs: store.listRuns().map((run) => {
+      const trials = store.listTrials(run.id);
+      return {
+        id: run.id, name: run.name, status: run.status, createdAt: run.createdAt, finishedAt: run.finishedAt,
+        harness: run.plan.harness, models: run.plan.models, tasks: run.plan.tasks.length,
+        trials: trials.length, passed: trials.filter((t) => t.status === 'passed').length,
+        unfinished: store.unfinishedTrials(run.id).length,
+        costUsd: trials.reduce((sum, t) => sum + (t.costUsd ?? 0), 0),
+      };
+    }),
+  };
+}
+
+/** A trial's transcript as terminal lines: steps with tokens and cost, tool calls, outputs, tests. */
+export function transcriptLines(store: Store, trial: TrialRecord): string[] {
+  const lines = [
+    `trial ${trial.id}`,
+    `  task ${trial.taskId} · model ${trial.modelId} · harness ${trial.harness} · status ${trial.status}${trial.error ? ` (${trial.error})` : ''}`,
+    `  tokens: input ${trial.tokens.input}, cache read ${trial.tokens.cacheRead}, cache write ${trial.tokens.cacheWrite}, output ${trial.tokens.output} (reasoning ${trial.tokens.reasoning}) · cost ${money(trial.costUsd)}${trial.costFlags.length ? ` [${trial.costFlags.join(', ')}]` : ''}`,
+    `  time: ${((trial.durationMs ?? 0) / 1000).toFixed(1)} s (agent ${((trial.agentDurationMs ?? 0) / 1000).toFixed(1)} s, tests ${((trial.testDurationMs ?? 0) / 1000).toFixed(1)} s)${trial.harnessVersion ? ` · ${trial.harness} ${trial.harnessVersion}` : ''}`,
+    '',
+  ];
+  const calls = new Map(store.listLlmCalls(trial.id).map((c) => [c.seq, c]));
+  for (const event of store.listTranscript(trial.id)) {
+    const p = (event.payload ?? {}) as Record<string, unknown>;
+    const cut = (v: unknown, n = 200) => String(v ?? '').replace(/\s+/g, ' ').slice(0, n);
+    switch (event.kind) {
+      case 'llm_call': {
+        const call = calls.get(Number(p.seq));
+        const u = call?.usage;
+        lines.push(`#${p.seq} LLM call${call ? ` · in ${u!.input} + cached ${u!.cacheRead} · out ${u!.output} (reasoning ${u!.reasoning}) · ${money(call.costUsd)} · ${call.latencyMs ?? '?'} ms` : ''}${p.error ? ` · error: ${cut(p.error)}` : ''}`);
+        break;
+      }
+      case 'model_message':
+        lines.push(`   says: ${cut(p.text)}`);
+        break;
+      case 'tool_call':
+        lines.push(`   ${event.toolCategory ?? 'other'} ▸ ${p.tool}(${cut(JSON.stringify(p.input), 160)})`);
+        break;
+      case 'tool_result':
+        lines.push(`     ↳ ${p.isError ? 'error, ' : ''}${p.outputBytes ?? '?'} bytes${p.exitCode !== undefined ? `, exit ${p.exitCode}` : ''}`);
+        break;
+      case 'command':
+        lines.push(`   $ ${cut(p.command)}`);
+        break;
+      case 'output':
+        lines.push(`     ↳ exit ${p.exitCode}: ${cut(p.stdout || p.stderr, 160)}`);
+        break;
+      case 'test_result':
+        lines.push(`   test ${p.outcome === 'passed' ? 'PASS' : 'FAIL'} ${p.name}`);
+        break;
+      default:
+        lines.push(`   ${event.kind}: ${cut(JSON.stringify(p))}`);
+    }
+  }
+  return lines;
+}
+
+export function registerRunsCommands(program: Command): void {
+  program
+    .command('runs')
+    .description('List the runs in the results database.')
+    .option('--db <file>', `results database (default: ${DEFAULT_DB})`)
+    .option('--json', 'print {"runs": [...]}')
+    .action(async (options: { db?: string; json?: boolean }) => {
+      const store = await openCliStore(options.db);
+      try {
+        const data = runsJson(store);
+        if (options.json) process.stdout.write(JSON.stringify(data, null, 2) + '\n');
+        else if (data.runs.length === 0) process.stdout.write(`no runs in ${store.path}\n`);
+        else process.stdout.write(formatTable(['RUN', 'STATUS', 'HARNESS', 'MODELS', 'TRIALS', 'PASSED', 'UNFINISHED', 'SPEND', 'CREATED'],
+          data.runs.map((r) => [r.id, r.status, r.harness, r.models.join(',') || '-', String(r.trials), String(r.passed), String(r.unfinished), `$${r.costUsd.toFixed(4)}`, r.createdAt.slice(0, 19)])) + '\n');
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('show')
+    .description("Show one trial's transcript: each LLM call with tokens and cost, tool calls, outputs, test results.")
+    .argument('<trialId>', 'a trial id (see `kilobench report RUN_ID` or the store)')
+    .option('--db <file>', `results database (default: ${DEFAULT_DB})`)
+    .option('--json', 'print the trial, its calls and its transcript as JSON')
+    .action(async (trialId: string, options: { db?: string; json?: boolean }) => {
+      const store = await openCliStore(options.db);
+      try {
+        const trial = store.getTrial(trialId);
+        if (!trial) throw new UsageError(`no trial ${trialId} in ${store.path}`);
+        if (options.json) process.stdout.write(JSON.stringify({ trial, calls: store.listLlmCalls(trialId), transcript: store.listTranscript(trialId) }, null, 2) + '\n');
+        else process.stdout.write(transcriptLines(store, trial).join('\n') + '\n');
+      } finally {
+        await store.close();
+      }
+    });
+}
