@@ -1,0 +1,194 @@
+/**
+ * One entry point: plain arrays of trials, LLM calls and transcript events in (from the store or
+ * from a test), every metric out. Pure and deterministic (bootstrap intervals use a seed).
+ */
+import type { LlmCallRecord, TokenCounts, TranscriptEventRecord, TrialRecord } from '../store/records';
+import { compareOutcomes, DEFAULT_RESAMPLES, DEFAULT_SEED, outcomesByTask, type Comparison } from './compare';
+import { complementarity, type Complementarity } from './complementarity';
+import {
+  costSummary, groupCostToComplete, knownCosts, pairStats, passCounts,
+  type CostSummary, type GroupCostToComplete, type PairStats, type PassCounts,
+} from './cost';
+import { groupFingerprint, trialFingerprint, type GroupFingerprint, type TrialFingerprint, type UsagePricer } from './fingerprint';
+import { paretoFront, type ParetoPoint } from './pareto';
+import { mean, Z95 } from './stats';
+import { addTokens, compareText, groupId, groupsOf, trialFacts, zeroTokens, type GroupKey, type TrialFacts } from './trials';
+
+export interface AnalysisInput {
+  trials: readonly TrialRecord[];
+  /**
+   * Every LLM call of these trials. When given, costs and tokens are summed from the calls (a
+   * trial with none cost $0); when left out, the trial records' own `costUsd` and `tokens` are used.
+   */
+  calls?: readonly LlmCallRecord[];
+  events?: readonly TranscriptEventRecord[];
+  /** Prices a usage vector for a call's model; lets the spend split be in dollars (else tokens). */
+  pricer?: UsagePricer;
+  /** Bootstrap seed (default 20240601) and number of resamples (default 2000). */
+  seed?: number;
+  resamples?: number;
+}
+
+export interface GroupAnalysis extends GroupKey, PassCounts {
+  /** The model is served by the simulated provider (`sim/…`): its numbers are not a real model's. */
+  simulated: boolean;
+  /** Tasks with at least one trial of this group. */
+  tasks: number;
+  /** Mean over attempted tasks of the per-task unbiased pass@k, for k = 1…(fewest attempts on a task). */
+  passAtK: Record<string, number>;
+  costPerAttempt: CostSummary;
+  /** Attempts whose cost is unknown; any makes the cost figures null. */
+  unpricedAttempts: number;
+  /** Union of the attempts' cost flags (`unpriced`, `unmetered`, `estimated`, `no-llm-calls`). */
+  costFlags: string[];
+  /** Σ cost over attempts; null if any is unknown. */
+  spendUsd: number | null;
+  /** Σ cost over excluded trials (spent, but not part of any figure above); null if any is unknown. */
+  excludedSpendUsd: number | null;
+  costToComplete: GroupCostToComplete;
+  /** Σ tokens over attempts. */
+  tokens: TokenCounts;
+  fingerprint: GroupFingerprint;
+  onPareto: boolean;
+}
+
+export interface TaskAnalysis {
+  task: string;
+  /** One cell per group that has a trial on this task, in group order. */
+  cells: PairStats[];
+  /** Groups with at least one pass on the task. */
+  solvedBy: GroupKey[];
+}
+
+export interface RunAnalysis {
+  groups: GroupAnalysis[];
+  tasks: TaskAnalysis[];
+  complementarity: Complementarity;
+  /** Every group's point; `onFront` marks the Pareto front (front first, by ascending cost). */
+  pareto: ParetoPoint[];
+  /** Paired bootstrap comparison of every two groups (a before b in group order). */
+  comparisons: Comparison[];
+  trialFingerprints: TrialFingerprint[];
+  totals: {
+    trials: number;
+    attempts: number;
+    excluded: number;
+    excludedByStatus: Record<string, number>;
+    /** Σ cost over every trial, excluded ones included; null if any is unknown. */
+    spendUsd: number | null;
+    unpricedTrials: number;
+  };
+  settings: { seed: number; resamples: number; confidence: number; z: number };
+}
+
+function sumOrNull(facts: readonly TrialFacts[]): number | null {
+  let total = 0;
+  for (const f of facts) {
+    if (f.costUsd === null) return null;
+    total += f.costUsd;
+  }
+  return total;
+}
+
+function isSimulated(model: string, facts: readonly TrialFacts[]): boolean {
+  if (model.startsWith('sim/')) return true;
+  return facts.some((f) => f.calls.some((c) => c.requestedModel.startsWith('sim/') || (c.servedModel ?? '').startsWith('sim/')));
+}
+
+function groupPassAtK(cells: readonly PairStats[]): Record<string, number> {
+  const attempted = cells.filter((c) => c.attempts > 0);
+  if (attempted.length === 0) return {};
+  const maxK = Math.min(...attempted.map((c) => c.attempts));
+  const table: Record<string, number> = {};
+  for (let k = 1; k <= maxK; k++) table[String(k)] = mean(attempted.map((c) => c.passAtK[String(k)] as number)) as number;
+  return table;
+}
+
+export function analyseRun(input: AnalysisInput): RunAnalysis {
+  const seed = input.seed ?? DEFAULT_SEED;
+  const resamples = input.resamples ?? DEFAULT_RESAMPLES;
+  const facts = trialFacts(input.trials, input.calls, input.events);
+  const groups = groupsOf(facts);
+  const taskIds = [...new Set(facts.map((f) => f.trial.taskId))].sort(compareText);
+
+  // (task, group) cells.
+  const cellTrials = new Map<string, TrialFacts[]>();
+  const cellKey = (task: string, gid: string) => JSON.stringify([task, gid]);
+  for (const f of facts) {
+    const key = cellKey(f.trial.taskId, f.groupId);
+    const list = cellTrials.get(key);
+    if (list) list.push(f);
+    else cellTrials.set(key, [f]);
+  }
+  const tasks: TaskAnalysis[] = taskIds.map((task) => {
+    const cells = groups.flatMap((g) => {
+      const trials = cellTrials.get(cellKey(task, groupId(g)));
+      return trials ? [pairStats(task, g, trials)] : [];
+    });
+    return { task, cells, solvedBy: cells.filter((c) => c.passed > 0).map((c) => ({ model: c.model, harness: c.harness })) };
+  });
+  const allCells = tasks.flatMap((t) => t.cells);
+
+  const groupFacts = new Map<string, TrialFacts[]>();
+  for (const f of facts) {
+    const list = groupFacts.get(f.groupId);
+    if (list) list.push(f);
+    else groupFacts.set(f.groupId, [f]);
+  }
+
+  const analysed = groups.map((g): GroupAnalysis => {
+    const gid = groupId(g);
+    const mine = groupFacts.get(gid) ?? [];
+    const attempts = mine.filter((f) => f.attempt);
+    const cells = allCells.filter((c) => groupId(c) === gid);
+    const costs = knownCosts(attempts);
+    const flags = new Set(attempts.flatMap((f) => f.costFlags));
+    return {
+      model: g.model,
+      harness: g.harness,
+      simulated: isSimulated(g.model, mine),
+      tasks: cells.length,
+      ...passCounts(mine),
+      passAtK: groupPassAtK(cells),
+      costPerAttempt: costSummary(costs),
+      unpricedAttempts: attempts.filter((f) => f.costUsd === null).length,
+      costFlags: [...flags].sort(),
+      spendUsd: sumOrNull(attempts),
+      excludedSpendUsd: sumOrNull(mine.filter((f) => !f.attempt)),
+      costToComplete: groupCostToComplete(cells),
+      tokens: attempts.reduce((acc, f) => addTokens(acc, f.tokens), zeroTokens()),
+      fingerprint: groupFingerprint(attempts, input.pricer),
+      onPareto: false,
+    };
+  });
+
+  const pareto = paretoFront(analysed.map((g) => ({ model: g.model, harness: g.harness, cost: g.costPerAttempt.mean, passRate: g.passRate })));
+  for (const g of analysed) g.onPareto = pareto.some((p) => p.onFront && p.model === g.model && p.harness === g.harness);
+
+  const comparisons: Comparison[] = [];
+  const outcomes = groups.map((g) => outcomesByTask(groupFacts.get(groupId(g)) ?? []));
+  for (let i = 0; i < groups.length; i++) {
+    for (let j = i + 1; j < groups.length; j++) {
+      comparisons.push(compareOutcomes(groups[i] as GroupKey, groups[j] as GroupKey, outcomes[i] ?? [], outcomes[j] ?? [], { seed, resamples }));
+    }
+  }
+
+  const overall = passCounts(facts);
+  return {
+    groups: analysed,
+    tasks,
+    complementarity: complementarity(groups, allCells),
+    pareto,
+    comparisons,
+    trialFingerprints: facts.map((f) => trialFingerprint(f, input.pricer)),
+    totals: {
+      trials: facts.length,
+      attempts: overall.attempts,
+      excluded: overall.excluded,
+      excludedByStatus: overall.excludedByStatus,
+      spendUsd: sumOrNull(facts),
+      unpricedTrials: facts.filter((f) => f.costUsd === null).length,
+    },
+    settings: { seed, resamples, confidence: 0.95, z: Z95 },
+  };
+}

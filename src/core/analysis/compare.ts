@@ -1,0 +1,109 @@
+/**
+ * Comparing two groups (two models, or the same model in two runs) on the same tasks: the mean
+ * per-task difference in pass rate and in cost per attempt, with a paired, seeded bootstrap
+ * interval. Paired: every resample takes the same tasks for both sides, so task difficulty cancels.
+ */
+import { bootstrapInterval, mean, randomIndex, type Random } from './stats';
+import { compareText, type GroupKey, type TrialFacts } from './trials';
+
+/** One side's attempts on one task, in any order. */
+export interface TaskOutcomes {
+  task: string;
+  passes: boolean[];
+  /** Cost of each attempt (same order as `passes`); null when unknown. */
+  costs: (number | null)[];
+}
+
+export interface Difference {
+  /** Mean over the shared tasks of (A − B). */
+  estimate: number;
+  /** Paired bootstrap percentile interval. */
+  ci: [number, number];
+}
+
+export interface Comparison {
+  a: GroupKey;
+  b: GroupKey;
+  /** Tasks both sides attempted. */
+  tasks: number;
+  /** A's pass rate − B's pass rate (positive: A passes more). */
+  passRateDiff: Difference | null;
+  /** A's cost per attempt − B's (negative: A is cheaper); null if a cost is unknown. */
+  costDiff: Difference | null;
+  seed: number;
+  resamples: number;
+  confidence: number;
+}
+
+export interface CompareOptions {
+  seed: number;
+  resamples: number;
+  confidence?: number;
+}
+
+export const DEFAULT_RESAMPLES = 2000;
+export const DEFAULT_SEED = 20240601;
+
+function passRate(passes: readonly boolean[]): number {
+  return passes.filter(Boolean).length / passes.length;
+}
+
+/** Each side's attempts on each task, for `compareOutcomes`. */
+export function outcomesByTask(attempts: readonly TrialFacts[]): TaskOutcomes[] {
+  const map = new Map<string, TaskOutcomes>();
+  for (const t of attempts) {
+    if (!t.attempt) continue;
+    let o = map.get(t.trial.taskId);
+    if (!o) map.set(t.trial.taskId, (o = { task: t.trial.taskId, passes: [], costs: [] }));
+    o.passes.push(t.passed);
+    o.costs.push(t.costUsd);
+  }
+  return [...map.values()].sort((x, y) => compareText(x.task, y.task));
+}
+
+/**
+ * Paired two-level bootstrap over the tasks both sides attempted. Each resample draws T tasks with
+ * replacement (T = number of shared tasks); for each drawn task it redraws each side's attempts
+ * with replacement (as many as it had) and takes that side's pass rate (mean cost) on the task; the
+ * statistic is the mean over drawn tasks of A − B. The interval is the percentile interval of the
+ * resampled statistics. A fresh generator seeded with `seed` for each of the two intervals, so the
+ * result depends only on the data, the seed and the number of resamples.
+ */
+export function compareOutcomes(a: GroupKey, b: GroupKey, sideA: readonly TaskOutcomes[], sideB: readonly TaskOutcomes[], options: CompareOptions): Comparison {
+  const confidence = options.confidence ?? 0.95;
+  const bByTask = new Map(sideB.map((o) => [o.task, o]));
+  const shared = sideA
+    .filter((o) => o.passes.length > 0 && (bByTask.get(o.task)?.passes.length ?? 0) > 0)
+    .sort((x, y) => compareText(x.task, y.task))
+    .map((o) => [o, bByTask.get(o.task) as TaskOutcomes] as const);
+  const base = { a: { model: a.model, harness: a.harness }, b: { model: b.model, harness: b.harness }, tasks: shared.length, seed: options.seed, resamples: options.resamples, confidence };
+  if (shared.length === 0) return { ...base, passRateDiff: null, costDiff: null };
+
+  const redraw = <T>(random: Random, values: readonly T[]): T[] => values.map(() => values[randomIndex(random, values.length)] as T);
+  const interval = (perTask: (x: TaskOutcomes, y: TaskOutcomes) => number, resampled: (random: Random, x: TaskOutcomes, y: TaskOutcomes) => number): Difference => {
+    const estimate = mean(shared.map(([x, y]) => perTask(x, y))) as number;
+    const ci = bootstrapInterval((random) => {
+      let total = 0;
+      for (let i = 0; i < shared.length; i++) {
+        const [x, y] = shared[randomIndex(random, shared.length)] as (typeof shared)[number];
+        total += resampled(random, x, y);
+      }
+      return total / shared.length;
+    }, { seed: options.seed, resamples: options.resamples, confidence });
+    return { estimate, ci };
+  };
+
+  const passRateDiff = interval(
+    (x, y) => passRate(x.passes) - passRate(y.passes),
+    (random, x, y) => passRate(redraw(random, x.passes)) - passRate(redraw(random, y.passes)),
+  );
+  const costsKnown = shared.every(([x, y]) => x.costs.every((c) => c !== null) && y.costs.every((c) => c !== null));
+  const meanCost = (costs: readonly (number | null)[]) => mean(costs as number[]) as number;
+  const costDiff = costsKnown
+    ? interval(
+        (x, y) => meanCost(x.costs) - meanCost(y.costs),
+        (random, x, y) => meanCost(redraw(random, x.costs)) - meanCost(redraw(random, y.costs)),
+      )
+    : null;
+  return { ...base, passRateDiff, costDiff };
+}

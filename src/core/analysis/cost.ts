@@ -1,0 +1,168 @@
+/**
+ * Pass rate and cost figures for one (task, group) pair and for one group over all its tasks:
+ * cost per attempt, pass rate with its Wilson interval, pass@k, and cost to complete (expected and
+ * empirical). A cost that cannot be known is null, a task never solved is "unsolved"; neither is
+ * ever reported as 0.
+ */
+import { mean, median, p90, passAtKTable, wilson } from './stats';
+import { recordedOrder, type GroupKey, type TrialFacts } from './trials';
+
+export const UNSOLVED = 'unsolved' as const;
+export type Unsolved = typeof UNSOLVED;
+
+/** A cost to complete: dollars, "unsolved" (never passed), or null (no attempts, or a cost unknown). */
+export type CompletionCost = number | Unsolved | null;
+
+export interface CostSummary {
+  mean: number | null;
+  median: number | null;
+  p90: number | null;
+}
+
+export interface PassCounts {
+  attempts: number;
+  passed: number;
+  /** passed ÷ attempts; null with no attempts. */
+  passRate: number | null;
+  /** Wilson 95%; [0, 1] with no attempts. */
+  passRateCI: [number, number];
+  /** Trials left out of the pass rate (infrastructure, provider, cancelled…), by status. */
+  excluded: number;
+  excludedByStatus: Record<string, number>;
+}
+
+export interface PairStats extends PassCounts, GroupKey {
+  taskId: string;
+  /** Unbiased pass@k for k = 1…attempts. */
+  passAtK: Record<string, number>;
+  costPerAttempt: CostSummary;
+  /** Attempts whose cost is unknown (any makes the cost figures null). */
+  unpricedAttempts: number;
+  /** Sum of the attempts' costs; null when any is unknown. */
+  spendUsd: number | null;
+  costToComplete: { expected: CompletionCost; empirical: CompletionCost };
+}
+
+/** Counts over a set of trials (all of one pair or of one group). */
+export function passCounts(trials: readonly TrialFacts[]): PassCounts {
+  const attempts = trials.filter((t) => t.attempt);
+  const passed = attempts.filter((t) => t.passed).length;
+  const excludedByStatus: Record<string, number> = {};
+  for (const t of trials) if (!t.attempt) excludedByStatus[t.trial.status] = (excludedByStatus[t.trial.status] ?? 0) + 1;
+  return {
+    attempts: attempts.length,
+    passed,
+    passRate: attempts.length === 0 ? null : passed / attempts.length,
+    passRateCI: wilson(passed, attempts.length),
+    excluded: trials.length - attempts.length,
+    excludedByStatus,
+  };
+}
+
+/** Costs of attempts, or null when any is unknown (a partial mean would look cheaper than it is). */
+export function knownCosts(attempts: readonly TrialFacts[]): number[] | null {
+  const costs: number[] = [];
+  for (const t of attempts) {
+    if (t.costUsd === null) return null;
+    costs.push(t.costUsd);
+  }
+  return costs;
+}
+
+export function costSummary(costs: readonly number[] | null): CostSummary {
+  if (costs === null || costs.length === 0) return { mean: null, median: null, p90: null };
+  return { mean: mean(costs), median: median(costs), p90: p90(costs) };
+}
+
+/**
+ * Expected cost to complete = mean cost per attempt ÷ pass rate (the mean spend of retrying until
+ * the first pass, attempts being independent). "unsolved" when the pair never passed; null with no
+ * attempts or an unknown cost.
+ */
+export function expectedCostToComplete(attempts: number, passed: number, meanCost: number | null): CompletionCost {
+  if (attempts === 0) return null;
+  if (passed === 0) return UNSOLVED;
+  if (meanCost === null) return null;
+  return meanCost / (passed / attempts);
+}
+
+/**
+ * Empirical cost to complete: the recorded attempts' costs summed in recorded order (trial index,
+ * then start time) up to and including the first pass. "unsolved" when none passed; null when a
+ * cost up to the first pass is unknown.
+ */
+export function empiricalCostToComplete(attempts: readonly TrialFacts[]): CompletionCost {
+  if (attempts.length === 0) return null;
+  const ordered = [...attempts].sort((a, b) => recordedOrder(a.trial, b.trial));
+  let spent = 0;
+  for (const t of ordered) {
+    if (t.costUsd === null) return ordered.slice(ordered.indexOf(t)).some((u) => u.passed) ? null : UNSOLVED;
+    spent += t.costUsd;
+    if (t.passed) return spent;
+  }
+  return UNSOLVED;
+}
+
+export function pairStats(taskId: string, group: GroupKey, trials: readonly TrialFacts[]): PairStats {
+  const counts = passCounts(trials);
+  const attempts = trials.filter((t) => t.attempt);
+  const costs = knownCosts(attempts);
+  const summary = costSummary(costs);
+  return {
+    taskId,
+    model: group.model,
+    harness: group.harness,
+    ...counts,
+    passAtK: passAtKTable(counts.attempts, counts.passed),
+    costPerAttempt: summary,
+    unpricedAttempts: attempts.filter((t) => t.costUsd === null).length,
+    spendUsd: costs === null ? null : costs.reduce((a, b) => a + b, 0),
+    costToComplete: {
+      expected: expectedCostToComplete(counts.attempts, counts.passed, summary.mean),
+      empirical: empiricalCostToComplete(attempts),
+    },
+  };
+}
+
+export interface GroupCostToComplete {
+  /** Mean over solved tasks of the per-task expected cost to complete; "unsolved" if it solved none. */
+  expected: CompletionCost;
+  /** Mean over solved tasks of the per-task empirical cost to complete; "unsolved" if it solved none. */
+  empirical: CompletionCost;
+  /** Sum of the per-task expected costs over solved tasks (the bill to finish them all once). */
+  expectedTotal: number | null;
+  solvedTasks: number;
+  unsolvedTasks: number;
+  /** Tasks with no attempt at all (every trial excluded): neither solved nor unsolved. */
+  unattemptedTasks: number;
+}
+
+function meanOfCosts(values: readonly CompletionCost[]): number | null {
+  const numbers: number[] = [];
+  for (const v of values) {
+    if (typeof v !== 'number') return null;
+    numbers.push(v);
+  }
+  return mean(numbers);
+}
+
+/** A group's cost to complete, aggregated over the tasks it solved, with the unsolved count beside it. */
+export function groupCostToComplete(pairs: readonly PairStats[]): GroupCostToComplete {
+  const solved = pairs.filter((p) => p.attempts > 0 && p.passed > 0);
+  const unsolved = pairs.filter((p) => p.attempts > 0 && p.passed === 0).length;
+  const unattempted = pairs.filter((p) => p.attempts === 0).length;
+  const attemptedAny = solved.length + unsolved > 0;
+  if (solved.length === 0) {
+    const value = attemptedAny ? UNSOLVED : null;
+    return { expected: value, empirical: value, expectedTotal: null, solvedTasks: 0, unsolvedTasks: unsolved, unattemptedTasks: unattempted };
+  }
+  const expected = meanOfCosts(solved.map((p) => p.costToComplete.expected));
+  return {
+    expected,
+    empirical: meanOfCosts(solved.map((p) => p.costToComplete.empirical)),
+    expectedTotal: expected === null ? null : expected * solved.length,
+    solvedTasks: solved.length,
+    unsolvedTasks: unsolved,
+    unattemptedTasks: unattempted,
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * The cost / pass-rate Pareto front: the groups no other group beats on both cost per attempt
+ * (lower is better) and pass rate (higher is better).
+ */
+import { compareText, type GroupKey } from './trials';
+
+export interface ParetoInput extends GroupKey {
+  /** Mean cost per attempt in USD; null when unknown (such a point cannot be placed). */
+  cost: number | null;
+  /** null with no attempts. */
+  passRate: number | null;
+}
+
+export interface ParetoPoint extends GroupKey {
+  cost: number | null;
+  passRate: number | null;
+  onFront: boolean;
+  /** A point that beats this one (for a dominated point), as "model · harness" keys. */
+  dominatedBy: GroupKey[];
+  /** Why a point is not placed at all (`cost-unknown`, `no-attempts`). */
+  unplaced?: 'cost-unknown' | 'no-attempts';
+}
+
+/**
+ * a dominates b when a.cost ≤ b.cost and a.passRate ≥ b.passRate with at least one strict. Equal
+ * points do not dominate each other, so ties are both on the front. Returns every point, the front
+ * first in ascending cost (ties: higher pass rate first, then name), then the rest.
+ */
+export function paretoFront(points: readonly ParetoInput[]): ParetoPoint[] {
+  const placed = points.filter((p): p is ParetoInput & { cost: number; passRate: number } => p.cost !== null && p.passRate !== null);
+  const result: ParetoPoint[] = points.map((p) => {
+    if (p.passRate === null) return { ...p, onFront: false, dominatedBy: [], unplaced: 'no-attempts' as const };
+    if (p.cost === null) return { ...p, onFront: false, dominatedBy: [], unplaced: 'cost-unknown' as const };
+    const cost = p.cost;
+    const rate = p.passRate;
+    const dominatedBy = placed
+      .filter((q) => q.cost <= cost && q.passRate >= rate && (q.cost < cost || q.passRate > rate))
+      .map((q) => ({ model: q.model, harness: q.harness }));
+    return { ...p, onFront: dominatedBy.length === 0, dominatedBy };
+  });
+  const order = (a: ParetoPoint, b: ParetoPoint): number =>
+    Number(b.onFront) - Number(a.onFront) ||
+    (a.cost ?? Infinity) - (b.cost ?? Infinity) ||
+    (b.passRate ?? -1) - (a.passRate ?? -1) ||
+    compareText(a.model, b.model) ||
+    compareText(a.harness, b.harness);
+  return result.sort(order);
+}

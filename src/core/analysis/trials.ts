@@ -1,0 +1,163 @@
+/**
+ * What every metric needs to know about one trial, derived once: which (model, harness) group it
+ * belongs to, whether it counts as an attempt, whether it passed, its cost (null when unknown) and
+ * tokens, and its calls and transcript in order.
+ */
+import { EXCLUDED_FROM_PASS_RATE } from '../run/trial-status';
+import type { LlmCallRecord, TokenCounts, TranscriptEventRecord, TrialRecord } from '../store/records';
+
+/** Every trial/model figure is kept per (model, harness). */
+export interface GroupKey {
+  model: string;
+  harness: string;
+}
+
+export function groupId(key: GroupKey): string {
+  return JSON.stringify([key.model, key.harness]);
+}
+
+export function sameGroup(a: GroupKey, b: GroupKey): boolean {
+  return a.model === b.model && a.harness === b.harness;
+}
+
+/** Why a trial's cost is unknown or special. */
+export type TrialCostFlag =
+  /** Some call had no price (or the trial record says so): cost is null. */
+  | 'unpriced'
+  /** No calls were given for the trial and its record has no cost: cost is null. */
+  | 'unmetered'
+  /** Calls were given and the trial made none: cost is $0 (known, not assumed). */
+  | 'no-llm-calls'
+  /** Some usage was estimated by the meter (the provider reported none). */
+  | 'estimated';
+
+export interface TrialFacts {
+  trial: TrialRecord;
+  group: GroupKey;
+  groupId: string;
+  /** Counted in pass rates (its status is not in EXCLUDED_FROM_PASS_RATE). */
+  attempt: boolean;
+  passed: boolean;
+  /** Metered spend in USD; null when unknown (never 0 for unknown). */
+  costUsd: number | null;
+  costFlags: TrialCostFlag[];
+  tokens: TokenCounts;
+  /** The trial's LLM calls by `seq`. */
+  calls: LlmCallRecord[];
+  /** The trial's transcript by `seq`. */
+  events: TranscriptEventRecord[];
+}
+
+export function addTokens(a: TokenCounts, b: TokenCounts): TokenCounts {
+  return {
+    input: a.input + b.input,
+    cacheRead: a.cacheRead + b.cacheRead,
+    cacheWrite: a.cacheWrite + b.cacheWrite,
+    output: a.output + b.output,
+    reasoning: a.reasoning + b.reasoning,
+  };
+}
+
+export function zeroTokens(): TokenCounts {
+  return { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };
+}
+
+/** Total input of a call: uncached input + cache reads + cache writes. */
+export function totalInput(u: TokenCounts): number {
+  return u.input + u.cacheRead + u.cacheWrite;
+}
+
+/** Order in which a group's trials on one task were recorded: trial index, then start time, then id. */
+export function recordedOrder(a: TrialRecord, b: TrialRecord): number {
+  if (a.trialIndex !== b.trialIndex) return a.trialIndex - b.trialIndex;
+  const sa = a.startedAt ?? '\uffff';
+  const sb = b.startedAt ?? '\uffff';
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function indexBy<T extends { trialId: string; seq: number }>(items: readonly T[] | undefined): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items ?? []) {
+    const list = map.get(item.trialId);
+    if (list) list.push(item);
+    else map.set(item.trialId, [item]);
+  }
+  for (const list of map.values()) list.sort((a, b) => a.seq - b.seq);
+  return map;
+}
+
+/**
+ * Derives each trial's facts. Cost and tokens come from the trial's calls when calls are given
+ * (`calls` not undefined): the sum of the calls' costs, null if any call is unpriced; a trial
+ * with no calls then cost $0 (flag `no-llm-calls`) unless its record carries a cost. Without
+ * calls, the trial record's own `costUsd` and `tokens` are used (null cost: flag `unmetered`).
+ * A record flagged `unpriced` is always null.
+ */
+export function trialFacts(
+  trials: readonly TrialRecord[],
+  calls: readonly LlmCallRecord[] | undefined,
+  events: readonly TranscriptEventRecord[] | undefined,
+): TrialFacts[] {
+  const callsByTrial = indexBy(calls);
+  const eventsByTrial = indexBy(events);
+  return trials.map((trial) => {
+    const group = { model: trial.modelId, harness: trial.harness };
+    const own = callsByTrial.get(trial.id) ?? [];
+    const flags = new Set<TrialCostFlag>();
+    let costUsd: number | null;
+    let tokens: TokenCounts;
+    if (own.length > 0) {
+      tokens = own.reduce((acc, call) => addTokens(acc, call.usage), zeroTokens());
+      costUsd = 0;
+      for (const call of own) {
+        if (call.estimated) flags.add('estimated');
+        if (call.costUsd === null || call.costSource === 'unpriced') {
+          flags.add('unpriced');
+          costUsd = null;
+        } else if (costUsd !== null) {
+          costUsd += call.costUsd;
+        }
+      }
+    } else {
+      tokens = { ...trial.tokens };
+      costUsd = trial.costUsd;
+      if (costUsd === null) {
+        if (calls !== undefined) {
+          costUsd = 0;
+          flags.add('no-llm-calls');
+        } else {
+          flags.add('unmetered');
+        }
+      }
+    }
+    if (trial.costFlags.includes('unpriced')) {
+      flags.add('unpriced');
+      costUsd = null;
+    }
+    if (trial.costFlags.includes('estimated')) flags.add('estimated');
+    return {
+      trial,
+      group,
+      groupId: groupId(group),
+      attempt: !EXCLUDED_FROM_PASS_RATE.has(trial.status),
+      passed: trial.status === 'passed',
+      costUsd,
+      costFlags: [...flags].sort(),
+      tokens,
+      calls: own,
+      events: eventsByTrial.get(trial.id) ?? [],
+    };
+  });
+}
+
+/** Groups in first-seen order of `items`, sorted by model then harness for a stable report. */
+export function groupsOf(facts: readonly TrialFacts[]): GroupKey[] {
+  const seen = new Map<string, GroupKey>();
+  for (const f of facts) if (!seen.has(f.groupId)) seen.set(f.groupId, f.group);
+  return [...seen.values()].sort((a, b) => compareText(a.model, b.model) || compareText(a.harness, b.harness));
+}
+
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,94 @@
+/**
+ * The data the HTML report's charts draw, shaped from the report in typed code so that the inline
+ * browser script only has to hand it to Chart.js.
+ */
+import type { SpendSplit } from '../analysis/fingerprint';
+import { TOOL_CATEGORIES, type ToolCategory } from '../store/records';
+import { groupLabel, leaderboardOrder, mixesHarnesses } from './format';
+import type { Report, ReportModel } from './json-report';
+
+export interface ChartGroup {
+  label: string;
+  model: string;
+  harness: string;
+  simulated: boolean;
+  /** Index into the colour series (stable per group across charts). */
+  series: number;
+  passRate: number | null;
+  ci: [number, number];
+  /** Mean cost per attempt; null when unknown. */
+  cost: number | null;
+  onFront: boolean;
+  completion: {
+    expected: number | null;
+    empirical: number | null;
+    /** `ok`: a number; `unsolved`: solved no task; `unknown`: cost unknown; `none`: no attempts. */
+    state: 'ok' | 'unsolved' | 'unknown' | 'none';
+    solved: number;
+    unsolved: number;
+  };
+  toolsPerAttempt: Record<ToolCategory, number>;
+  reads: number;
+  writes: number;
+  readWriteRatio: number | null;
+  llmCallsPerAttempt: number | null;
+  shares: { resent: number | null; cacheHit: number | null; reasoning: number | null; modelTime: number | null };
+  spend: SpendSplit;
+}
+
+export interface ChartView {
+  groups: ChartGroup[];
+  /** Pareto front points (cost, pass rate), by ascending cost. */
+  front: { x: number; y: number }[];
+  /** Tool categories any group used (others are left out of the chart). */
+  toolCategories: ToolCategory[];
+}
+
+function completionState(m: ReportModel): ChartGroup['completion'] {
+  const e = m.costToComplete.expected;
+  const base = { solved: m.costToComplete.solvedTasks, unsolved: m.costToComplete.unsolvedTasks };
+  if (typeof e === 'number') {
+    const emp = m.costToComplete.empirical;
+    return { ...base, expected: e, empirical: typeof emp === 'number' ? emp : null, state: 'ok' };
+  }
+  return { ...base, expected: null, empirical: null, state: e === 'unsolved' ? 'unsolved' : m.attempts === 0 ? 'none' : 'unknown' };
+}
+
+/** Groups in leaderboard order (the order of every chart and table in the report). */
+export function orderedModels(report: Report): ReportModel[] {
+  return [...report.models].sort(leaderboardOrder);
+}
+
+export function chartView(report: Report): ChartView {
+  const models = orderedModels(report);
+  const showHarness = mixesHarnesses(models);
+  const groups = models.map((m, i): ChartGroup => {
+    const f = m.fingerprint;
+    const toolsPerAttempt = {} as Record<ToolCategory, number>;
+    for (const c of TOOL_CATEGORIES) toolsPerAttempt[c] = f.toolCallsPerAttempt?.[c] ?? 0;
+    return {
+      label: groupLabel(m, showHarness),
+      model: m.model,
+      harness: m.harness,
+      simulated: m.simulated,
+      series: i,
+      passRate: m.passRate,
+      ci: m.passRateCI,
+      cost: m.costPerAttempt.mean,
+      onFront: m.onPareto,
+      completion: completionState(m),
+      toolsPerAttempt,
+      reads: f.toolCalls.read,
+      writes: f.toolCalls.write,
+      readWriteRatio: f.readWriteRatio,
+      llmCallsPerAttempt: f.llmCallsPerAttempt,
+      shares: { resent: f.resentContextShare, cacheHit: f.cacheHitShare, reasoning: f.reasoningShare, modelTime: f.wallTime.modelShare },
+      spend: f.spendSplit,
+    };
+  });
+  return {
+    groups,
+    front: report.pareto.map((p) => ({ x: p.costPerAttempt, y: p.passRate })),
+    toolCategories: TOOL_CATEGORIES.filter((c) => models.some((m) => m.fingerprint.toolCalls[c] > 0)),
+  };
+}

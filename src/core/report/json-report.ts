@@ -1,0 +1,185 @@
+/**
+ * The report of one run as plain JSON (`kilobench report --format json`): the run, one entry per
+ * (model, harness), one per task, complementarity and the Pareto front. Every other format (table,
+ * CSV, HTML) is rendered from this object, so they cannot disagree.
+ */
+import type { Comparison } from '../analysis/compare';
+import type { Complementarity } from '../analysis/complementarity';
+import type { CompletionCost, CostSummary } from '../analysis/cost';
+import type { GroupFingerprint } from '../analysis/fingerprint';
+import type { RunAnalysis } from '../analysis/analyse';
+import type { GroupKey } from '../analysis/trials';
+import type { RunRecord, TokenCounts } from '../store/records';
+
+export const REPORT_VERSION = 1;
+
+export interface ReportRun {
+  id: string;
+  name: string;
+  status: string;
+  createdAt: string;
+  finishedAt: string | null;
+  harness: string;
+  trialsPerPair: number;
+  /** The plan's tasks and models (what was asked for; `models`/`tasks` below hold what ran). */
+  plannedTasks: string[];
+  plannedModels: string[];
+  /** Some model is simulated (`sim/…`): the figures show KiloBench at work, not a real model. */
+  simulated: boolean;
+  simulatedModels: string[];
+  totals: RunAnalysis['totals'];
+  analysis: RunAnalysis['settings'];
+  generatedAt: string | null;
+}
+
+export interface ReportModel extends GroupKey {
+  simulated: boolean;
+  attempts: number;
+  passed: number;
+  passRate: number | null;
+  passRateCI: [number, number];
+  passAtK: Record<string, number>;
+  costPerAttempt: CostSummary;
+  costToComplete: {
+    expected: CompletionCost;
+    empirical: CompletionCost;
+    solvedTasks: number;
+    unsolvedTasks: number;
+    unattemptedTasks: number;
+    expectedTotal: number | null;
+  };
+  tokens: TokenCounts;
+  fingerprint: GroupFingerprint;
+  /** Trials left out of the pass rate, in total and by status. */
+  excluded: number;
+  excludedByStatus: Record<string, number>;
+  unpricedAttempts: number;
+  costFlags: string[];
+  spendUsd: number | null;
+  excludedSpendUsd: number | null;
+  tasks: number;
+  onPareto: boolean;
+}
+
+export interface ReportTaskResult extends GroupKey {
+  attempts: number;
+  passed: number;
+  passRate: number | null;
+  passRateCI: [number, number];
+  passAtK: Record<string, number>;
+  costPerAttempt: CostSummary;
+  costToComplete: { expected: CompletionCost; empirical: CompletionCost };
+  excluded: number;
+  excludedByStatus: Record<string, number>;
+  unpricedAttempts: number;
+  spendUsd: number | null;
+}
+
+export interface ReportTask {
+  task: string;
+  solvedBy: GroupKey[];
+  results: ReportTaskResult[];
+}
+
+export interface ReportParetoPoint extends GroupKey {
+  costPerAttempt: number;
+  passRate: number;
+}
+
+export interface Report {
+  version: typeof REPORT_VERSION;
+  run: ReportRun;
+  models: ReportModel[];
+  tasks: ReportTask[];
+  complementarity: Complementarity;
+  /** The Pareto front of cost per attempt vs pass rate, by ascending cost. */
+  pareto: ReportParetoPoint[];
+  /** Paired bootstrap comparisons of every two models. */
+  comparisons: Comparison[];
+}
+
+export interface BuildReportOptions {
+  /** ISO time stamp written into `run.generatedAt` (left null when not given, so output is reproducible). */
+  generatedAt?: string;
+}
+
+export function buildReport(run: RunRecord, analysis: RunAnalysis, options: BuildReportOptions = {}): Report {
+  const simulatedModels = [...new Set(analysis.groups.filter((g) => g.simulated).map((g) => g.model))];
+  return {
+    version: REPORT_VERSION,
+    run: {
+      id: run.id,
+      name: run.name,
+      status: run.status,
+      createdAt: run.createdAt,
+      finishedAt: run.finishedAt,
+      harness: run.plan.harness,
+      trialsPerPair: run.plan.trialsPerPair,
+      plannedTasks: [...run.plan.tasks],
+      plannedModels: [...run.plan.models],
+      simulated: simulatedModels.length > 0,
+      simulatedModels,
+      totals: analysis.totals,
+      analysis: analysis.settings,
+      generatedAt: options.generatedAt ?? null,
+    },
+    models: analysis.groups.map((g) => ({
+      model: g.model,
+      harness: g.harness,
+      simulated: g.simulated,
+      attempts: g.attempts,
+      passed: g.passed,
+      passRate: g.passRate,
+      passRateCI: g.passRateCI,
+      passAtK: g.passAtK,
+      costPerAttempt: g.costPerAttempt,
+      costToComplete: {
+        expected: g.costToComplete.expected,
+        empirical: g.costToComplete.empirical,
+        solvedTasks: g.costToComplete.solvedTasks,
+        unsolvedTasks: g.costToComplete.unsolvedTasks,
+        unattemptedTasks: g.costToComplete.unattemptedTasks,
+        expectedTotal: g.costToComplete.expectedTotal,
+      },
+      tokens: g.tokens,
+      fingerprint: g.fingerprint,
+      excluded: g.excluded,
+      excludedByStatus: g.excludedByStatus,
+      unpricedAttempts: g.unpricedAttempts,
+      costFlags: g.costFlags,
+      spendUsd: g.spendUsd,
+      excludedSpendUsd: g.excludedSpendUsd,
+      tasks: g.tasks,
+      onPareto: g.onPareto,
+    })),
+    tasks: analysis.tasks.map((t) => ({
+      task: t.task,
+      solvedBy: t.solvedBy,
+      results: t.cells.map((c) => ({
+        model: c.model,
+        harness: c.harness,
+        attempts: c.attempts,
+        passed: c.passed,
+        passRate: c.passRate,
+        passRateCI: c.passRateCI,
+        passAtK: c.passAtK,
+        costPerAttempt: c.costPerAttempt,
+        costToComplete: c.costToComplete,
+        excluded: c.excluded,
+        excludedByStatus: c.excludedByStatus,
+        unpricedAttempts: c.unpricedAttempts,
+        spendUsd: c.spendUsd,
+      })),
+    })),
+    complementarity: analysis.complementarity,
+    pareto: analysis.pareto
+      .filter((p) => p.onFront && p.cost !== null && p.passRate !== null)
+      .map((p) => ({ model: p.model, harness: p.harness, costPerAttempt: p.cost as number, passRate: p.passRate as number })),
+    comparisons: analysis.comparisons,
+  };
+}
+
+/** Pretty JSON with a final newline. */
+export function reportJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

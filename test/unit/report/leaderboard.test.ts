@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { analyseRun } from '../../../src/core/analysis/analyse';
+import { buildReport } from '../../../src/core/report/json-report';
+import { formatLeaderboard, leaderboardRows, LEADERBOARD_COLUMNS } from '../../../src/core/report/leaderboard';
+import { formatUsd } from '../../../src/core/report/format';
+import { call, realisticRun, runRecord, trial } from './fixture';
+
+describe('report: terminal leaderboard', () => {
+  it('has the agreed columns, best pass rate first, and notes simulated models and exclusions', () => {
+    const f = realisticRun();
+    const report = buildReport(f.run, analyseRun({ trials: f.trials, calls: f.calls, events: f.events, resamples: 100 }));
+    const text = formatLeaderboard(report);
+    const [header, rule, first, second] = text.split('\n');
+    for (const column of LEADERBOARD_COLUMNS) assert.ok(header?.includes(column), `column ${column}`);
+    assert.match(rule ?? '', /^-+( +-+)+$/);
+    // explorer 5/9 = 55.6% beats direct 4/8 = 50.0%.
+    assert.match(first ?? '', /^sim\/explorer +kilo +55\.6% \[26\.7–81\.1\]/);
+    assert.match(second ?? '', /^sim\/direct +kilo +50\.0% \[21\.5–78\.5\]/);
+    assert.match(second ?? '', / 1\/3 /); // one unsolved task of three
+    assert.match(text, /Simulated models \(sim\/direct, sim\/explorer\)/);
+    assert.match(text, /sim\/direct \(kilo\): 1 trial\(s\) not counted in pass rates \(infra_error 1\)/);
+  });
+
+  it('shows "unsolved" and "unpriced", never $0, for what is unknown', () => {
+    const trials = [
+      trial({ id: 'a', taskId: 't', modelId: 'never', status: 'failed' }),
+      trial({ id: 'b', taskId: 't', modelId: 'nopr', status: 'passed' }),
+    ];
+    const calls = [call({ trialId: 'a', seq: 1, costUsd: 0.01 }), call({ trialId: 'b', seq: 1, costUsd: null, costSource: 'unpriced' })];
+    const report = buildReport(runRecord(), analyseRun({ trials, calls }));
+    const rows = leaderboardRows(report);
+    const never = rows.find((r) => r[0] === 'never');
+    const nopr = rows.find((r) => r[0] === 'nopr');
+    assert.deepEqual(never?.slice(3, 6), ['$0.01', 'unsolved', '1/1']);
+    assert.deepEqual(nopr?.slice(3, 6), ['unpriced', 'unpriced', '0/1']);
+    assert.match(formatLeaderboard(report), /nopr \(kilo\): 1 attempt\(s\) could not be priced/);
+  });
+
+  it('dollar amounts: 3 significant digits below $1, cents above', () => {
+    assert.equal(formatUsd(0), '$0');
+    assert.equal(formatUsd(0.0123456), '$0.0123');
+    assert.equal(formatUsd(0.5), '$0.5');
+    assert.equal(formatUsd(12.345), '$12.35');
+    assert.equal(formatUsd(-0.02), '−$0.02');
+  });
+});
