@@ -7,6 +7,8 @@ import { Command, CommanderError } from 'commander';
 import { registerPruneCommand } from './commands/prune';
 import { registerRunCommand } from './commands/run';
 import { registerRunsCommands } from './commands/runs';
+import { registerReportCommand } from './commands/report';
+import { registerSimCommand } from './commands/sim';
 import { registerTasksCommand } from './commands/tasks';
 import { registerValidateCommand } from './commands/validate';
 import { UsageError } from './errors';
@@ -27,7 +29,9 @@ export function buildProgram(): Command {
   registerValidateCommand(program);
   registerRunCommand(program);
   registerRunsCommands(program);
+  registerReportCommand(program);
   registerPruneCommand(program);
+  registerSimCommand(program);
   return program;
 }
 

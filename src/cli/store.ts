@@ -1,5 +1,4 @@
 /** The results store for CLI commands: `--db FILE`, default `.kilobench/results.sqlite` in the current folder. */
-import { randomBytes } from 'node:crypto';
 import { Store } from '../core/store';
 
 export const DEFAULT_DB = '.kilobench/results.sqlite';
@@ -10,8 +9,5 @@ export async function openCliStore(path: string | undefined): Promise<Store> {
   });
 }
 
-/** A sortable, readable run id: `<kind>-20261126-184512-a1b2`. */
-export function newRunId(kind: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${kind}-${stamp}-${randomBytes(2).toString('hex')}`;
-}
+/** A sortable, readable run id (kept here for the CLI's commands; it lives in the core). */
+export { newRunId } from '../core/run/new-plan';

@@ -3,13 +3,14 @@ import type { Command } from 'commander';
 import { getHarness, harnessNames } from '../../core/harness/registry';
 import { knownModels, ModelConfigError, resolveModels } from '../../core/models/models-file';
 import { BenchmarkSession } from '../../core/run/benchmark-session';
-import { DEFAULT_SETTINGS, type RunPlan, type RunSettings } from '../../core/run/plan';
+import { DEFAULT_SETTINGS, type RunPlan } from '../../core/run/plan';
+import { buildPlan, PlanError } from '../../core/run/new-plan';
 import { planFromRecord, ResumeError } from '../../core/run/stored-plan';
 import type { RunSummary } from '../../core/run/scheduler';
 import type { Task } from '../../core/tasks/task';
 import { UsageError } from '../errors';
 import { progressReporter } from '../progress';
-import { DEFAULT_DB, newRunId } from '../store';
+import { DEFAULT_DB } from '../store';
 import { formatTable } from '../table';
 import { loadCliTasks } from './tasks';
 import { positiveInt } from './validate';
@@ -81,17 +82,24 @@ export async function planFromOptions(options: RunOptions): Promise<RunPlan> {
       throw e;
     }
   }
-  const settings: RunSettings = {
-    ...DEFAULT_SETTINGS,
-    trialsPerPair: options.trials,
-    concurrency: options.concurrency,
-    agentTimeoutMultiplier: options.agentTimeoutMultiplier,
-    testTimeoutMultiplier: options.testTimeoutMultiplier,
-    seed: options.seed,
-    ...(options.budgetUsd !== undefined ? { budgetUsd: options.budgetUsd } : {}),
-    ...(options.trialBudgetUsd !== undefined ? { trialBudgetUsd: options.trialBudgetUsd } : {}),
-  };
-  return { runId: newRunId('run'), name: options.name ?? `${harness.name} · ${models.map((m) => m.id).join(', ') || 'no model'}`, tasks, models, harness: harness.name, settings };
+  try {
+    return buildPlan({
+      tasks, models, harness: harness.name,
+      settings: {
+        trialsPerPair: options.trials,
+        concurrency: options.concurrency,
+        agentTimeoutMultiplier: options.agentTimeoutMultiplier,
+        testTimeoutMultiplier: options.testTimeoutMultiplier,
+        seed: options.seed,
+        budgetUsd: options.budgetUsd,
+        trialBudgetUsd: options.trialBudgetUsd,
+      },
+      ...(options.name ? { name: options.name } : {}),
+    });
+  } catch (e) {
+    if (e instanceof PlanError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** Per model: attempts, passes and spend, as a quick summary (the full report: `kilobench report`). */

@@ -26,8 +26,9 @@ export function chartJsPackageDir(): string {
 
 let cached: string | undefined;
 
-/** The UMD build's text (cached after the first read). */
+/** The UMD build's text (cached after the first read): beside the running bundle (the build copies it there), else from the package. */
 export function loadChartJs(): string {
-  cached ??= readFileSync(join(chartJsPackageDir(), 'dist', 'chart.umd.js'), 'utf8');
+  const besideBundle = join(__dirname, 'chart.umd.js');
+  cached ??= readFileSync(existsSync(besideBundle) ? besideBundle : join(chartJsPackageDir(), 'dist', 'chart.umd.js'), 'utf8');
   return cached;
 }

@@ -8,3 +8,4 @@ export { formatLeaderboard, leaderboardNotes, leaderboardRows, LEADERBOARD_COLUM
 export { contentSecurityPolicy, escapeHtml, jsonForScript, renderHtmlReport, type HtmlReportOptions } from './html';
 export { chartJsPackageDir, loadChartJs } from './chartjs';
 export { chartView, type ChartGroup, type ChartView } from './html-view';
+export { reportFromStore, ReportError } from './from-store';

@@ -63,6 +63,24 @@ describe('kilobench run (real engine, simulated provider)', function () {
     const steps = (model: string) => trials.filter((t) => t.modelId === model).reduce((n, t) => n + t.tokens.output, 0);
     assert.notEqual(steps('sim/direct'), steps('sim/explorer'));
     assert.deepEqual(await allLabelledContainers(), []);
+
+    // The report of that run, in each format.
+    const json = kilobench(['report', '--db', db, '--format', 'json']);
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout) as { models: Record<string, unknown>[]; run: { simulated: boolean } };
+    assert.equal(report.run.simulated, true);
+    assert.deepEqual(report.models.map((m) => m.model).sort(), ['sim/direct', 'sim/explorer']);
+    for (const key of ['model', 'harness', 'attempts', 'passed', 'passRate', 'passRateCI', 'passAtK', 'costPerAttempt', 'costToComplete', 'tokens', 'fingerprint']) {
+      assert.ok(key in report.models[0]!, key);
+    }
+    const table = kilobench(['report', '--db', db]);
+    assert.match(table.stdout, /sim\/explorer\s+builtin\s+100\.0%/);
+    const html = join(root, 'full', 'report.html');
+    assert.equal(kilobench(['report', '--db', db, '--format', 'html', '--out', html]).code, 0);
+    assert.match(readFileSync(html, 'utf8'), /<canvas/);
+    const csv = kilobench(['report', '--db', db, '--format', 'csv']);
+    assert.match(csv.stdout.split('\n')[0] ?? '', /^model,harness/);
+    assert.equal(kilobench(['report', 'no-such-run', '--db', db]).code, 2);
   });
 
   it('resumes after SIGKILL: runs exactly the unfinished trials, none twice, none lost', async () => {

@@ -1,0 +1,52 @@
+/** `kilobench report`: the leaderboard and everything behind it, as a table, JSON, CSV or one HTML file. */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { formatLeaderboard, modelsCsv, renderHtmlReport, reportFromStore, ReportError, reportJson, tasksCsv } from '../../core/report';
+import { UsageError } from '../errors';
+import { DEFAULT_DB, openCliStore } from '../store';
+
+const FORMATS = ['table', 'json', 'csv', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+export function registerReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description('Report a run: leaderboard (pass rate with CI, cost per attempt, cost to complete), fingerprints, complementarity, Pareto front.')
+    .argument('[runId]', 'the run (default: the newest)')
+    .option('-f, --format <format>', `${FORMATS.join(' | ')}`, 'table')
+    .option('-o, --out <file>', 'write to a file instead of stdout (html defaults to kilobench-report.html)')
+    .option('--compare <runId>', 'report another run beside this one, e.g. the same models through another harness (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--db <file>', `results database (default: ${DEFAULT_DB})`)
+    .action(async (runId: string | undefined, options: { format: string; out?: string; compare?: string[]; db?: string }) => {
+      if (!(FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${options.format}"`);
+      const format = options.format as Format;
+      const store = await openCliStore(options.db);
+      let text: string;
+      try {
+        const id = runId ?? store.listRuns()[0]?.id;
+        if (!id) throw new UsageError(`no runs in ${store.path}: start one with \`kilobench run\` or \`kilobench demo\``);
+        let report;
+        try {
+          report = reportFromStore(store, [id, ...(options.compare ?? [])], { generatedAt: new Date().toISOString() });
+        } catch (e) {
+          if (e instanceof ReportError) throw new UsageError(e.message);
+          throw e;
+        }
+        text = format === 'json' ? reportJson(report)
+          : format === 'csv' ? `${modelsCsv(report)}\n${tasksCsv(report)}`
+          : format === 'html' ? renderHtmlReport(report)
+          : formatLeaderboard(report);
+      } finally {
+        await store.close();
+      }
+      const out = options.out ?? (format === 'html' ? 'kilobench-report.html' : undefined);
+      if (out) {
+        mkdirSync(dirname(resolve(out)), { recursive: true });
+        writeFileSync(out, text);
+        process.stderr.write(`wrote ${resolve(out)}\n`);
+      } else {
+        process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      }
+    });
+}
