@@ -8,6 +8,7 @@ import { registerPruneCommand } from './commands/prune';
 import { registerRunCommand } from './commands/run';
 import { registerRunsCommands } from './commands/runs';
 import { registerReportCommand } from './commands/report';
+import { registerDemoCommand } from './commands/demo';
 import { registerSimCommand } from './commands/sim';
 import { registerTasksCommand } from './commands/tasks';
 import { registerValidateCommand } from './commands/validate';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerRunsCommands(program);
   registerReportCommand(program);
+  registerDemoCommand(program);
   registerPruneCommand(program);
   registerSimCommand(program);
   return program;

@@ -119,6 +119,52 @@ export function summaryTable(session: BenchmarkSession, runId: string): string {
   ]));
 }
 
+/** Start (or resume) a run from command-line options, with live progress; the session is closed after. */
+export async function executeRun(options: RunOptions): Promise<RunSummary> {
+  const session = await BenchmarkSession.open({
+    dbPath: options.db ?? DEFAULT_DB,
+    ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}),
+    onStoreWarning: (w) => process.stderr.write(`kilobench: store: ${w.message}\n`),
+  });
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write('\ncancelling: removing containers, marking trials cancelled (Ctrl-C again to quit at once)…\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    let plan: RunPlan;
+    if (options.resume) {
+      const record = session.store.getRun(options.resume);
+      if (!record) throw new UsageError(`no run ${options.resume} in ${session.store.path} (see \`kilobench runs\`)`);
+      try {
+        plan = await planFromRecord(record);
+      } catch (e) {
+        if (e instanceof ResumeError || e instanceof ModelConfigError) throw new UsageError(e.message);
+        throw e;
+      }
+    } else {
+      plan = await planFromOptions(options);
+    }
+    const harness = getHarness(plan.harness);
+    const onEvent = progressReporter({ json: Boolean(options.json), tty: Boolean(process.stderr.isTTY) });
+    if (!options.json) process.stderr.write(`${options.resume ? 'resuming' : 'run'} ${plan.runId}: ${plan.tasks.length} task(s) × ${plan.models.length || 1} model(s) × ${plan.settings.trialsPerPair} trial(s), harness ${plan.harness}\n`);
+    const summary = options.resume
+      ? await session.resume(plan, harness, { signal: abort.signal, onEvent })
+      : await session.start(plan, harness, { signal: abort.signal, onEvent });
+    if (!options.json) {
+      process.stdout.write(`\n${summaryTable(session, plan.runId)}\n\nrun ${plan.runId} ${summary.status}; details: kilobench report ${plan.runId}\n`);
+    }
+    return summary;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await session.close();
+  }
+}
+
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
@@ -143,48 +189,7 @@ export function registerRunCommand(program: Command): void {
     .option('--json', 'one JSON line per event on stdout instead of the progress line')
     .addHelpText('after', '\nKeys are never given on the command line: a models file names the environment variable that holds each key.\nExit code: 0 when the run finished, 1 on failure, 2 on bad usage, 130 when cancelled.')
     .action(async (options: RunOptions) => {
-      const session = await BenchmarkSession.open({
-        dbPath: options.db ?? DEFAULT_DB,
-        ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}),
-        onStoreWarning: (w) => process.stderr.write(`kilobench: store: ${w.message}\n`),
-      });
-      const abort = new AbortController();
-      let interrupts = 0;
-      const onSigint = () => {
-        interrupts++;
-        if (interrupts > 1) process.exit(130);
-        process.stderr.write('\ncancelling: removing containers, marking trials cancelled (Ctrl-C again to quit at once)…\n');
-        abort.abort();
-      };
-      process.on('SIGINT', onSigint);
-      let summary: RunSummary;
-      try {
-        let plan: RunPlan;
-        if (options.resume) {
-          const record = session.store.getRun(options.resume);
-          if (!record) throw new UsageError(`no run ${options.resume} in ${session.store.path} (see \`kilobench runs\`)`);
-          try {
-            plan = await planFromRecord(record);
-          } catch (e) {
-            if (e instanceof ResumeError || e instanceof ModelConfigError) throw new UsageError(e.message);
-            throw e;
-          }
-        } else {
-          plan = await planFromOptions(options);
-        }
-        const harness = getHarness(plan.harness);
-        const onEvent = progressReporter({ json: Boolean(options.json), tty: Boolean(process.stderr.isTTY) });
-        if (!options.json) process.stderr.write(`${options.resume ? 'resuming' : 'run'} ${plan.runId}: ${plan.tasks.length} task(s) × ${plan.models.length || 1} model(s) × ${plan.settings.trialsPerPair} trial(s), harness ${plan.harness}\n`);
-        summary = options.resume
-          ? await session.resume(plan, harness, { signal: abort.signal, onEvent })
-          : await session.start(plan, harness, { signal: abort.signal, onEvent });
-        if (!options.json) {
-          process.stdout.write(`\n${summaryTable(session, plan.runId)}\n\nrun ${plan.runId} ${summary.status}; details: kilobench report ${plan.runId}\n`);
-        }
-      } finally {
-        process.removeListener('SIGINT', onSigint);
-        await session.close();
-      }
+      const summary = await executeRun(options);
       if (summary.status === 'cancelled') process.exitCode = 130;
     });
 }
