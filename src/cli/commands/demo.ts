@@ -11,7 +11,7 @@ import { formatLeaderboard, renderHtmlReport, reportFromStore } from '../../core
 import { UsageError } from '../errors';
 import { DEFAULT_DB, openCliStore } from '../store';
 import { executeRun, type RunOptions } from './run';
-import { positiveInt } from './validate';
+import { positiveInt } from '../options';
 
 export const DEMO_MODELS = ['sim/direct', 'sim/explorer', 'sim/flaky', 'sim/thinker'];
 export const DEMO_HARNESSES = ['kilo', 'builtin'];

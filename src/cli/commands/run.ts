@@ -7,33 +7,12 @@ import { DEFAULT_SETTINGS, type RunPlan } from '../../core/run/plan';
 import { buildPlan, PlanError } from '../../core/run/new-plan';
 import { planFromRecord, ResumeError } from '../../core/run/stored-plan';
 import type { RunSummary } from '../../core/run/scheduler';
-import type { Task } from '../../core/tasks/task';
 import { UsageError } from '../errors';
 import { progressReporter } from '../progress';
 import { DEFAULT_DB } from '../store';
 import { formatTable } from '../table';
-import { loadCliTasks } from './tasks';
-import { positiveInt } from './validate';
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-function nonNegativeNumber(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < 0) throw new UsageError(`${name} must be a number ≥ 0, not "${value}"`);
-    return n;
-  };
-}
-
-function positiveNumber(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a number > 0, not "${value}"`);
-    return n;
-  };
-}
+import { loadCliTasks, selectTasks } from './tasks';
+import { collect, nonNegativeNumber, positiveInt, positiveNumber } from '../options';
 
 export interface RunOptions {
   tasks?: string;
@@ -54,14 +33,6 @@ export interface RunOptions {
   name?: string;
   json?: boolean;
   modelsFile?: string[];
-}
-
-export function selectTasks(all: Task[], spec: string | undefined): Task[] {
-  if (!spec || spec === 'all') return all;
-  const wanted = spec.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = wanted.filter((id) => !all.some((t) => t.id === id));
-  if (unknown.length) throw new UsageError(`unknown task id(s): ${unknown.join(', ')} (see \`kilobench tasks\`)`);
-  return wanted.map((id) => all.find((t) => t.id === id)!);
 }
 
 /** The plan for a new run, from the command line; every mistake is a usage error. */

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { bundledTasksDir, formatTaskError, loadTasks, TaskPathError, type Task } from '../../core/tasks';
 import { UsageError } from '../errors';
+import { collect } from '../options';
 import { formatTable } from '../table';
 
 /** The `--json` shape: exactly one object with a `tasks` list. */
@@ -33,10 +34,6 @@ export function tasksJson(tasks: readonly Task[]): TasksJson {
   };
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
 /** Bundled tasks (unless --no-bundled) plus every --path, with load problems turned into usage errors. */
 export async function loadCliTasks(paths: readonly string[], bundled: boolean): Promise<Task[]> {
   try {
@@ -45,6 +42,15 @@ export async function loadCliTasks(paths: readonly string[], bundled: boolean): 
     if (e instanceof TaskPathError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** Tasks by a comma-separated id list (or all); unknown ids are a usage error. */
+export function selectTasks(all: Task[], spec: string | undefined): Task[] {
+  if (!spec || spec === 'all') return all;
+  const wanted = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((id) => !all.some((t) => t.id === id));
+  if (unknown.length) throw new UsageError(`unknown task id(s): ${unknown.join(', ')} (see \`kilobench tasks\`)`);
+  return wanted.map((id) => all.find((t) => t.id === id)!);
 }
 
 export function registerTasksCommand(program: Command): void {

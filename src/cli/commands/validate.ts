@@ -6,20 +6,9 @@ import { UsageError } from '../errors';
 import { TrialRecorder } from '../../core/run/trial-recorder';
 import { connectRuntime } from '../runtime';
 import { DEFAULT_DB, newRunId, openCliStore } from '../store';
+import { collect, positiveInt } from '../options';
 import { formatTable } from '../table';
-import { loadCliTasks } from './tasks';
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-export function positiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a whole number of at least 1, not "${value}"`);
-    return n;
-  };
-}
+import { loadCliTasks, selectTasks } from './tasks';
 
 export interface ValidateJson {
   results: { task: string; oracle: string; nop: string; ok: boolean; durationMs: number; problems: string[] }[];
@@ -44,13 +33,7 @@ export function registerValidateCommand(program: Command): void {
     .option('--json', 'print {"results": [{task, oracle, nop, ok, durationMs}]}')
     .addHelpText('after', '\nExit code: 0 when every task is ok, 1 when any is broken, 2 on bad usage.')
     .action(async (options: { tasks?: string; path?: string[]; bundled: boolean; concurrency: number; dockerHost?: string; db?: string; json?: boolean }) => {
-      let tasks = await loadCliTasks(options.path ?? [], options.bundled);
-      if (options.tasks) {
-        const wanted = options.tasks.split(',').map((s) => s.trim()).filter(Boolean);
-        const unknown = wanted.filter((id) => !tasks.some((t) => t.id === id));
-        if (unknown.length) throw new UsageError(`unknown task id(s): ${unknown.join(', ')} (see \`kilobench tasks\`)`);
-        tasks = tasks.filter((t) => wanted.includes(t.id));
-      }
+      const tasks = selectTasks(await loadCliTasks(options.path ?? [], options.bundled), options.tasks);
       if (tasks.length === 0) throw new UsageError('no tasks to validate');
       const runtime = await connectRuntime(options.dockerHost);
       await pruneContainers(runtime);
