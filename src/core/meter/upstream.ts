@@ -1,0 +1,79 @@
+/**
+ * The request that goes upstream: the trial's base URL plus the rest of the client's path and
+ * query, the client's headers without hop-by-hop headers and without the client's credentials
+ * (the trial token), and the real key in the header the provider expects. Connections are kept
+ * alive per proxy in one agent per scheme.
+ */
+import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import type { RegisteredTrial } from './trial-registry';
+
+/** Headers that belong to one connection (RFC 9110 §7.6.1) or that the proxy sets itself. */
+const DROPPED_REQUEST_HEADERS = new Set([
+  'host', 'connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer',
+  'transfer-encoding', 'upgrade', 'content-length', 'authorization', 'x-api-key', 'accept-encoding', 'expect',
+]);
+
+export const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);
+
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+
+/**
+ * Idle kept-alive sockets are closed after 4 s, before a server's own idle timeout (Node's default
+ * is 5 s) can close one just as a request goes out on it: the proxy never retries on its own.
+ */
+const IDLE_SOCKET_MS = 4000;
+
+export class UpstreamAgents {
+  readonly http = new http.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 256, timeout: IDLE_SOCKET_MS });
+  readonly https = new https.Agent({ keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 256, timeout: IDLE_SOCKET_MS });
+
+  destroy(): void {
+    this.http.destroy();
+    this.https.destroy();
+  }
+}
+
+export function upstreamHeaders(trial: RegisteredTrial, client: IncomingHttpHeaders, bodyLength: number | null): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(client)) {
+    if (value !== undefined && !DROPPED_REQUEST_HEADERS.has(name)) headers[name] = value;
+  }
+  // Plain bytes, so the meter can read the response.
+  headers['accept-encoding'] = 'identity';
+  if (bodyLength !== null) headers['content-length'] = String(bodyLength);
+  const key = trial.upstream.apiKey;
+  if (trial.upstream.kind === 'anthropic') {
+    if (key) headers['x-api-key'] = key;
+    if (!headers['anthropic-version']) headers['anthropic-version'] = DEFAULT_ANTHROPIC_VERSION;
+  } else if (key) {
+    headers.authorization = `Bearer ${key}`;
+  }
+  return headers;
+}
+
+/** Upstream path: the base URL's path (no trailing slash) + the client's path after `/t/TOKEN` + its query. */
+export function upstreamPath(trial: RegisteredTrial, rest: string, query: string): string {
+  const base = trial.upstreamUrl.pathname.replace(/\/+$/, '');
+  return `${base}${rest.startsWith('/') ? rest : `/${rest}`}${query}`;
+}
+
+export function openUpstream(
+  agents: UpstreamAgents,
+  trial: RegisteredTrial,
+  method: string,
+  path: string,
+  headers: OutgoingHttpHeaders,
+): http.ClientRequest {
+  const url = trial.upstreamUrl;
+  const secure = url.protocol === 'https:';
+  const options: http.RequestOptions = {
+    method,
+    hostname: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port || (secure ? 443 : 80),
+    path,
+    headers,
+    agent: secure ? agents.https : agents.http,
+  };
+  return secure ? https.request(options) : http.request(options);
+}

@@ -1,0 +1,3 @@
+export { priceCall, reprice, providerIdFor, COST_SOURCES, type CostSource, type CallPrice, type PriceOptions } from './price';
+export { costWithOverride, validateOverride, type PriceOverride, type PriceOverrides } from './overrides';
+export { SIM_PRICES, isSimModel } from './sim-prices';

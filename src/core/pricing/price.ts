@@ -1,0 +1,107 @@
+/**
+ * The cost of one call. In order: a cost the provider reported (OpenRouter `usage.cost`) wins;
+ * then a user override for the model; then the simulated models' own prices; then the bundled
+ * `@pydantic/genai-prices` data (total input = input + cache read + cache write; tiered prices
+ * re-price the whole request; time-dependent prices use the call's time). A call none of these
+ * prices is `unpriced` with `costUsd: null`, never $0.
+ */
+import { calcPrice, findProvider, type Provider } from '@pydantic/genai-prices';
+import { normaliseUsage } from '../meter/protocol';
+import { asCount, asObject } from '../meter/json';
+import type { Protocol, TokenUsage } from '../meter/types';
+import { costWithOverride, type PriceOverrides } from './overrides';
+import { isSimModel, SIM_PROVIDER } from './sim-prices';
+
+export const COST_SOURCES = ['computed', 'reported', 'unpriced'] as const;
+export type CostSource = (typeof COST_SOURCES)[number];
+
+export interface PriceOptions {
+  /** genai-prices provider id (`openai`, `anthropic`, `openrouter`…); without it the model name decides. */
+  providerId?: string;
+  overrides?: PriceOverrides;
+  reportedCostUsd?: number | null;
+  /** When the call was made (some prices depend on the date or time of day). */
+  at?: Date;
+}
+
+export interface CallPrice {
+  costUsd: number | null;
+  source: CostSource;
+  /** `reported`, `override`, `simulated`, `unpriced`, `price-error`. */
+  flags: string[];
+}
+
+function genaiUsage(u: TokenUsage): Record<string, number> {
+  return {
+    input_tokens: u.input + u.cacheRead + u.cacheWrite,
+    cache_read_tokens: u.cacheRead,
+    cache_write_tokens: u.cacheWrite,
+    output_tokens: u.output,
+  };
+}
+
+function stripProvider(model: string): string {
+  const slash = model.lastIndexOf('/');
+  return slash >= 0 ? model.slice(slash + 1) : model;
+}
+
+/** Where to look, in order: the given provider, any provider, and `vendor/model` names without the vendor. */
+function candidates(model: string, providerId: string | undefined): { model: string; providerId?: string }[] {
+  const out: { model: string; providerId?: string }[] = [];
+  if (providerId) out.push({ model, providerId });
+  out.push({ model });
+  if (model.includes('/')) out.push({ model: stripProvider(model) });
+  return out;
+}
+
+/** Finding the provider is most of genai-prices' work per call; the answer per (provider, model) never changes. */
+const providers = new Map<string, Provider | null>();
+
+function lookupProvider(model: string, providerId: string | undefined): Provider | null {
+  const key = `${providerId ?? ''}\n${model}`;
+  let provider = providers.get(key);
+  if (provider === undefined) {
+    provider = findProvider({ modelId: model, ...(providerId ? { providerId } : {}) }) ?? null;
+    if (providers.size > 4096) providers.clear();
+    providers.set(key, provider);
+  }
+  return provider;
+}
+
+export function priceCall(usage: TokenUsage, model: string | null, options: PriceOptions = {}): CallPrice {
+  if (options.reportedCostUsd !== undefined && options.reportedCostUsd !== null) {
+    return { costUsd: options.reportedCostUsd, source: 'reported', flags: ['reported'] };
+  }
+  if (!model) return { costUsd: null, source: 'unpriced', flags: ['unpriced'] };
+  const override = options.overrides?.[model];
+  if (override) return { costUsd: costWithOverride(usage, override), source: 'computed', flags: ['override'] };
+  const at = options.at ? { timestamp: options.at } : {};
+  try {
+    if (isSimModel(model)) {
+      const sim = calcPrice(genaiUsage(usage), model, { provider: SIM_PROVIDER, ...at });
+      if (sim) return { costUsd: sim.total_price, source: 'computed', flags: ['simulated'] };
+    }
+    for (const candidate of candidates(model, options.providerId)) {
+      const provider = lookupProvider(candidate.model, candidate.providerId);
+      const result = provider ? calcPrice(genaiUsage(usage), candidate.model, { provider, ...at }) : null;
+      if (result) return { costUsd: result.total_price, source: 'computed', flags: [] };
+    }
+  } catch {
+    return { costUsd: null, source: 'unpriced', flags: ['unpriced', 'price-error'] };
+  }
+  return { costUsd: null, source: 'unpriced', flags: ['unpriced'] };
+}
+
+/** Prices a stored call again from its raw usage JSON (e.g. after prices changed). */
+export function reprice(usageRaw: unknown, protocol: Protocol, model: string | null, options: Omit<PriceOptions, 'reportedCostUsd'> & { useReportedCost?: boolean } = {}): CallPrice & { usage: TokenUsage | null } {
+  const raw = asObject(usageRaw);
+  if (!raw) return { costUsd: null, source: 'unpriced', flags: ['unpriced', 'no-usage'], usage: null };
+  const usage = normaliseUsage(protocol, raw);
+  const reported = options.useReportedCost === false ? null : asCount(raw.cost) ?? null;
+  return { ...priceCall(usage, model, { ...options, reportedCostUsd: reported }), usage };
+}
+
+/** genai-prices provider id for an upstream kind (`undefined`: let the model name decide). */
+export function providerIdFor(kind: 'openai-compatible' | 'anthropic' | 'openrouter'): string | undefined {
+  return kind === 'anthropic' ? 'anthropic' : kind === 'openrouter' ? 'openrouter' : undefined;
+}
