@@ -118,6 +118,10 @@ describe('Docker runtime (real engine)', function () {
     assert.equal(String(await runtime.readFile(container, '/deep/dest/a/b.txt')), 'hello');
     assert.deepEqual(await runtime.readFile(container, '/deep/dest/bin.dat'), binary);
     assert.equal(await runtime.readFile(container, '/no/such/file'), undefined);
+    // Symlinks are followed, relative and absolute (Debian's /etc/os-release is one).
+    assert.match(String(await runtime.readFile(container, '/etc/os-release')), /bookworm/);
+    await runtime.exec(container, ['ln', '-s', 'a/b.txt', '/deep/dest/link']);
+    assert.equal(String(await runtime.readFile(container, '/deep/dest/link')), 'hello');
     const dir = writeFiles(tempDir(), { 'x/y.txt': 'from host' });
     await runtime.copyDirIn(container, dir, '/copied');
     assert.equal(String(await runtime.readFile(container, '/copied/x/y.txt')), 'from host');

@@ -327,7 +327,7 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async readFile(containerId: string, path: string, maxBytes = DEFAULT_MAX_OUTPUT): Promise<Buffer | undefined> {
+  async readFile(containerId: string, path: string, maxBytes = DEFAULT_MAX_OUTPUT, linksFollowed = 0): Promise<Buffer | undefined> {
     let archive: NodeJS.ReadableStream;
     try {
       archive = await this.docker.getContainer(containerId).getArchive({ path });
@@ -335,27 +335,33 @@ export class DockerRuntime implements ContainerRuntime {
       if (statusOf(e) === 404) return undefined;
       throw new InfraError(`cannot read ${path} from container ${containerId.slice(0, 12)}: ${messageOf(e)}`);
     }
-    return new Promise<Buffer | undefined>((resolve, reject) => {
+    const first = await new Promise<{ content?: Buffer; link?: string }>((resolve, reject) => {
       const untar = extract();
-      let content: Buffer | undefined;
+      let found: { content?: Buffer; link?: string } | undefined;
       untar.on('entry', (header, body, next) => {
         const chunks: Buffer[] = [];
         let size = 0;
         body.on('data', (data: unknown) => {
           const chunk = data as Buffer;
-          if (content === undefined && header.type === 'file' && size < maxBytes) chunks.push(chunk);
+          if (!found && header.type === 'file' && size < maxBytes) chunks.push(chunk);
           size += chunk.length;
         });
         body.on('end', () => {
-          if (content === undefined && header.type === 'file') content = Buffer.concat(chunks).subarray(0, maxBytes);
+          if (!found && header.type === 'file') found = { content: Buffer.concat(chunks).subarray(0, maxBytes) };
+          else if (!found && header.type === 'symlink' && header.linkname) found = { link: header.linkname };
           next();
         });
         body.resume();
       });
-      untar.on('finish', () => resolve(content));
+      untar.on('finish', () => resolve(found ?? {}));
       untar.on('error', reject);
       archive.pipe(untar);
     });
+    // The engine hands back a symlink as a link entry: follow it (a few hops at most), as `cat` would.
+    if (first.link !== undefined && linksFollowed < 8) {
+      return this.readFile(containerId, posix.resolve(posix.dirname(path), first.link), maxBytes, linksFollowed + 1);
+    }
+    return first.content;
   }
 
   async remove(containerId: string): Promise<void> {
