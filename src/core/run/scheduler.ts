@@ -21,6 +21,9 @@ import { runTrial, type TrialOutcome } from './trial-runner';
 import { TrialRecorder } from './trial-recorder';
 import { EXCLUDED_FROM_PASS_RATE, type TrialStatus } from './trial-status';
 
+/** Times a trial stopped by provider rate limits is run again after backing off. */
+export const MAX_RATE_LIMIT_RETRIES = 3;
+
 export interface SchedulerDeps {
   runtime: ContainerRuntime;
   store: Store;
@@ -41,6 +44,8 @@ export interface SchedulerOptions {
   only?: ReadonlySet<string>;
   /** Milliseconds to wait before retrying an infrastructure error (doubles each time). */
   retryDelayMs?: number;
+  /** Milliseconds to back off after a trial was stopped by provider rate limits (doubles each time). */
+  rateLimitDelayMs?: number;
 }
 
 export interface RunSummary {
@@ -105,8 +110,12 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
   await pruneContainers(runtime, { activeRuns: [] }).catch(() => undefined);
   if (plan.settings.budgetUsd !== undefined) meter.setRunBudget(plan.runId, { usd: plan.settings.budgetUsd });
 
+  // Trials that met a rate limit (HTTP 429) in their current attempt, and when new trials may start again.
+  const rateLimited = new Set<string>();
+  let pausedUntil = 0;
   const onCall = (call: MeteredCall) => {
     if (call.runId !== plan.runId || !ours.has(call.trialId)) return;
+    if (call.httpStatus === 429) rateLimited.add(call.trialId);
     recorder.llmCall(call);
     if (call.costUsd === null) progress.unpricedCalls++;
     else progress.spendUsd += call.costUsd;
@@ -143,16 +152,31 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
       finishTrial(trial, 'cancelled', null, 0, 'run budget spent');
       return;
     }
+    // A provider rate limit pauses the whole run, not just the trial that met it.
+    if (pausedUntil > Date.now()) await new Promise((r) => setTimeout(r, pausedUntil - Date.now()));
     progress.running++;
     recorder.start(trial.id);
     emit({ type: 'trial_started', runId: plan.runId, trialId: trial.id });
     let outcome: TrialOutcome;
-    for (let attempt = 0; ; attempt++) {
-      if (attempt > 0) recorder.beginAttempt(trial.id);
+    let infraRetries = 0;
+    let rateLimitRetries = 0;
+    for (;;) {
+      rateLimited.delete(trial.id);
       ({ outcome } = await attemptTrial(trial));
-      if (outcome.status !== 'infra_error' || attempt >= plan.settings.maxInfraRetries || signal.aborted) break;
-      recorder.finding(trial.id, { kind: 'infra_retry', attempt: attempt + 1, error: outcome.error ?? '' });
-      await new Promise((r) => setTimeout(r, (options.retryDelayMs ?? 2000) * 2 ** attempt));
+      if (signal.aborted) break;
+      // Retry what says nothing about the model: infrastructure errors, and provider errors caused by
+      // rate limits (after backing off). An agent's fail is never retried.
+      let delay: number;
+      if (outcome.status === 'infra_error' && infraRetries < plan.settings.maxInfraRetries) {
+        delay = (options.retryDelayMs ?? 2000) * 2 ** infraRetries++;
+        recorder.finding(trial.id, { kind: 'infra_retry', attempt: infraRetries, error: outcome.error ?? '' });
+      } else if (outcome.status === 'provider_error' && rateLimited.has(trial.id) && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
+        delay = (options.rateLimitDelayMs ?? 15_000) * 2 ** rateLimitRetries++;
+        pausedUntil = Math.max(pausedUntil, Date.now() + delay);
+        recorder.finding(trial.id, { kind: 'rate_limited', attempt: rateLimitRetries, backoffMs: delay, error: outcome.error ?? '' });
+      } else break;
+      await new Promise((r) => setTimeout(r, delay));
+      recorder.beginAttempt(trial.id);
     }
     progress.running--;
     recorder.finish(trial.id, outcome);
