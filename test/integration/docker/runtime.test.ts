@@ -42,7 +42,8 @@ describe('Docker runtime (real engine)', function () {
     assert.equal(again.name, image);
     assert.equal(again.built, false);
     assert.equal(again.workdir, '/work');
-    writeFileSync(join(context, 'data.txt'), 'changed\n');
+    // Content no earlier test run has built, so the engine cannot have an image for it yet.
+    writeFileSync(join(context, 'data.txt'), `changed ${process.pid} ${Date.now()}\n`);
     const changed = await runtime.ensureImage({ taskId: 'runtime-test', contextDir: context, dockerfile: 'Dockerfile', buildTimeoutMs: 120_000 });
     assert.notEqual(changed.name, image);
     assert.equal(changed.built, true);
