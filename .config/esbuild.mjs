@@ -1,18 +1,26 @@
-// Bundles the three entry points: the extension (CommonJS, `vscode` external), the `kilobench` CLI
-// (CommonJS with a shebang) and the webview front end (browser ESM). `--watch` rebuilds on change.
+// Bundles the entry points:
+//   dist/extension.js  the editor layer (CommonJS, `vscode` external); small, so activation is fast
+//   dist/core.js       the engine as the editor uses it (src/vscode/core.ts), loaded on first need
+//   dist/cli.js        the `kilobench` CLI (CommonJS with a shebang)
+//   dist/webview/*.js  the webview front ends (browser ESM): sidebar, dashboard, transcript
+// plus sql.js's WebAssembly and Chart.js's UMD build (for HTML exports) beside them.
+// Test bundles (`--tests`): the extension-host tests in test/vscode/ to out/test/vscode/.
+// `--watch` rebuilds on change; `--production` minifies without source maps.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { copyFileSync, mkdirSync, chmodSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const tests = process.argv.includes('--tests');
 const require = createRequire(import.meta.url);
 
-/** sql.js loads its WebAssembly from disk at run time: ship it beside the bundles. */
-function copySqlWasm() {
+/** sql.js loads its WebAssembly from disk at run time; HTML exports inline Chart.js's UMD build. */
+function copyRuntimeFiles() {
   mkdirSync('dist', { recursive: true });
   copyFileSync(join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+  copyFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.js'), 'dist/chart.umd.js');
 }
 
 const node = {
@@ -28,15 +36,24 @@ const node = {
 };
 
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  // `./core.js` is required at run time from beside extension.js (src/vscode/load-core.ts).
+  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: [...node.external, './core.js'] },
+  { ...node, entryPoints: { core: 'src/vscode/core.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   {
-    bundle: true, platform: 'browser', target: 'es2022', format: 'esm', sourcemap: !production, minify: production,
-    logLevel: 'info', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist',
+    bundle: true, platform: 'browser', target: 'es2022', format: 'esm', sourcemap: production ? false : 'inline', minify: true,
+    logLevel: 'info', outdir: 'dist/webview', legalComments: 'none',
+    entryPoints: { sidebar: 'webview/sidebar.ts', dashboard: 'webview/dashboard.ts', transcript: 'webview/transcript.ts' },
   },
 ];
 
-copySqlWasm();
+if (tests) {
+  // Extension-host tests: each *.ext-test.ts becomes out/test/vscode/<name>.test.js; index.js runs them with mocha.
+  const entries = Object.fromEntries(readdirSync('test/vscode').filter((f) => f.endsWith('.ext-test.ts')).map((f) => [f.replace(/\.ext-test\.ts$/, '.test'), join('test/vscode', f)]));
+  builds.push({ ...node, entryPoints: { ...entries, index: 'test/vscode/index.ts' }, outdir: 'out/test/vscode', external: [...node.external, 'mocha'], sourcemap: 'inline', minify: false });
+}
+
+copyRuntimeFiles();
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
 } else {

@@ -1,29 +1,102 @@
 /**
- * The Benchmark sidebar (a WebviewView). Until the run engine lands it explains what is coming and
- * points at the CLI; it already uses the strict, nonce-based CSP every KiloBench webview will use.
+ * The Benchmark sidebar (a WebviewView): pick tasks, models, harness, trials, concurrency and
+ * budgets, start a run, and follow it (trials done / passed / failed, spend and spend rate, Cancel).
+ * The form's state lives in the webview (getState/setState), so hiding the view loses nothing.
  */
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
+import type { SidebarOptions } from '../protocol';
 import type { Ctx } from './context';
+import { loadCore } from './load-core';
+import type { RunController } from './run-controller';
+import { RpcHost } from './rpc-host';
+import { errorHtml, webviewHtml, webviewOptions } from './webview-html';
 
-function html(webview: vscode.Webview): string {
-  const nonce = randomBytes(16).toString('base64');
-  const csp = `default-src 'none'; style-src ${webview.cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';`;
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<style nonce="${nonce}">body { color: var(--vscode-foreground); font-family: var(--vscode-font-family); }</style>
-</head><body>
-<p><strong>KiloBench</strong> compares models inside a real agent harness.</p>
-<p>Starting runs from this view arrives with the run engine. Meanwhile the Tasks view lists the bundled tasks, and <code>kilobench tasks</code> validates task folders from a terminal.</p>
-</body></html>`;
+export const BENCHMARK_VIEW = 'kilobench.benchmark';
+
+export async function sidebarOptions(ctx: Ctx): Promise<SidebarOptions> {
+  const core = loadCore();
+  const harnesses = core.harnessNames().map((name) => ({ name, needsModel: core.getHarness(name).needsModel }));
+  const configured = ctx.config.harness;
+  const harness = harnesses.some((h) => h.name === configured) ? configured : harnesses.find((h) => h.name === 'builtin')?.name ?? harnesses[0]?.name ?? '';
+  const problems: string[] = [];
+  const tasks = await ctx.tasks.options().catch((e: Error) => {
+    problems.push(`tasks: ${e.message}`);
+    return [];
+  });
+  const models = await ctx.models.options((name) => ctx.keys.has(name)).catch((e: Error) => ({ options: [], problems: [e.message] }));
+  problems.push(...models.problems);
+  return {
+    tasks,
+    models: models.options,
+    harnesses,
+    defaults: {
+      harness,
+      trialsPerPair: ctx.config.trialsPerPair,
+      concurrency: ctx.config.concurrency,
+      budgetUsd: ctx.config.budgetUsd,
+      trialBudgetUsd: ctx.config.trialBudgetUsd,
+    },
+    trusted: vscode.workspace.isTrusted,
+    problem: problems.length ? problems.join('\n') : null,
+  };
 }
 
-export function activateBenchmarkView(ctx: Ctx): void {
-  ctx.extension.subscriptions.push(vscode.window.registerWebviewViewProvider('kilobench.benchmark', {
+export function activateBenchmarkView(ctx: Ctx, runs: RunController): void {
+  const provider: vscode.WebviewViewProvider = {
     resolveWebviewView(view) {
-      view.webview.options = { enableScripts: false, localResourceRoots: [] };
-      view.webview.html = html(view.webview);
+      try {
+        view.webview.options = webviewOptions(ctx.extension.extensionUri);
+        const rpc = new RpcHost(view.webview, {
+          'sidebar/options': () => sidebarOptions(ctx),
+          'run/status': () => ctx.engine.status,
+          'run/start': async (params) => {
+            const started = await runs.start(params).catch((e: unknown) => {
+              ctx.fail('the run could not start', e);
+              throw e;
+            });
+            started.done.catch(() => undefined);
+            return { runId: started.runId };
+          },
+          'run/cancel': async () => ({ cancelled: await ctx.engine.cancel() }),
+          'tasks/addFolder': async () => {
+            const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Add Task Folder', title: 'A task folder, a folder of tasks, or a Terminal-Bench checkout' });
+            const folder = picked?.[0]?.fsPath;
+            if (!folder) return { added: null };
+            const added = await ctx.config.addTaskFolder(folder);
+            ctx.tasks.refresh();
+            return { added };
+          },
+          'keys/set': async ({ keyName }) => {
+            await vscode.commands.executeCommand('kilobench.setApiKey', keyName ?? undefined);
+            return {};
+          },
+          'dashboard/open': async ({ runId }) => {
+            await vscode.commands.executeCommand('kilobench.openDashboard', runId ?? undefined);
+            return {};
+          },
+          'webview/problem': ({ kind, message }) => {
+            ctx.log.error(`Benchmark view ${kind === 'csp' ? 'CSP violation' : 'error'}: ${message}`);
+            return {};
+          },
+        }, ctx.log, 'Benchmark view');
+        const pushOptions = () => void sidebarOptions(ctx).then((o) => rpc.emit('sidebar/options', o), (e: Error) => ctx.log.error(`sidebar options: ${e.message}`));
+        const subscriptions = [
+          rpc,
+          ctx.engine.onStatus((status) => void rpc.emit('run/status', status)),
+          ctx.tasks.onDidChange(pushOptions),
+          ctx.models.onDidChange(pushOptions),
+          vscode.workspace.onDidGrantWorkspaceTrust(pushOptions),
+          vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('kilobench') && pushOptions()),
+        ];
+        view.onDidDispose(() => {
+          subscriptions.forEach((s) => s.dispose());
+        });
+        view.webview.html = webviewHtml(view.webview, ctx.extension.extensionUri, 'sidebar', 'KiloBench');
+      } catch (e) {
+        ctx.log.error(`Benchmark view: ${(e as Error).stack ?? e}`);
+        view.webview.html = errorHtml(view.webview, 'KiloBench could not show this view', (e as Error).message);
+      }
     },
-  }));
+  };
+  ctx.extension.subscriptions.push(vscode.window.registerWebviewViewProvider(BENCHMARK_VIEW, provider));
 }

@@ -1,23 +1,53 @@
-/** The one object every editor feature receives: the extension context plus a levelled log. */
+/**
+ * The one object every editor feature receives: the extension context, the log, settings, keys,
+ * the engine, and the shared catalogs of tasks and models. Built once at activation.
+ */
 import * as vscode from 'vscode';
+import { Config } from './config';
+import { Engine } from './engine';
+import { EngineError } from './errors';
+import { Keys } from './secrets';
+import { ModelCatalog } from './model-catalog';
+import { TaskCatalog } from './task-catalog';
 
 export interface Ctx {
   extension: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
-  /** Register a command under the `kilobench.` prefix and dispose it with the extension. */
-  command(name: string, handler: (...args: never[]) => unknown): void;
+  config: Config;
+  keys: Keys;
+  engine: Engine;
+  tasks: TaskCatalog;
+  models: ModelCatalog;
+  /** Files of the extension (media/, dist/). */
+  uri(...path: string[]): vscode.Uri;
+  /** Logs an error and tells the user, with the fix as a button when there is one. */
+  fail(what: string, error: unknown): void;
 }
 
 export function createContext(extension: vscode.ExtensionContext): Ctx {
   const log = vscode.window.createOutputChannel('KiloBench', { log: true });
-  extension.subscriptions.push(log);
+  const config = new Config();
+  const engine = new Engine(config, extension.globalStorageUri.fsPath, log);
   const ctx: Ctx = {
     extension,
     log,
-    command(name, handler) {
-      extension.subscriptions.push(vscode.commands.registerCommand(`kilobench.${name}`, handler as (...args: unknown[]) => unknown));
+    config,
+    keys: new Keys(extension.secrets),
+    engine,
+    tasks: new TaskCatalog(config, extension.extensionPath, log),
+    models: new ModelCatalog(config, extension.secrets),
+    uri: (...path) => vscode.Uri.joinPath(extension.extensionUri, ...path),
+    fail(what, error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.error(`${what}: ${error instanceof Error ? error.stack ?? message : message}`);
+      const fix = error instanceof EngineError ? error.fix : undefined;
+      const buttons = [...(fix ? [fix.label] : []), 'Show Log'];
+      void vscode.window.showErrorMessage(`KiloBench: ${what}: ${message}`, ...buttons).then((choice) => {
+        if (fix && choice === fix.label) void vscode.commands.executeCommand(fix.command, ...(fix.args ?? []));
+        else if (choice === 'Show Log') log.show();
+      });
     },
   };
-  ctx.command('showLog', () => log.show());
+  extension.subscriptions.push(log, engine, ctx.tasks, ctx.models);
   return ctx;
 }

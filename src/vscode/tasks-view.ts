@@ -1,87 +1,290 @@
 /**
- * The Tasks tree: bundled tasks and the configured task folders, each with its validation state.
- * A task's errors also appear as diagnostics on its task file.
+ * The Tasks tree: bundled and workspace task folders with their tasks, each showing its loading
+ * errors (also diagnostics on the task file) and its last validation (oracle must pass, nop must
+ * fail). Actions: validate, open instruction, "New task…" (TB 1.x or Harbor) and "New task from
+ * this workspace…" (a Harbor task on a snapshot of the workspace's git-tracked files).
  */
 import * as vscode from 'vscode';
-import { join } from 'node:path';
-import { bundledTasksDir, formatTaskError, loadTasks, type Task } from '../core/tasks';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import type { Task } from '../core/tasks/task';
 import type { Ctx } from './context';
+import { EngineError } from './errors';
+import { loadCore } from './load-core';
+import { requireTrust } from './run-controller';
+import { instructionFile, taskFile, type CatalogFolder, type CatalogTask } from './task-catalog';
+import { checkTaskId, scaffoldTask, scaffoldWorkspaceTask, snapshotFiles, SNAPSHOT_DIR, type ScaffoldFile, type ScaffoldFormat } from './task-scaffold';
 
-class TaskItem extends vscode.TreeItem {
-  constructor(readonly task: Task) {
-    super(task.name, vscode.TreeItemCollapsibleState.None);
-    const invalid = task.errors.length > 0;
-    this.description = `${task.format === 'harbor' ? 'Harbor' : 'TB 1.x'} · ${task.difficulty} · ${task.category}`;
-    this.tooltip = invalid ? task.errors.map(formatTaskError).join('\n') : task.instruction.slice(0, 500);
-    this.iconPath = new vscode.ThemeIcon(invalid ? 'error' : 'beaker', invalid ? new vscode.ThemeColor('problemsErrorIcon.foreground') : undefined);
-    this.contextValue = invalid ? 'task.invalid' : 'task.valid';
-    this.command = { command: 'kilobench.openInstruction', title: 'Open Instruction', arguments: [this] };
-  }
+export const TASKS_VIEW = 'kilobench.tasks';
+
+interface Validation {
+  ok: boolean;
+  problems: string[];
+  at: string;
 }
 
-function taskFile(task: Task): string {
-  return join(task.path, task.format === 'harbor' ? 'task.toml' : 'task.yaml');
-}
+export type TasksNode =
+  | { kind: 'folder'; folder: CatalogFolder }
+  | { kind: 'task'; entry: CatalogTask };
 
-class TasksProvider implements vscode.TreeDataProvider<TaskItem> {
+const VALIDATIONS_KEY = 'kilobench.validations';
+
+export class TasksTree implements vscode.TreeDataProvider<TasksNode> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private tasks: Promise<Task[]> | undefined;
 
-  constructor(private readonly ctx: Ctx, private readonly diagnostics: vscode.DiagnosticCollection) {}
+  constructor(private readonly ctx: Ctx) {
+    ctx.tasks.onDidChange(() => this.changed.fire());
+  }
 
   refresh(): void {
-    this.tasks = undefined;
     this.changed.fire();
   }
 
-  private folders(): string[] {
-    const configured = vscode.workspace.getConfiguration('kilobench').get<string[]>('taskFolders', []);
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    return [bundledTasksDir(this.ctx.extension.extensionPath), ...configured.map((p) => (base ? join(base, p) : p))];
+  validation(task: Task): Validation | undefined {
+    return this.ctx.extension.workspaceState.get<Record<string, Validation>>(VALIDATIONS_KEY, {})[task.path];
   }
 
-  private load(): Promise<Task[]> {
-    this.tasks ??= loadTasks(this.folders()).then(
-      (tasks) => {
-        this.diagnostics.clear();
-        for (const task of tasks.filter((t) => t.errors.length)) {
-          this.diagnostics.set(vscode.Uri.file(taskFile(task)), task.errors.map((e) => {
-            const line = Math.max(0, (e.line ?? 1) - 1);
-            return new vscode.Diagnostic(new vscode.Range(line, 0, line, 1000), formatTaskError(e), vscode.DiagnosticSeverity.Error);
-          }));
-        }
-        return tasks;
-      },
-      (e: Error) => {
-        this.ctx.log.error(`loading tasks failed: ${e.message}`);
-        void vscode.window.showErrorMessage(`KiloBench could not load tasks: ${e.message}`);
-        return [];
-      },
-    );
-    return this.tasks;
+  async setValidation(task: Task, validation: Validation): Promise<void> {
+    const all = { ...this.ctx.extension.workspaceState.get<Record<string, Validation>>(VALIDATIONS_KEY, {}), [task.path]: validation };
+    await this.ctx.extension.workspaceState.update(VALIDATIONS_KEY, all);
+    this.changed.fire();
   }
 
-  getTreeItem(item: TaskItem): TaskItem {
+  getTreeItem(node: TasksNode): vscode.TreeItem {
+    if (node.kind === 'folder') {
+      const { folder } = node;
+      const item = new vscode.TreeItem(folder.label, folder.source === 'bundled' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `folder:${folder.folder}`;
+      item.description = folder.problem ? 'cannot be read' : `${folder.tasks.length} task(s)`;
+      item.tooltip = folder.problem ?? folder.folder;
+      item.iconPath = new vscode.ThemeIcon(folder.problem ? 'warning' : folder.source === 'bundled' ? 'package' : 'folder', folder.problem ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+      item.contextValue = `taskFolder.${folder.source}`;
+      return item;
+    }
+    const { task } = node.entry;
+    const invalid = task.errors.length > 0;
+    const validation = this.validation(task);
+    const item = new vscode.TreeItem(task.id, vscode.TreeItemCollapsibleState.None);
+    item.id = `task:${task.path}`;
+    const state = invalid ? `${task.errors.length} error(s)` : validation ? (validation.ok ? 'validated' : 'validation failed') : 'not validated';
+    item.description = `${task.format === 'harbor' ? 'Harbor' : 'TB 1.x'} · ${task.difficulty} · ${state}`;
+    const core = loadCore();
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${task.name}** (${task.format === 'harbor' ? 'Harbor' : 'Terminal-Bench 1.x'}, ${task.difficulty}, ${task.category})\n\n`);
+    if (invalid) md.appendMarkdown(task.errors.map((e) => `- $(error) ${core.formatTaskError(e)}`).join('\n') + '\n\n');
+    if (task.warnings.length) md.appendMarkdown(task.warnings.map((e) => `- $(warning) ${core.formatTaskError(e)}`).join('\n') + '\n\n');
+    if (validation) md.appendMarkdown(`Validation ${validation.at}: ${validation.ok ? 'the reference solution passes and doing nothing fails' : validation.problems.join('; ')}\n\n`);
+    md.appendText(task.instruction.slice(0, 600) + (task.instruction.length > 600 ? '…' : ''));
+    item.tooltip = md;
+    item.iconPath = invalid ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+      : validation ? new vscode.ThemeIcon(validation.ok ? 'verified-filled' : 'warning', new vscode.ThemeColor(validation.ok ? 'testing.iconPassed' : 'problemsWarningIcon.foreground'))
+      : new vscode.ThemeIcon('beaker');
+    item.contextValue = invalid ? 'task.invalid' : 'task.valid';
+    item.command = { command: 'kilobench.openInstruction', title: 'Open Task Instruction', arguments: [node] };
+    item.resourceUri = vscode.Uri.file(taskFile(task));
     return item;
   }
 
-  async getChildren(parent?: TaskItem): Promise<TaskItem[]> {
-    return parent ? [] : (await this.load()).map((t) => new TaskItem(t));
+  async getChildren(parent?: TasksNode): Promise<TasksNode[]> {
+    if (parent?.kind === 'task') return [];
+    if (parent?.kind === 'folder') return parent.folder.tasks.map((entry) => ({ kind: 'task', entry }));
+    try {
+      const folders = await this.ctx.tasks.folders();
+      return folders.map((folder) => ({ kind: 'folder', folder }));
+    } catch (e) {
+      this.ctx.fail('loading tasks failed', e);
+      return [];
+    }
   }
 }
 
-export function activateTasksView(ctx: Ctx): void {
-  const diagnostics = vscode.languages.createDiagnosticCollection('kilobench');
-  const provider = new TasksProvider(ctx, diagnostics);
-  ctx.extension.subscriptions.push(diagnostics, vscode.window.registerTreeDataProvider('kilobench.tasks', provider));
-  ctx.command('refreshTasks', () => provider.refresh());
-  ctx.command('validateTasks', () => provider.refresh());
-  ctx.command('openInstruction', async (item: TaskItem) => {
-    const file = item.task.format === 'harbor' ? join(item.task.path, 'instruction.md') : taskFile(item.task);
-    await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true });
+/** The folder new tasks go in: the first configured task folder inside the workspace, else `kilobench-tasks/` (added to the settings). */
+async function newTaskHome(ctx: Ctx): Promise<string> {
+  const root = ctx.config.workspaceRoot;
+  if (!root) throw new EngineError('Open a folder first: new tasks are created in the workspace.');
+  const inside = ctx.config.taskFolders.find((f) => !relative(root, f).startsWith('..'));
+  if (inside) return inside;
+  const home = join(root, 'kilobench-tasks');
+  await mkdir(home, { recursive: true });
+  await ctx.config.addTaskFolder(home);
+  return home;
+}
+
+async function writeScaffold(dir: string, files: readonly ScaffoldFile[]): Promise<void> {
+  for (const file of files) {
+    const path = join(dir, file.path);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.content, { flag: 'wx' });
+    if (file.executable) await chmod(path, 0o755);
+  }
+}
+
+async function askTaskId(home: string, value = ''): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    title: 'New KiloBench task: id (its folder name)',
+    value,
+    placeHolder: 'fix-date-parsing',
+    validateInput: (id) => checkTaskId(id) ?? (existsSync(join(home, id)) ? `${join(home, id)} already exists` : null),
   });
-  ctx.extension.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('kilobench.taskFolders')) provider.refresh();
-  }));
+}
+
+async function newTask(ctx: Ctx, tree: TasksTree): Promise<string | undefined> {
+  const home = await newTaskHome(ctx);
+  const format = await vscode.window.showQuickPick([
+    { label: 'Harbor (Terminal-Bench 2.0)', description: 'task.toml, instruction.md, environment/, tests/test.sh, solution/', format: 'harbor' as ScaffoldFormat },
+    { label: 'Terminal-Bench 1.x', description: 'task.yaml, Dockerfile, run-tests.sh, tests/, solution.sh', format: 'tb1' as ScaffoldFormat },
+  ], { title: 'New KiloBench task: format' });
+  if (!format) return undefined;
+  const id = await askTaskId(home);
+  if (!id) return undefined;
+  const dir = join(home, id);
+  await writeScaffold(dir, scaffoldTask(format.format, id));
+  ctx.log.info(`new ${format.format} task scaffolded at ${dir}`);
+  ctx.tasks.refresh();
+  tree.refresh();
+  await vscode.window.showTextDocument(vscode.Uri.file(join(dir, format.format === 'harbor' ? 'instruction.md' : 'task.yaml')));
+  return dir;
+}
+
+const exec = promisify(execFile);
+
+function guessEnvironment(root: string): { image: string; setup: string; command: string } {
+  if (existsSync(join(root, 'package.json'))) return { image: 'debian:bookworm-slim', setup: 'RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm git && rm -rf /var/lib/apt/lists/*', command: 'npm ci && npm test' };
+  if (existsSync(join(root, 'pyproject.toml')) || existsSync(join(root, 'setup.py'))) return { image: 'debian:bookworm-slim', setup: 'RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip python3-pytest git && rm -rf /var/lib/apt/lists/*', command: 'python3 -m pytest -q' };
+  if (existsSync(join(root, 'go.mod'))) return { image: 'golang:1.22-bookworm', setup: '', command: 'go test ./...' };
+  if (existsSync(join(root, 'Cargo.toml'))) return { image: 'rust:1-bookworm', setup: '', command: 'cargo test' };
+  if (existsSync(join(root, 'Makefile'))) return { image: 'debian:bookworm-slim', setup: 'RUN apt-get update && apt-get install -y --no-install-recommends make gcc git && rm -rf /var/lib/apt/lists/*', command: 'make test' };
+  return { image: 'debian:bookworm-slim', setup: '', command: './run-tests.sh' };
+}
+
+async function newWorkspaceTask(ctx: Ctx, tree: TasksTree): Promise<string | undefined> {
+  const root = ctx.config.workspaceRoot;
+  if (!root) throw new EngineError('Open a folder first: the task is a snapshot of the workspace.');
+  let tracked: string[];
+  try {
+    const { stdout } = await exec('git', ['ls-files', '-z', '--cached'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    tracked = stdout.split('\0').filter(Boolean);
+  } catch (e) {
+    throw new EngineError(`the workspace is not a git repository (or git is missing): ${(e as Error).message.split('\n')[0]}. The snapshot is made of git-tracked files.`);
+  }
+  const home = await newTaskHome(ctx);
+  const files = snapshotFiles(tracked, [relative(root, home)].filter((p) => p && !p.startsWith('..')));
+  if (files.length === 0) throw new EngineError('git tracks no files in this workspace yet; commit (or at least `git add`) the project first.');
+  const guess = guessEnvironment(root);
+  const id = await askTaskId(home, `${root.split('/').pop()?.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'workspace'}-task`);
+  if (!id) return undefined;
+  const instruction = await vscode.window.showInputBox({
+    title: 'New task from this workspace: what should the agent do?',
+    prompt: 'The instruction the agent gets (you can edit instruction.md afterwards).',
+    placeHolder: 'Fix the failing date parsing in src/dates.ts so that the test suite passes.',
+    validateInput: (v) => (v.trim().length < 10 ? 'Say what the agent must achieve (at least a sentence).' : null),
+  });
+  if (!instruction) return undefined;
+  const command = await vscode.window.showInputBox({
+    title: 'New task from this workspace: verifier command',
+    prompt: 'Runs in /app after the agent has stopped; exit code 0 means the task passed (e.g. the project\'s own test command).',
+    value: guess.command,
+    validateInput: (v) => (v.trim() ? null : 'A command is needed.'),
+  });
+  if (!command) return undefined;
+  const image = await vscode.window.showInputBox({
+    title: 'New task from this workspace: base image',
+    prompt: 'The Docker image the snapshot is copied onto (you can edit environment/Dockerfile afterwards).',
+    value: guess.image,
+    validateInput: (v) => (/^[a-z0-9][\w./:@-]*$/i.test(v.trim()) ? null : 'A Docker image reference such as debian:bookworm-slim.'),
+  });
+  if (!image) return undefined;
+  const dir = join(home, id);
+  const input = { id, instruction, verifierCommand: command.trim(), baseImage: image.trim(), setup: image.trim() === guess.image ? guess.setup : '', files };
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `KiloBench: snapshot of ${files.length} files`, cancellable: true }, async (progress, token) => {
+    await writeScaffold(dir, scaffoldWorkspaceTask(input));
+    let copied = 0;
+    for (const file of files) {
+      if (token.isCancellationRequested) throw new EngineError(`cancelled; the partial task is left at ${dir}`);
+      const from = join(root, file);
+      if (!existsSync(from)) continue; // deleted but not yet committed
+      const to = join(dir, SNAPSHOT_DIR, file);
+      await mkdir(dirname(to), { recursive: true });
+      await copyFile(from, to);
+      if (++copied % 50 === 0) progress.report({ message: `${copied}/${files.length}`, increment: (50 / files.length) * 100 });
+    }
+  });
+  ctx.log.info(`workspace task ${id}: ${files.length} git-tracked files copied to ${join(dir, SNAPSHOT_DIR)}`);
+  ctx.tasks.refresh();
+  tree.refresh();
+  await vscode.window.showTextDocument(vscode.Uri.file(join(dir, 'environment', 'Dockerfile')), { preview: false });
+  await vscode.window.showTextDocument(vscode.Uri.file(join(dir, 'instruction.md')), { preview: false });
+  void vscode.window.showInformationMessage(`Task ${id} created from ${files.length} git-tracked files. Pick it in the Benchmark view to compare models on this workspace.`);
+  return dir;
+}
+
+async function validate(ctx: Ctx, tree: TasksTree, entries: CatalogTask[]): Promise<void> {
+  requireTrust();
+  const tasks = entries.map((e) => e.task).filter((t) => t.errors.length === 0);
+  if (tasks.length === 0) throw new EngineError('no valid task to validate (fix the errors shown in the Problems view first)');
+  const core = loadCore();
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `KiloBench: validating ${tasks.length} task(s) (oracle must pass, nop must fail)`, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    progress.report({ message: 'connecting to Docker…' });
+    const runtime = new core.DockerRuntime(ctx.config.dockerHost);
+    await runtime.ping().catch((e: Error) => {
+      throw new EngineError(`KiloBench cannot reach Docker: ${e.message}. Start Docker, or set kilobench.dockerHost.`, { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['kilobench.dockerHost'] });
+    });
+    progress.report({ message: 'building images and running the reference solutions…' });
+    let done = 0;
+    const results = await core.validateTasks(runtime, tasks, {
+      concurrency: ctx.config.concurrency,
+      signal: abort.signal,
+      onBuildLog: (task, line) => ctx.log.trace(`build ${task}: ${line}`),
+      onResult: (v) => {
+        done++;
+        progress.report({ message: `${done}/${tasks.length}: ${v.task} ${v.ok ? 'ok' : 'FAILED'}`, increment: 100 / tasks.length });
+        const task = tasks.find((t) => t.id === v.task);
+        if (task) void tree.setValidation(task, { ok: v.ok, problems: v.problems, at: new Date().toLocaleString() });
+        ctx.log.info(`validate ${v.task}: ${v.ok ? 'ok' : v.problems.join('; ')} (${Math.round(v.durationMs / 1000)} s)`);
+      },
+    });
+    const failed = results.filter((r) => !r.ok);
+    if (abort.signal.aborted) void vscode.window.showWarningMessage('KiloBench: validation cancelled.');
+    else if (failed.length) {
+      void vscode.window.showWarningMessage(`KiloBench: ${failed.length} of ${results.length} task(s) failed validation: ${failed.map((f) => `${f.task} (${f.problems[0]})`).join('; ')}`, 'Show Log')
+        .then((c) => c && ctx.log.show());
+    } else void vscode.window.showInformationMessage(`KiloBench: ${results.length} task(s) validated: each reference solution passes and doing nothing fails.`);
+  });
+}
+
+export function activateTasksView(ctx: Ctx) {
+  const tree = new TasksTree(ctx);
+  const view = vscode.window.createTreeView(TASKS_VIEW, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  ctx.extension.subscriptions.push(view);
+  const selected = (node?: TasksNode, nodes?: TasksNode[]): Promise<CatalogTask[]> | CatalogTask[] => {
+    const list = nodes?.length ? nodes : node ? [node] : [];
+    if (list.length === 0) return ctx.tasks.all();
+    return list.flatMap((n) => (n.kind === 'task' ? [n.entry] : n.folder.tasks));
+  };
+  return {
+    tree,
+    commands: {
+      refreshTasks: () => ctx.tasks.refresh(),
+      validateTasks: async (node?: TasksNode, nodes?: TasksNode[]) => validate(ctx, tree, await selected(node, nodes)),
+      openInstruction: async (node?: TasksNode) => {
+        const entry = node?.kind === 'task' ? node.entry : undefined;
+        const task = entry?.task ?? (await pickTask(ctx));
+        if (task) await vscode.window.showTextDocument(vscode.Uri.file(instructionFile(task)), { preview: true });
+      },
+      newTask: () => newTask(ctx, tree),
+      newWorkspaceTask: () => newWorkspaceTask(ctx, tree),
+    },
+  };
+}
+
+async function pickTask(ctx: Ctx): Promise<Task | undefined> {
+  const all = await ctx.tasks.all();
+  const picked = await vscode.window.showQuickPick(all.map((e) => ({ label: e.task.id, description: e.task.format === 'harbor' ? 'Harbor' : 'TB 1.x', detail: e.task.instruction.split('\n')[0], task: e.task })), { title: 'Open the instruction of…' });
+  return picked?.task;
 }

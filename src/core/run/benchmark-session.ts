@@ -19,22 +19,27 @@ export interface SessionOptions {
   onStoreWarning?: (warning: StoreWarning) => void;
   /** Lines from the metering proxy (keys are redacted there). */
   log?: (line: string) => void;
+  /**
+   * A store the caller already holds open on `dbPath` (a process may hold only one): the session
+   * uses it and leaves it open on close. The editor keeps one store for its views and its runs.
+   */
+  store?: Store;
 }
 
 export class BenchmarkSession {
   private sim: SimProvider | undefined;
 
-  private constructor(readonly runtime: ContainerRuntime, readonly store: Store, readonly meter: MeteringProxy) {}
+  private constructor(readonly runtime: ContainerRuntime, readonly store: Store, readonly meter: MeteringProxy, private readonly ownsStore: boolean) {}
 
   static async open(options: SessionOptions): Promise<BenchmarkSession> {
     const runtime = new DockerRuntime(options.dockerHost);
     await runtime.ping();
-    const store = await Store.open(options.dbPath, options.onStoreWarning ? { onWarning: options.onStoreWarning } : {});
+    const store = options.store ?? await Store.open(options.dbPath, options.onStoreWarning ? { onWarning: options.onStoreWarning } : {});
     try {
       const meter = await startMeteringProxy(options.log ? { log: options.log } : {});
-      return new BenchmarkSession(runtime, store, meter);
+      return new BenchmarkSession(runtime, store, meter, !options.store);
     } catch (e) {
-      await store.close();
+      if (!options.store) await store.close();
       throw e;
     }
   }
@@ -54,6 +59,6 @@ export class BenchmarkSession {
 
   async close(): Promise<void> {
     await Promise.allSettled([this.meter.close(), this.sim?.close()]);
-    await this.store.close();
+    if (this.ownsStore) await this.store.close();
   }
 }

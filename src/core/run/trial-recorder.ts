@@ -139,6 +139,8 @@ export class TrialRecorder {
   finish(trialId: string, outcome: TrialOutcome): void {
     const findings: JsonObject[] = [...(this.findings.get(trialId) ?? [])];
     if (outcome.detail) findings.push({ kind: 'detail', text: outcome.detail.slice(-8000) });
+    // The verifier's own output, for the transcript view (a verifier problem already keeps it as its detail).
+    if (outcome.verifierOutput && !outcome.detail) findings.push({ kind: 'verifier_output', text: outcome.verifierOutput.slice(-8000) });
     this.store.append({
       type: 'trial_updated',
       runId: this.runId,

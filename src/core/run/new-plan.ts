@@ -1,0 +1,68 @@
+/**
+ * A new run's plan from choices already made (tasks loaded, models resolved): the settings with
+ * their defaults, the run id and name. The CLI (`kilobench run`) and the editor's Benchmark view both
+ * build plans here, so they cannot drift apart.
+ */
+import { randomBytes } from 'node:crypto';
+import { getHarness, harnessNames } from '../harness/registry';
+import type { ModelSpec } from '../models/model-spec';
+import type { Task } from '../tasks/task';
+import { DEFAULT_SETTINGS, type RunPlan, type RunSettings } from './plan';
+
+export class PlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanError';
+  }
+}
+
+/** A sortable, readable run id: `<kind>-20261126-184512-a1b2`. */
+export function newRunId(kind: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${kind}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Settings over the defaults; budgets left undefined mean "no limit". */
+export function runSettings(choices: Partial<RunSettings>): RunSettings {
+  const settings: RunSettings = { ...DEFAULT_SETTINGS };
+  for (const [key, value] of Object.entries(choices) as [keyof RunSettings, number | undefined][]) {
+    if (value !== undefined) settings[key] = value;
+  }
+  return settings;
+}
+
+export interface NewPlanInput {
+  tasks: readonly Task[];
+  models: readonly ModelSpec[];
+  harness: string;
+  settings: Partial<RunSettings>;
+  name?: string;
+  runId?: string;
+}
+
+/** Checks the choices and builds the plan; every mistake is a PlanError that says what to change. */
+export function buildPlan(input: NewPlanInput): RunPlan {
+  if (!harnessNames().includes(input.harness)) throw new PlanError(`unknown harness "${input.harness}" (known: ${harnessNames().join(', ')})`);
+  const harness = getHarness(input.harness);
+  if (input.tasks.length === 0) throw new PlanError('no tasks to run');
+  const invalid = input.tasks.filter((t) => t.errors.length);
+  if (invalid.length) throw new PlanError(`invalid task(s): ${invalid.map((t) => t.id).join(', ')}`);
+  if (harness.needsModel && input.models.length === 0) throw new PlanError(`the ${harness.name} harness needs at least one model`);
+  const models = harness.needsModel ? [...input.models] : [];
+  const settings = runSettings(input.settings);
+  for (const key of ['trialsPerPair', 'concurrency'] as const) {
+    if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new PlanError(`${key} must be a whole number ≥ 1, not ${settings[key]}`);
+  }
+  for (const key of ['budgetUsd', 'trialBudgetUsd'] as const) {
+    const v = settings[key];
+    if (v !== undefined && (!Number.isFinite(v) || v < 0)) throw new PlanError(`${key} must be a number ≥ 0, not ${v}`);
+  }
+  return {
+    runId: input.runId ?? newRunId('run'),
+    name: input.name ?? `${harness.name} · ${models.map((m) => m.id).join(', ') || 'no model'}`,
+    tasks: [...input.tasks],
+    models,
+    harness: harness.name,
+    settings,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * KiloBench's settings, read in one place with their types and defaults (the schema and the
+ * descriptions live in package.json under `contributes.configuration`). Nothing else reads
+ * `kilobench.*` settings by name.
+ */
+import * as vscode from 'vscode';
+import { isAbsolute, join } from 'node:path';
+
+export const SECTION = 'kilobench';
+
+/** A `kilobench.models` entry as written in settings (checked later by the core's model parser). */
+export interface ModelSetting {
+  id: string;
+  provider: string;
+  baseUrl?: string;
+  model?: string;
+  reasoningEffort?: string;
+  price?: Record<string, number>;
+  protocol?: string;
+  /** The secret that holds the key (default: one per provider kind). */
+  keyName?: string;
+}
+
+function positiveOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function budget(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+}
+
+export class Config {
+  private get raw(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(SECTION);
+  }
+
+  /** The first workspace folder, where relative paths resolve; undefined with no folder open. */
+  get workspaceRoot(): string | undefined {
+    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  }
+
+  get models(): ModelSetting[] {
+    const list = this.raw.get<unknown[]>('models', []);
+    return Array.isArray(list) ? (list.filter((m) => typeof m === 'object' && m !== null) as ModelSetting[]) : [];
+  }
+
+  get harness(): string {
+    return this.raw.get<string>('harness', 'kilo');
+  }
+
+  get trialsPerPair(): number {
+    return Math.round(positiveOr(this.raw.get('trialsPerPair'), 3));
+  }
+
+  get concurrency(): number {
+    return Math.round(positiveOr(this.raw.get('concurrency'), 2));
+  }
+
+  get budgetUsd(): number | null {
+    return budget(this.raw.get('budgetUsd'));
+  }
+
+  get trialBudgetUsd(): number | null {
+    return budget(this.raw.get('trialBudgetUsd'));
+  }
+
+  get agentTimeoutMultiplier(): number {
+    return positiveOr(this.raw.get('agentTimeoutMultiplier'), 1);
+  }
+
+  get testTimeoutMultiplier(): number {
+    return positiveOr(this.raw.get('testTimeoutMultiplier'), 1);
+  }
+
+  /** Empty: the core's own choice (DOCKER_HOST, the system socket, KiloBench's private engine). */
+  get dockerHost(): string | undefined {
+    return this.raw.get<string>('dockerHost', '').trim() || undefined;
+  }
+
+  /** Extra task folders, absolute. */
+  get taskFolders(): string[] {
+    return this.raw.get<string[]>('taskFolders', []).filter((p) => typeof p === 'string' && p.trim()).map((p) => this.resolve(p));
+  }
+
+  /** The results database, absolute: under the workspace, or the extension's global storage without one. */
+  resultsPath(globalStorage: string): string {
+    const setting = this.raw.get<string>('resultsPath', '.kilobench/results.sqlite').trim() || '.kilobench/results.sqlite';
+    if (isAbsolute(setting)) return setting;
+    return join(this.workspaceRoot ?? globalStorage, setting);
+  }
+
+  resolve(path: string): string {
+    return isAbsolute(path) || !this.workspaceRoot ? path : join(this.workspaceRoot, path);
+  }
+
+  /** Adds a folder to `kilobench.taskFolders` in the workspace settings (relative when inside the workspace). */
+  async addTaskFolder(path: string): Promise<string> {
+    const root = this.workspaceRoot;
+    const shown = root && (path === root || path.startsWith(root + '/')) ? path.slice(root.length + 1) || '.' : path;
+    const current = this.raw.get<string[]>('taskFolders', []);
+    if (!current.includes(shown)) {
+      await this.raw.update('taskFolders', [...current, shown], root ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    }
+    return shown;
+  }
+
+  static affects(event: vscode.ConfigurationChangeEvent, ...keys: string[]): boolean {
+    return keys.some((key) => event.affectsConfiguration(`${SECTION}.${key}`));
+  }
+}

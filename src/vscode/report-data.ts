@@ -1,0 +1,26 @@
+/**
+ * A run's (or several runs') report, built by the core from the store (`reportFromStore`, the same
+ * as `kilobench report`): the one source of the dashboard and of every export, so they cannot
+ * disagree with the CLI.
+ */
+import type { Report } from '../core/report/json-report';
+import type { TrialRecord } from '../core/store/records';
+import type { Ready } from './engine';
+import { EngineError } from './errors';
+
+export interface ReportData {
+  report: Report;
+  /** The runs' trials, for the dashboard's "trials of this pair" lists. */
+  trials: TrialRecord[];
+}
+
+export function loadReport({ core, store }: Ready, runIds: readonly string[]): ReportData {
+  let report: Report;
+  try {
+    report = core.reportFromStore(store, [...runIds], { generatedAt: new Date().toISOString() });
+  } catch (e) {
+    if (e instanceof core.ReportError) throw new EngineError((e as Error).message);
+    throw e;
+  }
+  return { report, trials: runIds.flatMap((id) => store.listTrials(id)) };
+}

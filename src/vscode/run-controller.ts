@@ -1,0 +1,147 @@
+/**
+ * Starting, resuming and cancelling runs from the editor: the user's choices become a plan through
+ * the core's plan builder (the CLI's too), keys come from SecretStorage into an environment map,
+ * Workspace Trust is checked first, and the run shows as a cancellable progress notification.
+ */
+import * as vscode from 'vscode';
+import type { RunPlan } from '../core/run/plan';
+import type { RunSummary } from '../core/run/scheduler';
+import type { StartRunParams } from '../protocol';
+import type { Ctx } from './context';
+import { EngineError } from './errors';
+import { loadCore } from './load-core';
+import { formatMoney } from './run-status';
+
+export const UNTRUSTED_MESSAGE = 'Runs are disabled in an untrusted workspace: a run builds Docker images from the task folders and runs agents and their commands. Trust this workspace to run benchmarks; browsing tasks and past results works without it.';
+
+export function requireTrust(trusted: boolean = vscode.workspace.isTrusted): void {
+  if (!trusted) throw new EngineError(UNTRUSTED_MESSAGE, { label: 'Manage Workspace Trust', command: 'workbench.trust.manage' });
+}
+
+export interface StartedRun {
+  runId: string;
+  done: Promise<RunSummary>;
+}
+
+export class RunController {
+  constructor(private readonly ctx: Ctx) {}
+
+  /** The plan and the keys for the user's choices; errors say what to change. */
+  async plan(params: StartRunParams): Promise<{ plan: RunPlan; env: NodeJS.ProcessEnv }> {
+    const core = loadCore();
+    const tasks = [];
+    for (const key of params.taskKeys) {
+      const entry = await this.ctx.tasks.byKey(key);
+      if (!entry) throw new EngineError(`task folder ${key} is no longer in the task list; refresh the Tasks view`);
+      tasks.push(entry.task);
+    }
+    const harness = core.harnessNames().includes(params.harness) ? core.getHarness(params.harness) : undefined;
+    if (!harness) throw new EngineError(`the ${params.harness} harness is not available in this version (available: ${core.harnessNames().join(', ')})`);
+    const { models: catalog } = this.ctx.models.list();
+    const chosen = harness.needsModel ? params.modelIds.map((id) => {
+      const found = catalog.find((m) => m.spec.id === id);
+      if (!found) throw new EngineError(`model ${id} is not configured (see the kilobench.models setting)`, { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['kilobench.models'] });
+      return found;
+    }) : [];
+    const { env, missing } = await this.ctx.keys.env(chosen.flatMap((m) => (m.keyName ? [m.keyName] : [])));
+    if (missing.length) {
+      throw new EngineError(`no API key stored for ${missing.join(', ')} (needed by ${chosen.filter((m) => m.keyName && missing.includes(m.keyName)).map((m) => m.spec.id).join(', ')})`,
+        { label: 'Set API Key', command: 'kilobench.setApiKey', args: [missing[0]] });
+    }
+    const runEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    for (const m of chosen) {
+      if (m.spec.keyEnv && !runEnv[m.spec.keyEnv]) throw new EngineError(`model ${m.spec.id} needs its key in the environment variable ${m.spec.keyEnv} (from kilobench.models.json), which is not set`);
+    }
+    try {
+      const plan = core.buildPlan({
+        tasks, models: chosen.map((m) => m.spec), harness: harness.name,
+        settings: {
+          trialsPerPair: params.trialsPerPair,
+          concurrency: params.concurrency,
+          agentTimeoutMultiplier: this.ctx.config.agentTimeoutMultiplier,
+          testTimeoutMultiplier: this.ctx.config.testTimeoutMultiplier,
+          budgetUsd: params.budgetUsd ?? undefined,
+          trialBudgetUsd: params.trialBudgetUsd ?? undefined,
+        },
+      });
+      return { plan, env: runEnv };
+    } catch (e) {
+      if (e instanceof core.PlanError) throw new EngineError(e.message);
+      throw e;
+    }
+  }
+
+  /** Starts a run and returns at once; `done` settles when it ends. */
+  async start(params: StartRunParams): Promise<StartedRun> {
+    requireTrust();
+    if (this.ctx.engine.running) throw new EngineError('A run is already going. Cancel it or wait for it to finish.', { label: 'Cancel Run', command: 'kilobench.cancelRun' });
+    const { plan, env } = await this.plan(params);
+    return { runId: plan.runId, done: this.launch(plan, env, false) };
+  }
+
+  /** Runs the trials of a stored run that have no final status. */
+  async resume(runId: string): Promise<StartedRun> {
+    requireTrust();
+    const { core, store } = await this.ctx.engine.ready();
+    const record = store.getRun(runId);
+    if (!record) throw new EngineError(`there is no run ${runId} in ${store.path}`);
+    if (store.unfinishedTrials(runId).length === 0) throw new EngineError(`run ${runId} has no unfinished trials`);
+    let plan: RunPlan;
+    try {
+      plan = await core.planFromRecord(record);
+    } catch (e) {
+      if (e instanceof core.ResumeError || e instanceof core.ModelConfigError) throw new EngineError(e.message);
+      throw e;
+    }
+    const keyNames = new Set<string>();
+    const { models } = this.ctx.models.list();
+    for (const spec of plan.models) {
+      const configured = models.find((m) => m.spec.id === spec.id);
+      if (configured?.keyName) keyNames.add(configured.keyName);
+    }
+    const { env, missing } = await this.ctx.keys.env(keyNames);
+    if (missing.length) throw new EngineError(`no API key stored for ${missing.join(', ')}`, { label: 'Set API Key', command: 'kilobench.setApiKey', args: [missing[0]] });
+    return { runId, done: this.launch(plan, { ...process.env, ...env }, true) };
+  }
+
+  private launch(plan: RunPlan, env: NodeJS.ProcessEnv, resume: boolean): Promise<RunSummary> {
+    const done = vscode.window.withProgress({
+      location: vscode.ProgressLocation.Notification,
+      title: `KiloBench: ${resume ? 'resuming' : 'running'} ${plan.name}`,
+      cancellable: true,
+    }, async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => {
+        progress.report({ message: 'cancelling: removing containers…' });
+        void this.ctx.engine.cancel();
+        abort.abort();
+      });
+      let lastDone = 0;
+      const listener = this.ctx.engine.onStatus((status) => {
+        if (!status || status.runId !== plan.runId) return;
+        const increment = status.total > 0 ? ((status.done - lastDone) / status.total) * 100 : 0;
+        lastDone = status.done;
+        progress.report({
+          increment,
+          message: status.message ?? `${status.done}/${status.total} trials · ${status.passed} passed · ${formatMoney(status.spendUsd)}${status.unpricedCalls ? '+' : ''}`,
+        });
+      });
+      try {
+        return await this.ctx.engine.run(plan, { env, resume, signal: abort.signal });
+      } finally {
+        listener.dispose();
+      }
+    });
+    return Promise.resolve(done).then((summary) => {
+      const p = summary.progress;
+      const text = `KiloBench run ${summary.status}: ${p.passed}/${p.done} passed · ${formatMoney(p.spendUsd)}`;
+      void vscode.window.showInformationMessage(text, 'Open Dashboard').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('kilobench.openDashboard', summary.runId);
+      });
+      return summary;
+    }, (e: unknown) => {
+      this.ctx.fail(`the run ${plan.runId} failed`, e);
+      throw e;
+    });
+  }
+}

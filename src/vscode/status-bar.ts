@@ -1,0 +1,23 @@
+/** The status bar item: live spend and progress of the active run (`$0.42 · 12/30`); click opens its dashboard. */
+import * as vscode from 'vscode';
+import type { Ctx } from './context';
+import { isActive, statusBarText, statusBarTooltip } from './run-status';
+
+export function activateStatusBar(ctx: Ctx): vscode.StatusBarItem {
+  const item = vscode.window.createStatusBarItem('kilobench.run', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'KiloBench run';
+  item.command = 'kilobench.openDashboard';
+  ctx.extension.subscriptions.push(item, ctx.engine.onStatus((status) => {
+    void vscode.commands.executeCommand('setContext', 'kilobench.running', isActive(status));
+    if (!status) {
+      item.hide();
+      return;
+    }
+    item.text = statusBarText(status);
+    item.tooltip = statusBarTooltip(status);
+    item.accessibilityInformation = { label: `KiloBench run ${status.state}: ${status.done} of ${status.total} trials, spend ${status.spendUsd.toFixed(2)} dollars` };
+    item.backgroundColor = status.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    item.show();
+  }));
+  return item;
+}

@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import { duration, modelNodes, money, runNode, trialNodes } from '../../../src/vscode/runs-model';
+import { run, RUN, smallRun, trial } from './fixture';
+
+describe('Runs tree view model', () => {
+  it('a finished run: name, status, passes over attempts, spend, and a context value without resume', () => {
+    const node = runNode(run(), smallRun(), null);
+    assert.equal(node.label, 'builtin · sim/direct, sim/explorer');
+    assert.equal(node.description, 'finished · 6/8 passed · $0.16');
+    assert.equal(node.contextValue, 'run');
+    assert.equal(node.icon, 'pass-filled');
+    assert.match(node.tooltip, /harness builtin · 2 task\(s\) × 2 model\(s\) × 2 trial\(s\)/);
+  });
+
+  it('the active run spins and cannot be resumed or deleted from the tree', () => {
+    const trials = smallRun().map((t, i) => (i < 3 ? { ...t, status: 'queued' as const, costUsd: null } : t));
+    const node = runNode(run({ status: 'running' }), trials, RUN);
+    assert.equal(node.icon, 'loading~spin');
+    assert.equal(node.contextValue, 'run.active');
+    assert.match(node.description, /^running · /);
+  });
+
+  it('a run left with unfinished trials (crash, kill) reads "interrupted" and offers resume', () => {
+    const trials = smallRun().map((t, i) => (i === 0 ? { ...t, status: 'running' as const, costUsd: null } : i === 1 ? { ...t, status: 'queued' as const, costUsd: null } : t));
+    const node = runNode(run({ status: 'running', finishedAt: null }), trials, null);
+    assert.equal(node.contextValue, 'run.resumable');
+    assert.match(node.description, /^interrupted · .* · 2 unfinished$/);
+    assert.equal(node.icon, 'debug-pause');
+  });
+
+  it('unpriced spend is marked, never shown as a plain total', () => {
+    const trials = [trial({ taskId: 'alpha', modelId: 'm', costUsd: null, costFlags: ['unpriced'] }), trial({ taskId: 'beta', modelId: 'm', costUsd: 0.5 })];
+    assert.match(runNode(run(), trials, null).description, /\$0\.50\+$/);
+  });
+
+  it('models: one node per (model, harness) with their own counts', () => {
+    const nodes = modelNodes(run(), smallRun());
+    assert.deepEqual(nodes.map((n) => [n.label, n.description]), [
+      ['sim/direct', '4/4 passed · $0.04'],
+      ['sim/explorer', '2/4 passed · $0.12'],
+    ]);
+    assert.equal(nodes[0]?.color, 'testing.iconPassed');
+    assert.equal(nodes[1]?.color, undefined);
+  });
+
+  it('models of several harnesses carry the harness in their label', () => {
+    const trials = [trial({ taskId: 'a', modelId: 'm' }), trial({ taskId: 'a', modelId: 'm', harness: 'kilo' })];
+    assert.deepEqual(modelNodes(run(), trials).map((n) => n.label), ['m · builtin', 'm · kilo']);
+  });
+
+  it('trials: task and index, status icon, cost and duration; errors in the tooltip', () => {
+    const nodes = trialNodes([
+      trial({ taskId: 'alpha', modelId: 'm', status: 'passed', costUsd: 0.0042, durationMs: 12_300 }),
+      trial({ taskId: 'beta', modelId: 'm', trialIndex: 1, status: 'infra_error', costUsd: null, durationMs: null, error: 'image build failed' }),
+    ]);
+    assert.equal(nodes[0]?.label, 'alpha #1');
+    assert.equal(nodes[0]?.description, 'passed · $0.0042 · 12 s');
+    assert.equal(nodes[0]?.icon, 'pass');
+    assert.equal(nodes[1]?.label, 'beta #2');
+    assert.equal(nodes[1]?.description, 'infra error · — · —');
+    assert.equal(nodes[1]?.icon, 'warning');
+    assert.match(nodes[1]!.tooltip, /error: image build failed/);
+    assert.equal(nodes[1]?.contextValue, 'trial');
+  });
+
+  it('formats money and durations', () => {
+    assert.equal(money(null), 'unpriced');
+    assert.equal(money(0), '$0');
+    assert.equal(money(0.00123), '$0.0012');
+    assert.equal(money(1.5), '$1.50');
+    assert.equal(duration(800), '0.8 s');
+    assert.equal(duration(95_000), '1 min 35 s');
+    assert.equal(duration(3_720_000), '1 h 2 min');
+  });
+});

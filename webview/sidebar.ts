@@ -1,0 +1,304 @@
+/**
+ * The Benchmark sidebar: a form (tasks, models, harness, trials, concurrency, budgets) and the
+ * active run (progress, passes, spend, spend rate, Cancel). The form's choices are kept with
+ * setState, so hiding and showing the view loses nothing.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import type { ModelOption, RunStatusView, SidebarOptions, StartRunParams, TaskOption } from '../src/protocol';
+import { clear, h, root } from './dom';
+import { getState, on, request, setState, watchProblems } from './rpc';
+
+interface FormState {
+  tasks: string[];
+  models: string[];
+  harness: string;
+  trials: number;
+  concurrency: number;
+  budget: string;
+  trialBudget: string;
+  filter: string;
+}
+
+type Field = HTMLElement & { value: string; checked?: boolean; disabled?: boolean };
+
+let options: SidebarOptions | undefined;
+let status: RunStatusView | null = null;
+let form: FormState;
+let error: string | null = null;
+let starting = false;
+
+function save(): void {
+  setState(form);
+}
+
+function initialForm(o: SidebarOptions): FormState {
+  const saved = getState<FormState>();
+  return {
+    tasks: saved.tasks ?? [],
+    models: saved.models ?? [],
+    harness: saved.harness && o.harnesses.some((x) => x.name === saved.harness) ? saved.harness : o.defaults.harness,
+    trials: saved.trials ?? o.defaults.trialsPerPair,
+    concurrency: saved.concurrency ?? o.defaults.concurrency,
+    budget: saved.budget ?? (o.defaults.budgetUsd === null ? '' : String(o.defaults.budgetUsd)),
+    trialBudget: saved.trialBudget ?? (o.defaults.trialBudgetUsd === null ? '' : String(o.defaults.trialBudgetUsd)),
+    filter: saved.filter ?? '',
+  };
+}
+
+function money(usd: number): string {
+  if (usd === 0) return '$0.00';
+  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+function elapsed(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+function toggle(list: string[], value: string, on: boolean): string[] {
+  const rest = list.filter((x) => x !== value);
+  return on ? [...rest, value] : rest;
+}
+
+function needsModel(): boolean {
+  return options?.harnesses.find((x) => x.name === form.harness)?.needsModel ?? true;
+}
+
+function parseBudget(text: string, what: string): number | null {
+  if (!text.trim()) return null;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${what} must be a number of dollars ≥ 0, or empty for no limit`);
+  return n;
+}
+
+function params(): StartRunParams {
+  const o = options as SidebarOptions;
+  const taskKeys = form.tasks.filter((k) => o.tasks.some((t) => t.key === k && !t.problem));
+  const modelIds = needsModel() ? form.models.filter((id) => o.models.some((m) => m.id === id)) : [];
+  if (taskKeys.length === 0) throw new Error('pick at least one task');
+  if (needsModel() && modelIds.length === 0) throw new Error(`the ${form.harness} harness needs at least one model`);
+  if (!Number.isInteger(form.trials) || form.trials < 1 || form.trials > 100) throw new Error('trials per pair must be a whole number from 1 to 100');
+  if (!Number.isInteger(form.concurrency) || form.concurrency < 1 || form.concurrency > 64) throw new Error('concurrency must be a whole number from 1 to 64');
+  return {
+    taskKeys, modelIds, harness: form.harness, trialsPerPair: form.trials, concurrency: form.concurrency,
+    budgetUsd: parseBudget(form.budget, 'the run budget'), trialBudgetUsd: parseBudget(form.trialBudget, 'the trial budget'),
+  };
+}
+
+function plannedTrials(): number {
+  const o = options as SidebarOptions;
+  const tasks = form.tasks.filter((k) => o.tasks.some((t) => t.key === k && !t.problem)).length;
+  const models = needsModel() ? form.models.filter((id) => o.models.some((m) => m.id === id)).length : 1;
+  return tasks * models * Math.max(1, form.trials);
+}
+
+function active(): boolean {
+  return status !== null && (status.state === 'starting' || status.state === 'running' || status.state === 'cancelling');
+}
+
+async function start(): Promise<void> {
+  error = null;
+  let p: StartRunParams;
+  try {
+    p = params();
+  } catch (e) {
+    error = (e as Error).message;
+    render();
+    return;
+  }
+  starting = true;
+  render();
+  try {
+    await request('run/start', p);
+  } catch (e) {
+    error = (e as Error).message;
+  } finally {
+    starting = false;
+    render();
+  }
+}
+
+function taskRow(t: TaskOption): HTMLElement {
+  const box = h('vscode-checkbox', {
+    'data-task': t.id,
+    'data-key': t.key,
+    checked: form.tasks.includes(t.key),
+    disabled: Boolean(t.problem) || active(),
+    title: t.problem ?? `${t.name} · ${t.format === 'harbor' ? 'Harbor' : 'TB 1.x'} · ${t.difficulty} · ${t.category}`,
+    onchange: (e: Event) => {
+      form.tasks = toggle(form.tasks, t.key, Boolean((e.target as Field).checked));
+      save();
+      renderSummary();
+    },
+  }) as Field;
+  box.append(h('span', { class: 'opt-label' }, t.id), h('span', { class: 'opt-desc' }, t.problem ? 'invalid' : `${t.format === 'harbor' ? 'Harbor' : 'TB1'} · ${t.difficulty}`));
+  return h('div', { class: 'opt' }, box);
+}
+
+function modelRow(m: ModelOption): HTMLElement {
+  const box = h('vscode-checkbox', {
+    'data-model': m.id,
+    checked: form.models.includes(m.id),
+    disabled: active(),
+    title: `${m.id} · ${m.provider}${m.simulated ? ' · simulated provider (test and demo device, not a real model)' : ''}`,
+    onchange: (e: Event) => {
+      form.models = toggle(form.models, m.id, Boolean((e.target as Field).checked));
+      save();
+      renderSummary();
+    },
+  }) as Field;
+  box.append(h('span', { class: 'opt-label' }, m.id), h('span', { class: 'opt-desc' }, m.simulated ? 'simulated' : m.provider));
+  const key = m.keyName && !m.hasKey
+    ? h('a', { class: 'key-link', href: '#', title: `no API key stored for ${m.keyName}`, onclick: (e: Event) => { e.preventDefault(); void request('keys/set', { keyName: m.keyName }); } }, 'set key')
+    : null;
+  return h('div', { class: 'opt' }, box, key);
+}
+
+function numberField(label: string, id: string, value: string, onValue: (v: string) => void, hint: string): HTMLElement {
+  const field = h('vscode-textfield', {
+    id, value, title: hint, disabled: active(),
+    oninput: (e: Event) => { onValue((e.target as Field).value); save(); renderSummary(); },
+  });
+  return h('label', { class: 'field', for: id }, h('span', { class: 'field-label' }, label), field);
+}
+
+function renderSummary(): void {
+  const el = document.getElementById('summary');
+  if (!el || !options) return;
+  const n = plannedTrials();
+  const models = needsModel() ? form.models.filter((id) => options!.models.some((m) => m.id === id)).length : 1;
+  const tasks = form.tasks.filter((k) => options!.tasks.some((t) => t.key === k)).length;
+  el.textContent = `${tasks} task(s) × ${models} model(s) × ${form.trials} trial(s) = ${n} trial(s)`;
+  const button = document.getElementById('start') as Field | null;
+  if (button) button.disabled = n === 0 || active() || starting || !options.trusted;
+}
+
+function runSection(): HTMLElement | null {
+  if (!status) return null;
+  const s = status;
+  const live = active();
+  const bar = h('vscode-progress-bar', { 'aria-label': 'trials done', max: Math.max(1, s.total), value: s.done });
+  if (s.total === 0 && live) bar.setAttribute('indeterminate', '');
+  return h('section', { class: `run run-${s.state}`, id: 'run', 'data-state': s.state, 'aria-live': 'polite' },
+    h('div', { class: 'run-head' },
+      h('strong', null, live ? 'Running' : s.state === 'finished' ? 'Finished' : s.state === 'cancelled' ? 'Cancelled' : 'Failed'),
+      h('span', { class: 'muted', title: s.runId }, ` ${s.name}`)),
+    bar,
+    h('div', { class: 'stats' },
+      stat('done', `${s.done}/${s.total}`, 'trials done'),
+      stat('passed', String(s.passed), 'passed', 'pass'),
+      stat('failed', String(s.failed), 'failed', 'fail'),
+      s.errors ? stat('errors', String(s.errors), 'errors (not counted)', 'warn') : null,
+      stat('spend', `${money(s.spendUsd)}${s.unpricedCalls ? '+' : ''}`, s.unpricedCalls ? `spend (+${s.unpricedCalls} unpriced calls)` : 'spend'),
+      stat('rate', `${money(s.ratePerMin)}/min`, 'spend rate'),
+      stat('elapsed', elapsed(s.elapsedMs), 'elapsed')),
+    s.message ? h('p', { class: s.state === 'failed' ? 'error' : 'muted' }, s.message) : null,
+    h('div', { class: 'buttons' },
+      live ? h('vscode-button', { id: 'cancel', secondary: true, disabled: s.state === 'cancelling', onclick: () => void request('run/cancel', {}) }, 'Cancel') : null,
+      h('vscode-button', { id: 'open-dashboard', secondary: true, onclick: () => void request('dashboard/open', { runId: s.runId }) }, 'Dashboard')));
+}
+
+function stat(id: string, value: string, label: string, tone = ''): HTMLElement {
+  return h('div', { class: `stat ${tone}`, 'data-stat': id }, h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-label' }, label));
+}
+
+function render(): void {
+  const el = root();
+  clear(el);
+  el.removeAttribute('aria-busy');
+  if (!options) return;
+  const o = options;
+  const filter = form.filter.trim().toLowerCase();
+  const shown = o.tasks.filter((t) => !filter || t.id.includes(filter) || t.category.toLowerCase().includes(filter));
+  const groups = [...new Set(shown.map((t) => t.sourceLabel))];
+  const sim = o.models.filter((m) => m.simulated);
+  const real = o.models.filter((m) => !m.simulated);
+  const harness = h('vscode-single-select', {
+    id: 'harness', disabled: active(),
+    onchange: (e: Event) => { form.harness = (e.target as Field).value; save(); render(); },
+  }, o.harnesses.map((x) => h('vscode-option', { value: x.name, selected: x.name === form.harness }, x.name)));
+
+  el.append(
+    !o.trusted ? h('p', { class: 'banner warn', id: 'untrusted' }, 'This workspace is not trusted: runs are disabled, because a run builds images from task folders and runs agents. Trust the workspace to run benchmarks.') : '',
+    o.problem ? h('p', { class: 'banner warn' }, o.problem) : '',
+    h('div', { id: 'run-slot' }),
+    h('section', { class: 'block' },
+      h('div', { class: 'block-head' },
+        h('h3', null, 'Tasks'),
+        h('span', { class: 'actions' },
+          h('a', { href: '#', id: 'tasks-all', onclick: (e: Event) => { e.preventDefault(); form.tasks = shown.filter((t) => !t.problem).map((t) => t.key); save(); render(); } }, 'all'),
+          h('a', { href: '#', id: 'tasks-none', onclick: (e: Event) => { e.preventDefault(); form.tasks = []; save(); render(); } }, 'none'),
+          h('a', { href: '#', id: 'tasks-folder', title: 'Add a task folder or a Terminal-Bench checkout', onclick: (e: Event) => { e.preventDefault(); void request('tasks/addFolder', {}); } }, 'add folder…'))),
+      h('vscode-textfield', { id: 'task-filter', placeholder: 'filter tasks', value: form.filter, oninput: (e: Event) => { form.filter = (e.target as Field).value; save(); renderTasks(); } }),
+      h('div', { id: 'task-list', class: 'list' }, groups.map((g) => h('div', { class: 'group' }, h('div', { class: 'group-label' }, g), shown.filter((t) => t.sourceLabel === g).map(taskRow))))),
+    needsModel() ? h('section', { class: 'block' },
+      h('div', { class: 'block-head' }, h('h3', null, 'Models'),
+        h('span', { class: 'actions' }, h('a', { href: '#', onclick: (e: Event) => { e.preventDefault(); void request('keys/set', { keyName: null }); } }, 'API keys…'))),
+      h('div', { id: 'model-list', class: 'list' },
+        real.length ? h('div', { class: 'group' }, h('div', { class: 'group-label' }, 'Configured (kilobench.models)'), real.map(modelRow)) : '',
+        h('div', { class: 'group' }, h('div', { class: 'group-label' }, 'Simulated provider (test and demo)'), sim.map(modelRow)))) : '',
+    h('section', { class: 'block settings' },
+      h('label', { class: 'field', for: 'harness' }, h('span', { class: 'field-label' }, 'Harness'), harness),
+      h('div', { class: 'row' },
+        numberField('Trials per pair', 'trials', String(form.trials), (v) => { form.trials = Number(v); }, 'Trials per (task, model) pair'),
+        numberField('Concurrency', 'concurrency', String(form.concurrency), (v) => { form.concurrency = Number(v); }, 'Trials at the same time')),
+      h('div', { class: 'row' },
+        numberField('Run budget $', 'budget', form.budget, (v) => { form.budget = v; }, 'Stop starting trials once the run has spent this much (empty: no limit)'),
+        numberField('Trial budget $', 'trial-budget', form.trialBudget, (v) => { form.trialBudget = v; }, 'Stop a trial once it has spent this much (empty: no limit)'))),
+    h('section', { class: 'block start' },
+      h('p', { id: 'summary', class: 'muted' }),
+      error ? h('p', { class: 'error', id: 'form-error', role: 'alert' }, error) : '',
+      h('vscode-button', { id: 'start', onclick: () => void start() }, starting ? 'Starting…' : 'Start run')),
+  );
+  renderRun();
+  renderSummary();
+  document.body.dataset.ready = '1';
+}
+
+function renderRun(): void {
+  const slot = document.getElementById('run-slot');
+  if (!slot) return;
+  clear(slot);
+  const section = runSection();
+  if (section) slot.append(section);
+}
+
+function renderTasks(): void {
+  render();
+  (document.getElementById('task-filter') as HTMLElement | null)?.focus();
+}
+
+async function main(): Promise<void> {
+  watchProblems();
+  on('sidebar/options', (o) => {
+    options = o;
+    form = { ...form, harness: o.harnesses.some((x) => x.name === form.harness) ? form.harness : o.defaults.harness };
+    render();
+  });
+  on('run/status', (s) => {
+    const was = active();
+    status = s;
+    if (was !== active()) render();
+    else renderRun();
+  });
+  try {
+    const [o, s] = await Promise.all([request('sidebar/options', {}), request('run/status', {})]);
+    options = o;
+    status = s;
+    form = initialForm(o);
+    save();
+    render();
+  } catch (e) {
+    const el = root();
+    clear(el);
+    el.append(h('p', { class: 'error' }, `KiloBench could not load its options: ${(e as Error).message}`));
+    document.body.dataset.ready = 'error';
+  }
+}
+
+void main();

@@ -1,0 +1,168 @@
+/**
+ * The transcript of one trial: header (task, model, harness, status, duration, tokens by kind,
+ * cost, tests), cumulative cost, the timeline of LLM calls and tool calls (outputs collapsed and
+ * only rendered when opened; the timeline shown a page at a time), findings and verifier output.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import type { Chart } from 'chart.js';
+import type { StepView, TranscriptView } from '../src/protocol';
+import { cumulativeChart } from './charts';
+import { clear, h, root } from './dom';
+import { getState, on, request, setState, watchProblems } from './rpc';
+import { onThemeChange, palette } from './theme';
+
+const PAGE = 150;
+
+interface TranscriptState {
+  trialId: string;
+  shown: number;
+}
+
+let view: TranscriptView | undefined;
+let shown = getState<TranscriptState>().shown ?? PAGE;
+let chart: Chart | undefined;
+
+function save(): void {
+  if (view) setState<TranscriptState>({ trialId: view.trialId, shown });
+}
+
+function num(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** A <details> whose content is built only when first opened (large outputs stay cheap). */
+function lazyDetails(summary: string, build: () => Node, cls = ''): HTMLElement {
+  const details = h('details', { class: `lazy ${cls}` }, h('summary', null, summary));
+  details.addEventListener('toggle', () => {
+    if ((details as HTMLDetailsElement).open && details.childElementCount === 1) details.append(build());
+  });
+  return details;
+}
+
+function pre(text: string): HTMLElement {
+  return h('pre', { class: 'output' }, text);
+}
+
+function stepEl(step: StepView): HTMLElement {
+  switch (step.kind) {
+    case 'llm': {
+      const t = step.tokens;
+      return h('li', { class: `step llm${step.error ? ' failed' : ''}`, 'data-kind': 'llm' },
+        h('div', { class: 'step-head' },
+          h('span', { class: 'step-kind' }, `LLM call #${step.seq}`),
+          h('span', { class: 'muted' }, `in ${num(t.input)} · cached ${num(t.cacheRead)}${t.cacheWrite ? ` · cache write ${num(t.cacheWrite)}` : ''} · out ${num(t.output)}${t.reasoning ? ` (reasoning ${num(t.reasoning)})` : ''}`),
+          h('span', { class: 'step-cost' }, step.costText),
+          h('span', { class: 'muted' }, step.latencyText)),
+        step.toolNames.length ? h('div', { class: 'muted small' }, `asks for: ${step.toolNames.join(', ')}`) : '',
+        step.text ? lazyDetails('response text', () => pre(step.text)) : '',
+        step.error ? h('p', { class: 'error' }, step.error) : '');
+    }
+    case 'tool':
+      return h('li', { class: `step tool${step.isError ? ' failed' : ''}`, 'data-kind': 'tool', 'data-tool': step.tool },
+        h('div', { class: 'step-head' },
+          h('span', { class: `cat cat-${step.category}` }, step.category),
+          h('span', { class: 'step-kind tool-name' }, step.tool),
+          step.exitCode !== null ? h('span', { class: step.exitCode === 0 ? 'muted' : 'error' }, `exit ${step.exitCode}`) : '',
+          step.durationText ? h('span', { class: 'muted' }, step.durationText) : ''),
+        step.input ? h('pre', { class: 'input' }, step.input.length > 2000 ? `${step.input.slice(0, 2000)}…` : step.input) : '',
+        step.output !== null
+          ? lazyDetails(`output${step.outputBytes !== null ? ` (${num(step.outputBytes)} bytes)` : ''}${step.isError ? ' · error' : ''}`, () => pre(step.output || '(empty)'), 'tool-output')
+          : h('p', { class: 'muted small' }, 'no output recorded'));
+    case 'message':
+      return h('li', { class: 'step message', 'data-kind': 'message' }, h('div', { class: 'step-head' }, h('span', { class: 'step-kind' }, 'model says')), h('p', { class: 'says' }, step.text.length > 1500 ? `${step.text.slice(0, 1500)}…` : step.text));
+    case 'note':
+      return h('li', { class: `step note${step.label === 'error' ? ' failed' : ''}`, 'data-kind': 'note' }, h('div', { class: 'step-head' }, h('span', { class: 'step-kind' }, step.label)), step.text ? pre(step.text) : '');
+  }
+}
+
+function renderTimeline(): void {
+  const list = document.getElementById('timeline');
+  const more = document.getElementById('more');
+  if (!list || !view) return;
+  clear(list);
+  list.append(...view.steps.slice(0, shown).map(stepEl));
+  if (more) {
+    clear(more);
+    if (view.steps.length > shown) {
+      more.append(h('vscode-button', { secondary: true, id: 'show-more', onclick: () => { shown += PAGE; save(); renderTimeline(); } }, `Show ${Math.min(PAGE, view.steps.length - shown)} more of ${view.steps.length - shown} remaining steps`));
+    }
+  }
+}
+
+function drawChart(): void {
+  chart?.destroy();
+  chart = undefined;
+  const canvas = document.getElementById('chart-cumulative') as HTMLCanvasElement | null;
+  if (canvas && view && view.cumulative.length) chart = cumulativeChart(canvas, view, palette());
+}
+
+function render(): void {
+  if (!view) return;
+  const v = view;
+  const hd = v.header;
+  const scrollY = window.scrollY;
+  const el = root();
+  clear(el);
+  el.removeAttribute('aria-busy');
+  const tools = v.steps.filter((s) => s.kind === 'tool').length;
+  const calls = v.steps.filter((s) => s.kind === 'llm').length;
+  const tests = hd.testsPassed !== null || hd.testsFailed !== null ? `${hd.testsPassed ?? 0} passed, ${hd.testsFailed ?? 0} failed` : '—';
+  el.append(
+    h('header', { class: 'page-head' },
+      h('div', null,
+        h('h1', null, `${hd.task} · ${hd.model}`, v.live ? h('vscode-badge', { class: 'live' }, 'live') : ''),
+        h('p', { class: 'muted' }, `${hd.harness} harness · trial ${v.trialId}`))),
+    h('div', { class: 'totals' },
+      fact('status', h('span', { class: `status s-${hd.status}`, id: 'trial-status' }, hd.status.replace(/_/g, ' '))),
+      fact('duration', hd.durationText),
+      fact('cost', hd.costText),
+      fact('LLM calls', String(calls)),
+      fact('tool calls', String(tools)),
+      fact('tests', tests)),
+    h('p', { class: 'muted tokens' }, `tokens: input ${num(hd.tokens.input)} · cache read ${num(hd.tokens.cacheRead)} · cache write ${num(hd.tokens.cacheWrite)} · output ${num(hd.tokens.output)} · reasoning ${num(hd.tokens.reasoning)}`),
+    hd.error ? h('p', { class: 'banner warn' }, hd.error) : '',
+    h('div', { class: 'grid' },
+      h('section', { class: 'card' }, h('h2', null, 'Cumulative cost'),
+        v.cumulative.length ? h('div', { class: 'chart-box' }, h('canvas', { id: 'chart-cumulative', role: 'img', 'aria-label': 'cumulative cost after each LLM call' })) : h('p', { class: 'muted' }, 'No metered LLM calls.')),
+      h('section', { class: 'card' }, h('h2', null, 'Tests'),
+        v.tests.length ? h('ul', { class: 'tests plain', id: 'tests' }, v.tests.map((t) => h('li', null, h('span', { class: `status s-${t.status}` }, t.status), ' ', h('code', null, t.name)))) : h('p', { class: 'muted' }, 'No per-test results.'))),
+    h('section', { class: 'card' }, h('h2', null, `Timeline (${v.steps.length} steps)`),
+      h('ol', { class: 'timeline', id: 'timeline' }),
+      h('div', { id: 'more' })),
+    v.findings.length ? h('section', { class: 'card', id: 'findings' }, h('h2', null, 'Findings'),
+      h('ul', { class: 'plain' }, v.findings.map((f) => h('li', null, h('strong', null, f.kind.replace(/_/g, ' ')), f.text.length > 200 ? lazyDetails(`${f.text.slice(0, 120)}…`, () => pre(f.text)) : ` ${f.text}`)))) : '',
+    h('section', { class: 'card', id: 'verifier' }, h('h2', null, 'Verifier output'),
+      v.verifierOutput ? lazyDetails(`${v.verifierOutput.split('\n').length} lines`, () => pre(v.verifierOutput as string)) : h('p', { class: 'muted' }, 'Not recorded.')),
+  );
+  renderTimeline();
+  drawChart();
+  window.scrollTo(0, scrollY);
+  document.body.dataset.ready = '1';
+}
+
+function fact(label: string, value: string | HTMLElement): HTMLElement {
+  return h('div', { class: 'stat' }, h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-label' }, label));
+}
+
+async function main(): Promise<void> {
+  watchProblems();
+  on('transcript/data', (v) => {
+    view = v;
+    save();
+    render();
+  });
+  onThemeChange(drawChart);
+  try {
+    view = await request('transcript/data', {});
+    save();
+    render();
+  } catch (e) {
+    const el = root();
+    clear(el);
+    el.append(h('p', { class: 'error' }, `KiloBench could not load the transcript: ${(e as Error).message}`));
+    document.body.dataset.ready = 'error';
+  }
+}
+
+void main();
