@@ -1,12 +1,12 @@
 /**
- * One append-only JSONL file per run: `<folder of the database>/journals/<runId>.jsonl`. It is the
+ * One append-only JSONL file per run: `<name>.journals/<runId>.jsonl` beside `<name>.sqlite`. It is the
  * source of truth; the database is a cache of it that can always be rebuilt. Each event is one
  * line written with write(2) on a descriptor kept open (the kernel has it once the call returns, so
  * it survives the process being killed); fsync makes it survive a power cut too, and is done for
  * events that end a trial or a run and on flush.
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fsyncDirectory } from './atomic-file';
 import type { StoreWarning } from './errors';
 import { RecordError } from './check';
@@ -16,8 +16,12 @@ export const JOURNAL_EXT = '.jsonl';
 /** A journal whose run is being deleted; see Store.deleteRun. */
 export const DELETED_EXT = '.jsonl.deleted';
 
+/**
+ * The journals of one database: `<name>.journals/` beside `<name>.sqlite`. Each database has its own
+ * folder, so two stores in one folder never replay each other's runs.
+ */
 export function journalsDir(dbPath: string): string {
-  return join(dirname(dbPath), 'journals');
+  return join(dirname(dbPath), `${basename(dbPath).replace(/\.[^.]*$/, '') || basename(dbPath)}.journals`);
 }
 
 export function journalPath(dir: string, runId: string): string {

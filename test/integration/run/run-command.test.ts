@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Store, type TrialRecord } from '../../../src/core/store';
+import { journalsDir } from '../../../src/core/store/journal';
 import { FINAL_STATUSES } from '../../../src/core/run/trial-status';
 import { CLI, kilobench } from '../../helpers/cli';
 import { tempDir } from '../../helpers/task-fixtures';
@@ -28,7 +29,7 @@ async function trialsOf(db: string): Promise<{ runId: string; trials: TrialRecor
 
 /** Journal lines of the (single) run in a store folder, parsed. */
 function journal(db: string): { type: string; trialId?: string; patch?: { status?: string } }[] {
-  const dir = join(db, '..', 'journals');
+  const dir = journalsDir(db);
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => f.endsWith('.jsonl')).flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).flatMap((line) => {
     try {

@@ -63,7 +63,7 @@ export function trialPassed(runId: string, trialId: string): StoreEvent {
 
 /** The journal's lines, parsed (the file must be whole). */
 export function journalLines(dir: string, runId: string): { seq: number; type: string }[] {
-  return readFileSync(join(dir, 'journals', `${runId}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { seq: number; type: string });
+  return readFileSync(join(dir, 'results.journals', `${runId}.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { seq: number; type: string });
 }
 
 /** Runs one query against the database file as it is on disk (not through a Store). */

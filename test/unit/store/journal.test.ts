@@ -7,7 +7,7 @@ import { loadSqlJs } from '../../../src/core/store/sqljs';
 import { journalLines, llmCall, queryFile, runCreated, tempStoreDir, transcript, trialCreated, trialPassed } from './helpers';
 
 const WRITER = resolve(__dirname, '../../fixtures/store/writer.ts');
-const journalFile = (dir: string, runId = 'run-1'): string => join(dir, 'journals', `${runId}.jsonl`);
+const journalFile = (dir: string, runId = 'run-1'): string => join(dir, 'results.journals', `${runId}.jsonl`);
 
 /** Everything a user can read back about a run, for before/after comparisons. */
 function snapshot(store: Store, runId: string): unknown {

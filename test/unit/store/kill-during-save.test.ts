@@ -78,7 +78,7 @@ describe('store: SIGKILL during save', () => {
         const context = `round ${round + 1} (save ${target}, ${result.delayMs.toFixed(1)} ms in)`;
 
         // The journal holds every acknowledged event, in seq order with none missing.
-        const journal = readFileSync(join(tmp.dir, 'journals', 'run-1.jsonl'), 'utf8').split('\n');
+        const journal = readFileSync(join(tmp.dir, 'results.journals', 'run-1.jsonl'), 'utf8').split('\n');
         const tail = journal.pop();
         const lines = journal.map((l) => JSON.parse(l) as { seq: number; type: string });
         assert.deepEqual(lines.map((l) => l.seq), lines.map((_, i) => i + 1), `${context}: journal seqs are 1..n`);
@@ -100,7 +100,7 @@ describe('store: SIGKILL during save', () => {
         }
         const after = await queryFile(tmp.dbPath, "SELECT last_seq FROM journal_progress WHERE run_id = 'run-1'");
         assert.equal(Number(after[0]?.[0]), lines.length, `${context}: the database caught up with the journal`);
-        assert.deepEqual(readdirSync(tmp.dir).sort(), ['journals', 'results.sqlite'], `${context}: no temp, lock or corrupt file left`);
+        assert.deepEqual(readdirSync(tmp.dir).sort(), ['results.journals', 'results.sqlite'], `${context}: no temp, lock or corrupt file left`);
       } finally {
         tmp.cleanup();
       }

@@ -98,7 +98,7 @@ describe('store: reading back what was recorded', () => {
     assert.equal(store.getRun('run-1'), undefined);
     assert.equal(store.getTrial('trial-1'), undefined);
     assert.equal(store.listLlmCalls('trial-1').length, 0);
-    assert.equal(existsSync(join(tmp.dir, 'journals', 'run-1.jsonl')), false);
+    assert.equal(existsSync(join(tmp.dir, 'results.journals', 'run-1.jsonl')), false);
     await store.close();
     store = await Store.open(tmp.dbPath);
     assert.deepEqual(store.listRuns().map((r) => r.id), ['run-2'], 'it does not come back from a journal');
@@ -110,11 +110,11 @@ describe('store: reading back what was recorded', () => {
     store.append(runCreated('run-1'));
     await store.close();
     // The first step of deleteRun, then a crash.
-    renameSync(join(tmp.dir, 'journals', 'run-1.jsonl'), join(tmp.dir, 'journals', 'run-1.jsonl.deleted'));
+    renameSync(join(tmp.dir, 'results.journals', 'run-1.jsonl'), join(tmp.dir, 'results.journals', 'run-1.jsonl.deleted'));
     store = await Store.open(tmp.dbPath);
     try {
       assert.equal(store.getRun('run-1'), undefined);
-      assert.equal(existsSync(join(tmp.dir, 'journals', 'run-1.jsonl.deleted')), false);
+      assert.equal(existsSync(join(tmp.dir, 'results.journals', 'run-1.jsonl.deleted')), false);
     } finally {
       await store.close();
     }
