@@ -41,7 +41,9 @@ export function transcriptLines(store: Store, trial: TrialRecord): string[] {
       case 'llm_call': {
         const call = calls.get(Number(p.seq));
         const u = call?.usage;
-        lines.push(`#${p.seq} LLM call${call ? ` · in ${u!.input} + cached ${u!.cacheRead} · out ${u!.output} (reasoning ${u!.reasoning}) · ${money(call.costUsd)} · ${call.latencyMs ?? '?'} ms` : ''}${p.error ? ` · error: ${cut(p.error)}` : ''}`);
+        const cacheWrite = u && u.cacheWrite ? ` + cache write ${u.cacheWrite}` : '';
+        const latency = call?.latencyMs !== null && call?.latencyMs !== undefined ? `${Math.round(call.latencyMs)} ms` : 'latency unknown';
+        lines.push(`#${p.seq} LLM call${call ? ` · in ${u!.input} + cached ${u!.cacheRead}${cacheWrite} · out ${u!.output} (reasoning ${u!.reasoning}) · ${money(call.costUsd)} · ${latency}` : ''}${p.error ? ` · error: ${cut(p.error)}` : ''}`);
         break;
       }
       case 'model_message':
@@ -50,14 +52,16 @@ export function transcriptLines(store: Store, trial: TrialRecord): string[] {
       case 'tool_call':
         lines.push(`   ${event.toolCategory ?? 'other'} ▸ ${p.tool}(${cut(JSON.stringify(p.input), 160)})`);
         break;
-      case 'tool_result':
-        lines.push(`     ↳ ${p.isError ? 'error, ' : ''}${p.outputBytes ?? '?'} bytes${p.exitCode !== undefined ? `, exit ${p.exitCode}` : ''}`);
+      case 'tool_result': {
+        const size = typeof p.outputBytes === 'number' ? `${p.outputBytes} bytes` : typeof p.turnResultsTokensApprox === 'number' ? `~${p.turnResultsTokensApprox} tokens for the turn's results` : 'size unknown';
+        lines.push(`     ↳ ${p.isError ? 'error, ' : ''}${size}${p.exitCode !== undefined ? `, exit ${p.exitCode}` : ''}`);
         break;
+      }
       case 'command':
         lines.push(`   $ ${cut(p.command)}`);
         break;
       case 'output':
-        lines.push(`     ↳ exit ${p.exitCode}: ${cut(p.stdout || p.stderr, 160)}`);
+        lines.push(`     ↳ ${p.exitCode !== undefined ? `exit ${p.exitCode}` : 'output'}: ${cut(p.stdout || p.stderr || p.text, 160)}`);
         break;
       case 'test_result':
         lines.push(`   test ${p.outcome === 'passed' ? 'PASS' : 'FAIL'} ${p.name}`);
