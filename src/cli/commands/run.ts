@@ -37,8 +37,13 @@ export interface RunOptions {
 
 /** The plan for a new run, from the command line; every mistake is a usage error. */
 export async function planFromOptions(options: RunOptions): Promise<RunPlan> {
-  if (!harnessNames().includes(options.harness)) throw new UsageError(`unknown harness "${options.harness}" (known: ${harnessNames().join(', ')})`);
-  const harness = getHarness(options.harness);
+  let harness: ReturnType<typeof getHarness>;
+  try {
+    harness = getHarness(options.harness);
+  } catch (e) {
+    // Unknown names, and command presets whose file has a mistake (the message says which).
+    throw new UsageError((e as Error).message);
+  }
   const tasks = selectTasks(await loadCliTasks(options.path ?? [], options.bundled), options.tasks);
   const invalid = tasks.filter((t) => t.errors.length);
   if (invalid.length) throw new UsageError(`invalid task(s): ${invalid.map((t) => t.id).join(', ')} (see \`kilobench tasks\`)`);

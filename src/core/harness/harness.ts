@@ -3,8 +3,10 @@
  * agent, any CLI agent, the reference solution (oracle) or nothing at all (nop). The trial
  * lifecycle only knows this contract; scoring happens afterwards, without the harness.
  */
+import type { JsonObject } from '../meter/json';
+import type { MeteredCall } from '../meter/types';
 import type { ModelAccess } from '../models/model-spec';
-import type { ExecOptions, ExecResult, FileEntry } from '../runtime/container-runtime';
+import type { ContainerRuntime, ExecOptions, ExecResult, FileEntry, ImageRef } from '../runtime/container-runtime';
 import type { Task } from '../tasks/task';
 
 /** The running container, as a harness may use it. */
@@ -27,6 +29,14 @@ export interface TranscriptEntry {
   payload: Record<string, unknown>;
 }
 
+/** The metering proxy's records of the trial's LLM calls (this attempt), as they arrive. */
+export interface MeteredCallFeed {
+  /** Every call so far, in the order they reached the proxy. */
+  list(): readonly MeteredCall[];
+  /** Told of each later call right after it is recorded; returns the unsubscribe function. */
+  subscribe(listener: (call: MeteredCall) => void): () => void;
+}
+
 export interface HarnessContext {
   task: Task;
   sandbox: TrialSandbox;
@@ -38,6 +48,20 @@ export interface HarnessContext {
   /** Seed of this trial, for anything random the harness does. */
   seed: number;
   record(entry: TranscriptEntry): void;
+  /** The proxy's records of this trial's calls, when the caller meters them (the scheduler does). */
+  calls?: MeteredCallFeed;
+  /** Keep a finding on the trial (e.g. the harness's own usage figures disagree with the proxy's). */
+  finding?(finding: JsonObject): void;
+}
+
+/** What a harness gets to derive the image a trial's container starts from. */
+export interface ImagePreparation {
+  runtime: ContainerRuntime;
+  /** The task's image. */
+  image: ImageRef;
+  task: Task;
+  signal: AbortSignal;
+  onLog?: (line: string) => void;
 }
 
 export interface HarnessOutcome {
@@ -50,6 +74,8 @@ export interface HarnessOutcome {
   error?: string;
   /** Version of the harness software, recorded on the trial. */
   version?: string;
+  /** The harness's own per-step usage (Kilo's step_finish figures), to reconcile with the proxy's calls. */
+  steps?: unknown;
 }
 
 export interface Harness {
@@ -58,6 +84,11 @@ export interface Harness {
   readonly network: 'none' | 'host';
   /** False for harnesses that use no model (oracle, nop): they run once per task and trial, not per model. */
   readonly needsModel: boolean;
+  /**
+   * Optional: the image to start the trial's container from instead of the task's (e.g. the task's
+   * image with the harness installed, built once and reused). Runs in the trial's image phase.
+   */
+  prepareImage?(preparation: ImagePreparation): Promise<ImageRef>;
   run(context: HarnessContext): Promise<HarnessOutcome>;
 }
 

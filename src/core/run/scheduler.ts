@@ -113,10 +113,23 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
   // Trials that met a rate limit (HTTP 429) in their current attempt, and when new trials may start again.
   const rateLimited = new Set<string>();
   let pausedUntil = 0;
+  // Each running trial's calls, for its harness (HarnessContext.calls).
+  const feeds = new Map<string, { calls: MeteredCall[]; listeners: Set<(call: MeteredCall) => void> }>();
   const onCall = (call: MeteredCall) => {
     if (call.runId !== plan.runId || !ours.has(call.trialId)) return;
     if (call.httpStatus === 429) rateLimited.add(call.trialId);
     recorder.llmCall(call);
+    const feed = feeds.get(call.trialId);
+    if (feed) {
+      feed.calls.push(call);
+      for (const listener of feed.listeners) {
+        try {
+          listener(call);
+        } catch {
+          // A harness's listener never stops the recording of calls.
+        }
+      }
+    }
     if (call.costUsd === null) progress.unpricedCalls++;
     else progress.spendUsd += call.costUsd;
     emit({ type: 'llm_call', runId: plan.runId, trialId: call.trialId, call });
@@ -186,6 +199,8 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
   const attemptTrial = async (trial: PlannedTrial): Promise<{ outcome: TrialOutcome; totals: Totals | undefined }> => {
     let handle: { unregister(): void } | undefined;
     let simSession: string | undefined;
+    const feed = { calls: [] as MeteredCall[], listeners: new Set<(call: MeteredCall) => void>() };
+    feeds.set(trial.id, feed);
     try {
       let model: ModelAccess | undefined;
       if (harness.needsModel && trial.model) {
@@ -224,6 +239,14 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
           recorder.transcript(trial.id, entry);
           if (entry.kind === 'tool_call' || entry.kind === 'command') emit({ type: 'tool_call', runId: plan.runId, trialId: trial.id, entry });
         },
+        calls: {
+          list: () => feed.calls,
+          subscribe: (listener) => {
+            feed.listeners.add(listener);
+            return () => feed.listeners.delete(listener);
+          },
+        },
+        onFinding: (finding) => recorder.finding(trial.id, finding),
       });
       const totals = meter.totals(trial.id);
       // A trial the proxy stopped for its budget ends as budget_exceeded unless it passed anyway.
@@ -239,6 +262,7 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
       };
       return { outcome, totals: meter.totals(trial.id) };
     } finally {
+      feeds.delete(trial.id);
       handle?.unregister();
       if (simSession) deps.sim?.unregisterSession(simSession);
     }

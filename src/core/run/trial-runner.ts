@@ -5,7 +5,8 @@
  */
 import type { ContainerRuntime, ImageRef } from '../runtime/container-runtime';
 import { LABELS } from '../runtime/container-runtime';
-import type { Harness, TranscriptEntry, TrialSandbox } from '../harness/harness';
+import type { Harness, MeteredCallFeed, TranscriptEntry, TrialSandbox } from '../harness/harness';
+import type { JsonObject } from '../meter/json';
 import type { Task } from '../tasks/task';
 import { runVerifier } from '../verifier/run-verifier';
 import type { TestResult } from '../verifier/test-result';
@@ -40,6 +41,9 @@ export interface TrialHooks {
   onPhase?: (phase: TrialPhase) => void;
   onBuildLog?: (line: string) => void;
   onTranscript?: (entry: TranscriptEntry) => void;
+  /** The trial's metered calls and a sink for findings, handed to the harness. */
+  calls?: MeteredCallFeed;
+  onFinding?: (finding: JsonObject) => void;
 }
 
 export interface TrialOutcome {
@@ -107,6 +111,9 @@ export async function runTrial(runtime: ContainerRuntime, spec: TrialSpec, hooks
       ...(task.environment.image ? { prebuiltImage: task.environment.image } : {}),
       buildTimeoutMs: task.environment.buildTimeoutSec * 1000,
     }, hooks.onBuildLog, signal);
+    if (harness.prepareImage && !signal.aborted) {
+      image = await harness.prepareImage({ runtime, image, task, signal, ...(hooks.onBuildLog ? { onLog: hooks.onBuildLog } : {}) });
+    }
     timing.buildMs = Date.now() - t;
     if (signal.aborted) return finish('cancelled');
 
@@ -141,6 +148,8 @@ export async function runTrial(runtime: ContainerRuntime, spec: TrialSpec, hooks
       task, sandbox, timeoutMs: agentTimeoutMs, signal, seed: spec.seed ?? 0,
       ...(spec.model ? { model: spec.model } : {}),
       record: (entry) => hooks.onTranscript?.(entry),
+      ...(hooks.calls ? { calls: hooks.calls } : {}),
+      ...(hooks.onFinding ? { finding: hooks.onFinding } : {}),
     });
     timing.agentMs = Date.now() - t;
     harnessVersion = agent.version;
