@@ -36,6 +36,10 @@ export function progressReporter(options: { json: boolean; tty: boolean }): (eve
   }
   let last = 0;
   return (event) => {
+    if (event.type === 'harness_prepare') {
+      process.stderr.write(options.tty ? `\r\x1b[K${event.message}` : `${event.message}\n`);
+      return;
+    }
     if (event.type === 'trial_finished' && event.status !== 'passed') {
       const line = `${event.status.padEnd(15)} ${event.taskId} · ${event.modelId}${event.error ? ` — ${event.error.slice(0, 160)}` : ''}`;
       process.stderr.write(options.tty ? `\r\x1b[K${line}\n` : `${line}\n`);

@@ -26,6 +26,8 @@ function withProgress(status: RunStatusView, p: RunProgress, now: number): RunSt
 export function applyRunEvent(status: RunStatusView, event: RunEvent, now = Date.now()): RunStatusView {
   if (event.runId !== status.runId) return status;
   switch (event.type) {
+    case 'harness_prepare':
+      return { ...status, message: event.message };
     case 'run_started':
       return { ...status, state: 'running', total: event.total, message: null };
     case 'trial_phase':

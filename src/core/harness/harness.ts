@@ -85,6 +85,11 @@ export interface Harness {
   /** False for harnesses that use no model (oracle, nop): they run once per task and trial, not per model. */
   readonly needsModel: boolean;
   /**
+   * Optional: get ready for a run before its first trial (e.g. fetch a harness binary once) and
+   * say which host folders every trial container mounts read-only. `onProgress` gets short lines.
+   */
+  prepare?(options: { dockerHost?: string; onProgress?: (message: string) => void }): Promise<{ mounts: { hostPath: string; containerPath: string }[] }>;
+  /**
    * Optional: the image to start the trial's container from instead of the task's (e.g. the task's
    * image with the harness installed, built once and reused). Runs in the trial's image phase.
    */

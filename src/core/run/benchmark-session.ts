@@ -29,7 +29,13 @@ export interface SessionOptions {
 export class BenchmarkSession {
   private sim: SimProvider | undefined;
 
-  private constructor(readonly runtime: ContainerRuntime, readonly store: Store, readonly meter: MeteringProxy, private readonly ownsStore: boolean) {}
+  private constructor(
+    readonly runtime: ContainerRuntime,
+    readonly store: Store,
+    readonly meter: MeteringProxy,
+    private readonly ownsStore: boolean,
+    private readonly dockerHost: string | undefined,
+  ) {}
 
   static async open(options: SessionOptions): Promise<BenchmarkSession> {
     const runtime = new DockerRuntime(options.dockerHost);
@@ -37,24 +43,33 @@ export class BenchmarkSession {
     const store = options.store ?? await Store.open(options.dbPath, options.onStoreWarning ? { onWarning: options.onStoreWarning } : {});
     try {
       const meter = await startMeteringProxy(options.log ? { log: options.log } : {});
-      return new BenchmarkSession(runtime, store, meter, !options.store);
+      return new BenchmarkSession(runtime, store, meter, !options.store, options.dockerHost);
     } catch (e) {
       if (!options.store) await store.close();
       throw e;
     }
   }
 
-  private async deps(plan: RunPlan, harness: Harness, extra: Partial<SchedulerDeps>): Promise<SchedulerDeps> {
+  private async deps(plan: RunPlan, harness: Harness, extra: Partial<SchedulerDeps>, onEvent?: (e: RunEvent) => void): Promise<SchedulerDeps> {
     if (plan.models.some((m) => m.provider === 'sim') && !this.sim) this.sim = await startSimProvider();
-    return { runtime: this.runtime, store: this.store, meter: this.meter, harness, ...(this.sim ? { sim: this.sim } : {}), ...extra };
+    // A harness that needs something on the host first (the Kilo binary) gets it now, once per run.
+    const prepared = harness.prepare
+      ? await harness.prepare({ ...(this.dockerHost ? { dockerHost: this.dockerHost } : {}), onProgress: (message) => onEvent?.({ type: 'harness_prepare', runId: plan.runId, message }) })
+      : undefined;
+    return {
+      runtime: this.runtime, store: this.store, meter: this.meter, harness,
+      ...(this.sim ? { sim: this.sim } : {}),
+      ...(prepared?.mounts.length ? { harnessMounts: prepared.mounts } : {}),
+      ...extra,
+    };
   }
 
   async start(plan: RunPlan, harness: Harness, options: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void; extra?: Partial<SchedulerDeps> } = {}): Promise<RunSummary> {
-    return startRun(plan, await this.deps(plan, harness, options.extra ?? {}), options);
+    return startRun(plan, await this.deps(plan, harness, options.extra ?? {}, options.onEvent), options);
   }
 
   async resume(plan: RunPlan, harness: Harness, options: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void; extra?: Partial<SchedulerDeps> } = {}): Promise<RunSummary> {
-    return resumeRun(plan, await this.deps(plan, harness, options.extra ?? {}), options);
+    return resumeRun(plan, await this.deps(plan, harness, options.extra ?? {}, options.onEvent), options);
   }
 
   async close(): Promise<void> {

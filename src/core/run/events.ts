@@ -19,6 +19,7 @@ export interface RunProgress {
 }
 
 export type RunEvent =
+  | { type: 'harness_prepare'; runId: string; message: string }
   | { type: 'run_started'; runId: string; total: number }
   | { type: 'trial_queued'; runId: string; trialId: string; taskId: string; modelId: string; trialIndex: number }
   | { type: 'trial_started'; runId: string; trialId: string }

@@ -4,6 +4,7 @@
  * or Anthropic Messages through the metering proxy with the official SDKs, so its container needs no
  * network at all.
  */
+import { setMaxListeners } from 'node:events';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { Harness, HarnessContext, HarnessOutcome } from '../harness';
@@ -113,6 +114,8 @@ export const builtinHarness: Harness = {
     if (!ctx.model) return { status: 'error', error: 'the builtin harness needs a model', version: BUILTIN_VERSION };
     const deadline = Date.now() + ctx.timeoutMs;
     const abort = new AbortController();
+    // The SDKs add a listener to the signal for every request; a trial makes up to MAX_STEPS of them.
+    setMaxListeners(MAX_STEPS * 3, abort.signal);
     const timer = setTimeout(() => abort.abort(), ctx.timeoutMs);
     const onOuterAbort = () => abort.abort();
     ctx.signal.addEventListener('abort', onOuterAbort, { once: true });

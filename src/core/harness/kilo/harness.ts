@@ -30,7 +30,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Harness, HarnessContext, HarnessOutcome } from '../harness';
 import {
-  compatiblePlatforms, containerBinary, ensureKiloBinary, KILO_MARKER, KILO_MOUNT, parseProbe, platformName, platformOf,
+  compatiblePlatforms, containerBinary, ensureKiloBinary, KILO_MARKER, KILO_MOUNT, parseProbe, platformName, platformOf, prepareKilo,
   PROBE_SCRIPT, type ContainerProbe, type KiloFetchProgress,
 } from './binary';
 import { KILO_HOME, kiloEnv, kiloModelArg, type KiloModelCost } from './config';
@@ -149,6 +149,19 @@ export function createKiloHarness(options: KiloHarnessOptions = {}): Harness {
     name: 'kilo',
     network: 'host',
     needsModel: true,
+    async prepare({ dockerHost, onProgress }) {
+      let lastPhase = '';
+      const prepared = await prepareKilo({
+        ...(dockerHost ? { dockerHost } : {}),
+        onProgress: (p) => {
+          // One line per phase, and the download's size as it grows (in MB steps) for the first fetch.
+          const line = p.phase === 'download' && p.bytes ? `Kilo CLI: downloading ${p.package} (${(p.bytes / 1e6).toFixed(0)} MB)` : `Kilo CLI: ${p.phase} ${p.package}`;
+          if (line !== lastPhase) onProgress?.(line);
+          lastPhase = line;
+        },
+      });
+      return { mounts: prepared.mounts };
+    },
     async run(ctx): Promise<HarnessOutcome> {
       if (!ctx.model) return { status: 'error', error: 'the kilo harness needs a model' };
       const model = ctx.model;
