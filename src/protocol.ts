@@ -10,6 +10,8 @@
  *   extension → webview  { kind: 'event', event, data }
  */
 
+import type { RunProgress } from './core/run/events';
+
 // ── view data ────────────────────────────────────────────────────────────────────────────────────
 
 export type TaskSource = 'bundled' | 'workspace';
@@ -66,18 +68,10 @@ export const RUN_STATES = ['starting', 'running', 'cancelling', 'finished', 'can
 export type RunState = (typeof RUN_STATES)[number];
 
 /** The active (or last) run as the sidebar and the status bar show it. */
-export interface RunStatusView {
+export interface RunStatusView extends Omit<RunProgress, 'startedAt'> {
   runId: string;
   name: string;
   state: RunState;
-  total: number;
-  done: number;
-  running: number;
-  passed: number;
-  failed: number;
-  errors: number;
-  spendUsd: number;
-  unpricedCalls: number;
   /** Dollars per minute since the run started. */
   ratePerMin: number;
   elapsedMs: number;

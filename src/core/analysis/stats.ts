@@ -3,6 +3,7 @@
  * the unbiased pass@k estimator and a seeded random source for bootstrap intervals. Pure; every
  * definition is written out in README.md here.
  */
+import { mulberry32, type Random } from '../random';
 
 /** z for a two-sided 95% interval (the 0.975 quantile of the standard normal). */
 export const Z95 = 1.959963984540054;
@@ -92,18 +93,11 @@ export function passAtKTable(n: number, c: number): Record<string, number> {
   return table;
 }
 
-/** A seeded pseudo-random source in [0, 1) (mulberry32): the same seed gives the same sequence. */
-export type Random = () => number;
+export type { Random } from '../random';
 
+/** A seeded pseudo-random source in [0, 1): the same seed gives the same sequence. */
 export function seededRandom(seed: number): Random {
-  let state = (Math.trunc(seed) >>> 0) || 0x9e3779b9;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((Math.trunc(seed) >>> 0) || 0x9e3779b9);
 }
 
 /** A uniform integer in [0, n). */

@@ -3,6 +3,7 @@
  * belongs to, whether it counts as an attempt, whether it passed, its cost (null when unknown) and
  * tokens, and its calls and transcript in order.
  */
+import { addUsage } from '../meter/types';
 import { EXCLUDED_FROM_PASS_RATE } from '../run/trial-status';
 import type { LlmCallRecord, TokenCounts, TranscriptEventRecord, TrialRecord } from '../store/records';
 
@@ -48,15 +49,8 @@ export interface TrialFacts {
   events: TranscriptEventRecord[];
 }
 
-export function addTokens(a: TokenCounts, b: TokenCounts): TokenCounts {
-  return {
-    input: a.input + b.input,
-    cacheRead: a.cacheRead + b.cacheRead,
-    cacheWrite: a.cacheWrite + b.cacheWrite,
-    output: a.output + b.output,
-    reasoning: a.reasoning + b.reasoning,
-  };
-}
+/** Token kinds added field by field (the store's TokenCounts and the meter's TokenUsage are the same shape). */
+export const addTokens: (a: TokenCounts, b: TokenCounts) => TokenCounts = addUsage;
 
 export function zeroTokens(): TokenCounts {
   return { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };

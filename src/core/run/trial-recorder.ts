@@ -5,7 +5,7 @@
  */
 import { readBuildContext } from '../runtime/build-context';
 import type { TranscriptEntry } from '../harness/harness';
-import type { MeteredCall } from '../meter/types';
+import { addUsage, ZERO_USAGE, type MeteredCall } from '../meter/types';
 import type { Store, JsonObject, JsonValue, RunPlan, TestResult as StoredTestResult, TokenCounts } from '../store';
 import type { Task } from '../tasks/task';
 import type { TestResult } from '../verifier/test-result';
@@ -167,7 +167,5 @@ export class TrialRecorder {
 
 /** Token kinds summed over calls. */
 function sumUsage(calls: { usage: TokenCounts }[]): TokenCounts {
-  const total: TokenCounts = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };
-  for (const { usage } of calls) for (const key of Object.keys(total) as (keyof TokenCounts)[]) total[key] += usage[key];
-  return total;
+  return calls.reduce((total, call) => addUsage(total, call.usage), { ...ZERO_USAGE });
 }

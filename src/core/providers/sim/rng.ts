@@ -1,4 +1,6 @@
 /** A small seeded random number generator (mulberry32), so every sim decision is reproducible. */
+import { mulberry32 } from '../../random';
+
 export type Rng = () => number;
 
 export function seededRng(...seeds: (number | string)[]): Rng {
@@ -8,13 +10,7 @@ export function seededRng(...seeds: (number | string)[]): Rng {
     for (let i = 0; i < text.length; i++) state = Math.imul(state ^ text.charCodeAt(i), 0x85ebca6b) >>> 0;
     state = (state ^ (state >>> 13)) >>> 0;
   }
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(state);
 }
 
 /** An integer in [min, max]. */
