@@ -9,6 +9,8 @@ const BY_NAME: Record<string, ToolCategory> = {
   // Kilo CLI / OpenCode
   read: 'read', write: 'write', edit: 'write', multiedit: 'write', patch: 'write', bash: 'exec', glob: 'search', grep: 'search',
   list: 'read', ls: 'read', task: 'plan', todowrite: 'plan', todoread: 'plan', webfetch: 'network', websearch: 'network',
+  background_process: 'exec', board_post: 'plan', board_read: 'plan', schedule_wakeup: 'plan', cancel_wakeup: 'plan',
+  kilo_local_recall: 'read',
   // KiloBench built-in agent
   read_file: 'read', write_file: 'write', edit_file: 'write', list_dir: 'read', finish: 'other',
   // Claude Code (names compared in lower case)
@@ -31,6 +33,7 @@ export type ShellEffect = 'read' | 'write' | 'search' | 'exec';
 const READ_COMMANDS = new Set(['cat', 'head', 'tail', 'less', 'more', 'ls', 'tree', 'stat', 'file', 'wc', 'pwd', 'du', 'df', 'which', 'type', 'nl', 'od', 'xxd', 'hexdump', 'readlink', 'realpath', 'env', 'printenv', 'id', 'whoami', 'uname', 'ps', 'diff', 'cmp', 'git']);
 const SEARCH_COMMANDS = new Set(['grep', 'egrep', 'fgrep', 'rg', 'ag', 'find', 'locate', 'fd']);
 const WRITE_COMMANDS = new Set(['mv', 'cp', 'rm', 'rmdir', 'mkdir', 'touch', 'tee', 'patch', 'chmod', 'chown', 'ln', 'truncate', 'dd', 'install', 'unzip', 'tar']);
+const NEUTRAL_COMMANDS = new Set(['true', 'false', ':', 'exit', 'set', 'wait']);
 const GIT_WRITES = new Set(['commit', 'checkout', 'reset', 'restore', 'merge', 'rebase', 'cherry-pick', 'apply', 'am', 'add', 'rm', 'mv', 'stash', 'branch', 'tag', 'switch', 'revert', 'clean', 'init', 'clone', 'pull', 'fetch']);
 
 /**
@@ -48,7 +51,8 @@ export function classifyShellCommand(command: string): ShellEffect {
     const words = segment.trim().replace(/^(sudo|env\s+\S+=\S+|time|nohup)\s+/, '').split(/\s+/).filter(Boolean);
     const [program = '', ...args] = words;
     const name = program.replace(/^.*\//, '');
-    if (!name) continue;
+    // `…; true` and friends change nothing: they say nothing about what the command does.
+    if (!name || NEUTRAL_COMMANDS.has(name)) continue;
     if ((name === 'sed' || name === 'perl') && args.some((a) => /^-[a-zA-Z]*i/.test(a))) return 'write';
     if (name === 'git') {
       if (GIT_WRITES.has(args[0] ?? '')) return 'write';

@@ -8,7 +8,7 @@ describe('tool categories', () => {
       ['task', 'plan'], ['todowrite', 'plan'], ['webfetch', 'network'],
       ['read_file', 'read'], ['write_file', 'write'], ['edit_file', 'write'], ['list_dir', 'read'],
       ['Read', 'read'], ['Write', 'write'], ['Edit', 'write'], ['Bash', 'exec'], ['Grep', 'search'], ['Glob', 'search'], ['TodoWrite', 'plan'],
-      ['shell', 'exec'], ['apply_patch', 'write'], ['something_new', 'other'],
+      ['shell', 'exec'], ['apply_patch', 'write'], ['background_process', 'exec'], ['something_new', 'other'],
     ];
     for (const [name, category] of table) assert.equal(toolCategory(name), category, name);
   });
@@ -32,6 +32,8 @@ describe('tool categories', () => {
       ['./build.sh > /dev/null 2>&1', 'exec'],
       ['tee /etc/app.conf < new.conf', 'write'],
       ['sqlite3 shop.db "select count(*) from orders"', 'exec'],
+      ['cat README* 2>/dev/null | head -40; true', 'read'],
+      ['git status --short 2>/dev/null | head -20; true', 'read'],
     ];
     for (const [command, effect] of table) assert.equal(classifyShellCommand(command), effect, command);
   });
