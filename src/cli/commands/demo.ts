@@ -25,7 +25,7 @@ export function registerDemoCommand(program: Command): void {
     .option('-H, --harnesses <names>', 'harnesses to compare', DEMO_HARNESSES.join(','))
     .option('-n, --trials <n>', 'trials per (task, model) pair', positiveInt('--trials'), 3)
     .option('-c, --concurrency <n>', 'trials at the same time', positiveInt('--concurrency'), 3)
-    .option('-o, --out <file>', 'the HTML report', 'kilobench-report.html')
+    .option('-o, --out <file>', 'the HTML report', '.kilobench/report.html')
     .option('--db <file>', `results database (default: ${DEFAULT_DB})`)
     .option('--docker-host <url>', 'Docker engine (default: DOCKER_HOST or the local socket)')
     .action(async (options: { tasks: string; models: string; harnesses: string; trials: number; concurrency: number; out: string; db?: string; dockerHost?: string }) => {
