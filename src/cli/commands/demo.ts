@@ -4,7 +4,7 @@
  * the leaderboard of both harnesses side by side and the HTML report.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { harnessNames } from '../../core/harness/registry';
 import { formatLeaderboard, renderHtmlReport, reportFromStore } from '../../core/report';
@@ -25,10 +25,10 @@ export function registerDemoCommand(program: Command): void {
     .option('-H, --harnesses <names>', 'harnesses to compare', DEMO_HARNESSES.join(','))
     .option('-n, --trials <n>', 'trials per (task, model) pair', positiveInt('--trials'), 3)
     .option('-c, --concurrency <n>', 'trials at the same time', positiveInt('--concurrency'), 3)
-    .option('-o, --out <file>', 'the HTML report', '.kilobench/report.html')
+    .option('-o, --out <file>', 'the HTML report (default: report.html beside the results database)')
     .option('--db <file>', `results database (default: ${DEFAULT_DB})`)
     .option('--docker-host <url>', 'Docker engine (default: DOCKER_HOST or the local socket)')
-    .action(async (options: { tasks: string; models: string; harnesses: string; trials: number; concurrency: number; out: string; db?: string; dockerHost?: string }) => {
+    .action(async (options: { tasks: string; models: string; harnesses: string; trials: number; concurrency: number; out?: string; db?: string; dockerHost?: string }) => {
       const harnesses = options.harnesses.split(',').map((h) => h.trim()).filter(Boolean);
       const unknown = harnesses.filter((h) => !harnessNames().includes(h));
       if (unknown.length) throw new UsageError(`unknown harness(es): ${unknown.join(', ')} (known: ${harnessNames().join(', ')})`);
@@ -49,9 +49,10 @@ export function registerDemoCommand(program: Command): void {
       const store = await openCliStore(options.db);
       try {
         const report = reportFromStore(store, runIds, { generatedAt: new Date().toISOString() });
-        mkdirSync(dirname(resolve(options.out)), { recursive: true });
-        writeFileSync(options.out, renderHtmlReport(report));
-        process.stdout.write(`\n${formatLeaderboard(report)}\nHTML report: ${resolve(options.out)}\nruns: ${runIds.join(', ')}\n`);
+        const out = options.out ?? join(dirname(options.db ?? DEFAULT_DB), 'report.html');
+        mkdirSync(dirname(resolve(out)), { recursive: true });
+        writeFileSync(out, renderHtmlReport(report));
+        process.stdout.write(`\n${formatLeaderboard(report)}\nHTML report: ${resolve(out)}\nruns: ${runIds.join(', ')}\n`);
       } finally {
         await store.close();
       }

@@ -1,6 +1,6 @@
 /** `kilobench report`: the leaderboard and everything behind it, as a table, JSON, CSV or one HTML file. */
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatLeaderboard, modelsCsv, renderHtmlReport, reportFromStore, ReportError, reportJson, tasksCsv } from '../../core/report';
 import { UsageError } from '../errors';
@@ -15,7 +15,7 @@ export function registerReportCommand(program: Command): void {
     .description('Report a run: leaderboard (pass rate with CI, cost per attempt, cost to complete), fingerprints, complementarity, Pareto front.')
     .argument('[runId]', 'the run (default: the newest)')
     .option('-f, --format <format>', `${FORMATS.join(' | ')}`, 'table')
-    .option('-o, --out <file>', 'write to a file instead of stdout (html defaults to .kilobench/report.html, beside the results)')
+    .option('-o, --out <file>', 'write to a file instead of stdout (html defaults to report.html beside the results database)')
     .option('--compare <runId>', 'report another run beside this one, e.g. the same models through another harness (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
     .option('--db <file>', `results database (default: ${DEFAULT_DB})`)
     .action(async (runId: string | undefined, options: { format: string; out?: string; compare?: string[]; db?: string }) => {
@@ -40,7 +40,7 @@ export function registerReportCommand(program: Command): void {
       } finally {
         await store.close();
       }
-      const out = options.out ?? (format === 'html' ? '.kilobench/report.html' : undefined);
+      const out = options.out ?? (format === 'html' ? join(dirname(options.db ?? DEFAULT_DB), 'report.html') : undefined);
       if (out) {
         mkdirSync(dirname(resolve(out)), { recursive: true });
         writeFileSync(out, text);
