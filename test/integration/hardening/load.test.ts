@@ -47,6 +47,8 @@ const DURATION_MS = MINUTES * 60_000;
 const CONCURRENCY = 8;
 /** Memory is sampled this often, after a full garbage collection. */
 const SAMPLE_MS = 5_000;
+/** Event loop lag is measured with a timer this often. */
+const LOOP_RESOLUTION_MS = 10;
 /** Memory and save times are judged after this warm-up (images, caches, JIT, first pages of the database). */
 const WARMUP_MS = Math.min(3 * 60_000, Math.max(30_000, DURATION_MS / 4));
 /** The simulated provider's pace: a non-streamed answer after this long (the built-in agent does not stream). */
@@ -152,9 +154,14 @@ describe(`load: ${CONCURRENCY} trials at a time for ${MINUTES} min (real engine,
       loads.push(loadavg()[0]!);
     };
 
-    // How late timers run: what a synchronous database export costs everything else in the process.
-    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
-    loopDelay.enable();
+    // How late timers run (what synchronous work such as a database export costs the rest of the
+    // process): between the warm-up and the deadline, and over the whole run (planning, cancel).
+    const steadyLoop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+    const wholeLoop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+    // The histogram holds the time between its timer's runs: lateness is that minus the resolution.
+    const late = (nanoseconds: number) => `${Math.max(0, nanoseconds / 1e6 - LOOP_RESOLUTION_MS).toFixed(0)} ms`;
+    wholeLoop.enable();
+    const warmedUp = setTimeout(() => steadyLoop.enable(), WARMUP_MS);
     const abort = new AbortController();
     t0 = performance.now();
     sample();
@@ -162,6 +169,7 @@ describe(`load: ${CONCURRENCY} trials at a time for ${MINUTES} min (real engine,
     let abortedAt = 0;
     const deadline = setTimeout(() => {
       abortedAt = performance.now();
+      steadyLoop.disable();
       abort.abort();
     }, DURATION_MS);
     let summary: RunSummary;
@@ -169,8 +177,10 @@ describe(`load: ${CONCURRENCY} trials at a time for ${MINUTES} min (real engine,
       summary = await startRun(plan, { runtime: dockerRuntime(), store: store!, meter: meter!, sim: sim!, harness: builtinHarness }, { signal: abort.signal, onEvent });
     } finally {
       clearTimeout(deadline);
+      clearTimeout(warmedUp);
       clearInterval(sampler);
-      loopDelay.disable();
+      steadyLoop.disable();
+      wholeLoop.disable();
       batcher.dispose();
     }
     const stoppedMs = performance.now() - t0;
@@ -232,7 +242,7 @@ describe(`load: ${CONCURRENCY} trials at a time for ${MINUTES} min (real engine,
       ['UI batches/s', `mean ${mean(steady(batchRates)).toFixed(2)}, peak ${Math.max(...batchRates)} (bound ${MAX_BATCHES_PER_SECOND}); largest batch ${largestBatch} events`],
       ['database', `${mb(dbBytes)} (${(dbBytes / 1024 / Math.max(1, trials.length - cancelledUnstarted.length)).toFixed(1)} KB per trial run), ${saves.length} saves`],
       ['save time', `median ${median(savesMeasured.map((s) => s.ms)).toFixed(1)} ms; per MB early ${msPerMb(earlySaves).toFixed(1)} ms, late ${msPerMb(lateSaves).toFixed(1)} ms; last ${saves.at(-1)?.ms.toFixed(1)} ms for ${mb(saves.at(-1)?.bytes ?? 0)}; saving busy ${(saveBusy * 100).toFixed(1)}% of the time`],
-      ['event loop delay', `p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`],
+      ['event loop lag', `after warm-up p50 ${late(steadyLoop.percentile(50))}, p99 ${late(steadyLoop.percentile(99))}, max ${late(steadyLoop.max)} (incl. the sampler's full GCs); whole run max ${late(wholeLoop.max)}`],
       ['load average', `mean ${mean(loads).toFixed(2)}, peak ${Math.max(...loads).toFixed(2)} (2 cores, shared)`],
     ];
     console.log(`\n      load summary\n${rows.map(([k, v]) => `      ${k.padEnd(18)} ${v}`).join('\n')}\n`);
@@ -271,11 +281,12 @@ describe(`load: ${CONCURRENCY} trials at a time for ${MINUTES} min (real engine,
     assert.ok(end.heap - base.heap <= heapBound, `heap grew ${mb(end.heap - base.heap)} after the warm-up (bound ${mb(heapBound)})`);
     assert.ok(end.rss - base.rss <= rssBound, `RSS grew ${mb(end.rss - base.rss)} after the warm-up (bound ${mb(rssBound)})`);
 
-    // Saves keep their pace per MB (they grow with the database, not faster), and saving never
-    // takes a large share of the process's time.
+    // A save writes the whole database, so it takes longer as the database grows; the store spaces
+    // saves by their cost (SAVE_SPACING), so saving never takes a large share of the time. A save
+    // getting slower per MB by far more than the machine's noise would be a new problem.
+    assert.ok(saveBusy < 0.10, `saving the database took ${(saveBusy * 100).toFixed(1)}% of the time`);
     if (earlySaves.length >= 3 && lateSaves.length >= 3) {
-      assert.ok(msPerMb(lateSaves) <= 3 * msPerMb(earlySaves) + 20, `save time per MB went from ${msPerMb(earlySaves).toFixed(1)} to ${msPerMb(lateSaves).toFixed(1)} ms`);
+      assert.ok(msPerMb(lateSaves) <= 5 * msPerMb(earlySaves) + 20, `save time per MB went from ${msPerMb(earlySaves).toFixed(1)} to ${msPerMb(lateSaves).toFixed(1)} ms`);
     }
-    assert.ok(saveBusy < 0.15, `saving the database took ${(saveBusy * 100).toFixed(1)}% of the time`);
   });
 });
