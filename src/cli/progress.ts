@@ -1,7 +1,8 @@
 /**
- * Live run progress for a terminal (one redrawn status line on stderr) or, with --json, one JSON
- * line per event on stdout for machines.
+ * Live run progress for a terminal (one status line on stderr, redrawn a few times a second) or,
+ * with --json, one JSON line per event on stdout for machines.
  */
+import { EventBatcher } from '../core/run/event-batcher';
 import type { RunEvent, RunProgress } from '../core/run/events';
 
 function money(usd: number): string {
@@ -24,34 +25,43 @@ export function progressLine(p: RunProgress, now = Date.now()): string {
     `${p.errors ? ` · ${p.errors} errors` : ''} · ${money(p.spendUsd)}${unpriced} · ${money(rate)}/min${eta}`;
 }
 
-export function progressReporter(options: { json: boolean; tty: boolean }): (event: RunEvent) => void {
+export interface ProgressReporter {
+  onEvent(event: RunEvent): void;
+  /** Writes what still waits (the run ended without its final event, e.g. it failed). */
+  close(): void;
+}
+
+export function progressReporter(options: { json: boolean; tty: boolean }): ProgressReporter {
   if (options.json) {
-    return (event) => {
-      // Calls carry their text; keep the JSON lines small and free of model output.
-      const line = event.type === 'llm_call'
-        ? { ...event, call: { ...event.call, text: undefined, toolCalls: event.call.toolCalls.map((t) => ({ name: t.name, argumentsBytes: t.argumentsBytes })) } }
-        : event;
-      process.stdout.write(JSON.stringify(line) + '\n');
+    // A machine stream: every event, at once, as it happened (no batching, no coalescing).
+    return {
+      onEvent: (event) => {
+        // Calls carry their text; keep the JSON lines small and free of model output.
+        const line = event.type === 'llm_call'
+          ? { ...event, call: { ...event.call, text: undefined, toolCalls: event.call.toolCalls.map((t) => ({ name: t.name, argumentsBytes: t.argumentsBytes })) } }
+          : event;
+        process.stdout.write(JSON.stringify(line) + '\n');
+      },
+      close: () => undefined,
     };
   }
-  let last = 0;
-  return (event) => {
-    if (event.type === 'harness_prepare') {
-      process.stderr.write(options.tty ? `\r\x1b[K${event.message}` : `${event.message}\n`);
-      return;
+  // For people: events in batches (a few a second), the status line redrawn once per batch.
+  const batcher = new EventBatcher((batch) => {
+    let text = '';
+    let latest: { progress: RunProgress; final: boolean } | undefined;
+    for (const event of batch) {
+      if (event.type === 'harness_prepare') text += options.tty ? `\r\x1b[K${event.message}` : `${event.message}\n`;
+      if (event.type === 'trial_finished' && event.status !== 'passed') {
+        const line = `${event.status.padEnd(15)} ${event.taskId} · ${event.modelId}${event.error ? ` — ${event.error.slice(0, 160)}` : ''}`;
+        text += options.tty ? `\r\x1b[K${line}\n` : `${line}\n`;
+      }
+      if (event.type === 'run_progress') latest = { progress: event.progress, final: false };
+      if (event.type === 'run_finished') latest = { progress: event.progress, final: true };
     }
-    if (event.type === 'trial_finished' && event.status !== 'passed') {
-      const line = `${event.status.padEnd(15)} ${event.taskId} · ${event.modelId}${event.error ? ` — ${event.error.slice(0, 160)}` : ''}`;
-      process.stderr.write(options.tty ? `\r\x1b[K${line}\n` : `${line}\n`);
-    }
-    if (event.type !== 'run_progress' && event.type !== 'run_finished') return;
-    const now = Date.now();
-    if (event.type === 'run_progress' && now - last < 200 && event.progress.done < event.progress.total) return;
-    last = now;
-    if (options.tty) process.stderr.write(`\r\x1b[K${progressLine(event.progress, now)}${event.type === 'run_finished' ? '\n' : ''}`);
-    else if (event.type === 'run_finished' || event.progress.done !== 0) {
-      // Without a terminal, one line per finished trial is enough.
-      if (event.type === 'run_finished') process.stderr.write(progressLine(event.progress, now) + '\n');
-    }
-  };
+    if (latest && options.tty) text += `\r\x1b[K${progressLine(latest.progress)}${latest.final ? '\n' : ''}`;
+    // Without a terminal there is nothing to redraw: the final line only.
+    else if (latest?.final) text += progressLine(latest.progress) + '\n';
+    if (text) process.stderr.write(text);
+  });
+  return { onEvent: (event) => batcher.push(event), close: () => batcher.dispose() };
 }

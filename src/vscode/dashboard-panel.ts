@@ -63,8 +63,8 @@ export class DashboardPanel {
     this.disposables.push(
       rpc,
       refresh,
-      ctx.engine.onRunEvent((event) => {
-        if (this.runIds.includes(event.runId) && event.type !== 'trial_phase' && event.type !== 'tool_call') refresh();
+      ctx.engine.onRunEvents((events) => {
+        if (events.some((e) => this.runIds.includes(e.runId) && e.type !== 'trial_phase' && e.type !== 'tool_call')) refresh();
       }),
       ctx.engine.onStatus((status) => {
         if (status && this.runIds.includes(status.runId) && status.state !== 'running') refresh();

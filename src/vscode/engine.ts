@@ -1,11 +1,13 @@
 /**
  * The editor's handle on the engine: one results store for every view (a process may hold only
  * one), opened on first need and released when idle so the `kilobench` CLI can use the same file;
- * the active run; and events for the views. "Core is ready" has its own type, `Ready`: code that
- * reads results gets one from `ready()` and cannot reach the store without it.
+ * the active run; and events for the views, in batches (a busy run emits dozens of events a second;
+ * the views take a few updates a second). "Core is ready" has its own type, `Ready`: code that reads
+ * results gets one from `ready()` and cannot reach the store without it.
  */
 import * as vscode from 'vscode';
 import type { BenchmarkSession } from '../core/run/benchmark-session';
+import { EventBatcher } from '../core/run/event-batcher';
 import type { RunEvent } from '../core/run/events';
 import type { RunPlan } from '../core/run/plan';
 import type { RunSummary } from '../core/run/scheduler';
@@ -32,12 +34,12 @@ export class Engine implements vscode.Disposable {
   private active: { abort: AbortController; done: Promise<RunSummary> } | undefined;
   private lastStatus: RunStatusView | null = null;
 
-  private readonly runEvents = new vscode.EventEmitter<RunEvent>();
+  private readonly runEvents = new vscode.EventEmitter<readonly RunEvent[]>();
   private readonly statusChanged = new vscode.EventEmitter<RunStatusView | null>();
   private readonly storeChanged = new vscode.EventEmitter<void>();
-  /** Every event of the active run. */
-  readonly onRunEvent = this.runEvents.event;
-  /** The active (or last) run's status, after each change. */
+  /** Every event of the active run, in order, in batches at most every UI_BATCH_INTERVAL_MS (progress snapshots coalesced). */
+  readonly onRunEvents = this.runEvents.event;
+  /** The active (or last) run's status, after each change (once per batch of run events at most). */
   readonly onStatus = this.statusChanged.event;
   /** Runs were added, changed or deleted (by us or, seen through the file, by the CLI). */
   readonly onStoreChanged = this.storeChanged.event;
@@ -117,6 +119,7 @@ export class Engine implements vscode.Disposable {
     done.catch(() => undefined);
     this.active = { abort, done };
     let session: BenchmarkSession | undefined;
+    const batcher = new EventBatcher((batch) => this.deliver(batch));
     try {
       const { core, store } = await this.ready();
       const host = this.config.dockerHost;
@@ -128,26 +131,20 @@ export class Engine implements vscode.Disposable {
           { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['kilobench.dockerHost'] });
       });
       const harness = core.getHarness(plan.harness);
-      const onEvent = (event: RunEvent) => {
-        if (this.lastStatus) this.setStatus(applyRunEvent(this.lastStatus, event));
-        this.runEvents.fire(event);
-        if (event.type === 'trial_queued' || event.type === 'trial_finished' || event.type === 'run_finished') this.storeChanged.fire();
-        if (event.type === 'trial_finished' && event.status !== 'passed' && event.status !== 'failed') {
-          this.log.warn(`trial ${event.trialId}: ${event.status}${event.error ? ` — ${event.error}` : ''}`);
-        }
-      };
-      const run = { signal: abort.signal, onEvent, extra: { env: options.env } };
+      const run = { signal: abort.signal, onEvent: (event: RunEvent) => batcher.push(event), extra: { env: options.env } };
       this.log.info(`${options.resume ? 'resuming' : 'starting'} run ${plan.runId}: ${plan.tasks.length} task(s) × ${plan.models.length || 1} model(s) × ${plan.settings.trialsPerPair} trial(s), harness ${plan.harness}`);
       const summary = options.resume ? await session.resume(plan, harness, run) : await session.start(plan, harness, run);
       this.log.info(`run ${plan.runId} ${summary.status}: ${summary.progress.done}/${summary.progress.total} trials, ${summary.progress.passed} passed, $${summary.progress.spendUsd.toFixed(4)}`);
       resolveDone(summary);
       return summary;
     } catch (e) {
+      batcher.flush(); // what the run said before it failed comes first
       this.log.error(`run ${plan.runId} failed: ${(e as Error).stack ?? e}`);
       if (this.lastStatus?.runId === plan.runId) this.setStatus({ ...this.lastStatus, state: 'failed', running: 0, message: (e as Error).message });
       rejectDone(e);
       throw e;
     } finally {
+      batcher.dispose();
       this.active = undefined;
       await session?.close().catch((e: Error) => this.log.warn(`closing the run session: ${e.message}`));
       this.storeChanged.fire();
@@ -168,6 +165,22 @@ export class Engine implements vscode.Disposable {
   /** Waits for the active run, if any. */
   async settled(): Promise<void> {
     await this.active?.done.catch(() => undefined);
+  }
+
+  /** One batch of run events to the views: the status once, the events, and "the store changed" once. */
+  private deliver(batch: readonly RunEvent[]): void {
+    let status = this.lastStatus;
+    let storeChanged = false;
+    for (const event of batch) {
+      if (status) status = applyRunEvent(status, event);
+      if (event.type === 'trial_queued' || event.type === 'trial_finished' || event.type === 'run_finished') storeChanged = true;
+      if (event.type === 'trial_finished' && event.status !== 'passed' && event.status !== 'failed') {
+        this.log.warn(`trial ${event.trialId}: ${event.status}${event.error ? ` — ${event.error}` : ''}`);
+      }
+    }
+    if (status !== this.lastStatus) this.setStatus(status);
+    this.runEvents.fire(batch);
+    if (storeChanged) this.storeChanged.fire();
   }
 
   private setStatus(status: RunStatusView | null): void {

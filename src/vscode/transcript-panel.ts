@@ -47,8 +47,8 @@ export class TranscriptPanel {
     this.disposables.push(
       rpc,
       refresh,
-      ctx.engine.onRunEvent((event) => {
-        if ('trialId' in event && event.trialId === this.trialId) refresh();
+      ctx.engine.onRunEvents((events) => {
+        if (events.some((e) => 'trialId' in e && e.trialId === this.trialId)) refresh();
       }),
       panel.onDidChangeViewState(() => panel.visible && refresh()),
     );

@@ -8,7 +8,7 @@ import { buildPlan, PlanError } from '../../core/run/new-plan';
 import { planFromRecord, ResumeError } from '../../core/run/stored-plan';
 import type { RunSummary } from '../../core/run/scheduler';
 import { UsageError } from '../errors';
-import { progressReporter } from '../progress';
+import { progressReporter, type ProgressReporter } from '../progress';
 import { DEFAULT_DB } from '../store';
 import { formatTable } from '../table';
 import { loadCliTasks, selectTasks } from './tasks';
@@ -111,6 +111,7 @@ export async function executeRun(options: RunOptions): Promise<RunSummary> {
     abort.abort();
   };
   process.on('SIGINT', onSigint);
+  let progress: ProgressReporter | undefined;
   try {
     let plan: RunPlan;
     if (options.resume) {
@@ -126,7 +127,8 @@ export async function executeRun(options: RunOptions): Promise<RunSummary> {
       plan = await planFromOptions(options);
     }
     const harness = getHarness(plan.harness);
-    const onEvent = progressReporter({ json: Boolean(options.json), tty: Boolean(process.stderr.isTTY) });
+    progress = progressReporter({ json: Boolean(options.json), tty: Boolean(process.stderr.isTTY) });
+    const { onEvent } = progress;
     if (!options.json) process.stderr.write(`${options.resume ? 'resuming' : 'run'} ${plan.runId}: ${plan.tasks.length} task(s) × ${plan.models.length || 1} model(s) × ${plan.settings.trialsPerPair} trial(s), harness ${plan.harness}\n`);
     const summary = options.resume
       ? await session.resume(plan, harness, { signal: abort.signal, onEvent })
@@ -136,6 +138,7 @@ export async function executeRun(options: RunOptions): Promise<RunSummary> {
     }
     return summary;
   } finally {
+    progress?.close();
     process.removeListener('SIGINT', onSigint);
     await session.close();
   }
