@@ -7,6 +7,7 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { asArray, asObject } from './json';
 import type { TokenUsage } from './types';
+import { MAX_PLAUSIBLE_TOKENS } from './usage/meter';
 
 /** The text a model would read from a chat, responses or messages request body. */
 export function requestText(body: unknown): string {
@@ -77,10 +78,11 @@ function countOutputTokens(sample: string, totalBytes: number | undefined): numb
  * and the count over the output seen.
  */
 export function estimateUsage(requestBody: unknown, outputText: string, partial: TokenUsage | null, outputBytes?: number): TokenUsage {
-  const output = Math.max(partial?.output ?? 0, countOutputTokens(outputText, outputBytes));
+  // Even a stream that ran for hours is never estimated past what one call can plausibly be.
+  const output = Math.min(MAX_PLAUSIBLE_TOKENS, Math.max(partial?.output ?? 0, countOutputTokens(outputText, outputBytes)));
   if (partial && partial.input + partial.cacheRead + partial.cacheWrite > 0) {
     return { ...partial, output, reasoning: Math.min(partial.reasoning, output) };
   }
   // At least one token each way: a request that reached the model was read and answered in part.
-  return { input: Math.max(1, countTextTokens(requestText(requestBody))), cacheRead: 0, cacheWrite: 0, output, reasoning: 0 };
+  return { input: Math.min(MAX_PLAUSIBLE_TOKENS, Math.max(1, countTextTokens(requestText(requestBody)))), cacheRead: 0, cacheWrite: 0, output, reasoning: 0 };
 }
