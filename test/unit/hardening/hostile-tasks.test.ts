@@ -6,10 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTasks, type Task, type TaskError } from '../../../src/core/tasks';
 import { formatTaskError } from '../../../src/core/tasks/task';
+import { CLI, kilobench } from '../../helpers/cli';
 import { tempDir, writeHarborTask, writeTb1Task } from '../../helpers/task-fixtures';
 
 interface Case {
@@ -359,6 +360,14 @@ const CASES: Case[] = [
     error: { file: 'task.yaml', message: /named pipe \(FIFO\), expected a regular file/ },
   },
   {
+    name: 'Harbor: instruction.md that is a named pipe (hung the loader before)',
+    make: harbor({}, (dir) => {
+      rmSync(join(dir, 'instruction.md'));
+      execFileSync('mkfifo', [join(dir, 'instruction.md')]);
+    }),
+    error: { file: 'instruction.md', message: /named pipe \(FIFO\), expected a regular file/ },
+  },
+  {
     name: 'Harbor: a named pipe in the build context',
     make: harbor({}, (dir) => execFileSync('mkfifo', [join(dir, 'environment', 'pipe')])),
     error: { file: 'environment/pipe', message: /named pipe \(FIFO\), not a regular file/ },
@@ -404,6 +413,19 @@ describe('hostile task folders: a clear error or a safe recovery, never a crash'
       assert.ok(line.startsWith(expected.file), line);
       assert.ok(!line.includes('\n') && line.length < 300, `one short line: ${line.slice(0, 400)}`);
       assert.doesNotMatch(line, /\n\s+at |Error:/, 'no stack trace or raw exception');
+    });
+  });
+
+  it('through the real CLI: `kilobench tasks` lists the whole corpus, exit 1, no crash', function () {
+    if (!existsSync(CLI)) this.skip();
+    const result = kilobench(['tasks', '--no-bundled', '--path', root, '--json'], { env: { KILOBENCH_DEBUG: '' } });
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal(result.stderr, '', 'nothing but the listing');
+    const listed = (JSON.parse(result.stdout) as { tasks: { id: string; errors: string[] }[] }).tasks;
+    assert.equal(listed.length, CASES.length);
+    listed.forEach((task, i) => {
+      assert.equal(task.id, idOf(i));
+      assert.equal(task.errors.length > 0, !CASES[i]!.recovers, `${CASES[i]!.name}: ${task.errors.join(' | ')}`);
     });
   });
 
