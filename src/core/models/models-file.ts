@@ -34,6 +34,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The dearest models cost a few hundred dollars per million tokens; far beyond is a unit mistake. */
+const MAX_PRICE_PER_MILLION = 10_000;
+
 function checkPrice(value: unknown, where: string): ModelSpec['price'] {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelConfigError(`${where}.price must be an object of $ per million tokens`);
@@ -41,6 +44,7 @@ function checkPrice(value: unknown, where: string): ModelSpec['price'] {
   for (const [field, v] of Object.entries(price)) {
     if (!['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning'].includes(field)) throw new ModelConfigError(`${where}.price.${field} is not a price field (input, output, cacheRead, cacheWrite, reasoning)`);
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ModelConfigError(`${where}.price.${field} must be a number ≥ 0, found ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
+    if (v > MAX_PRICE_PER_MILLION) throw new ModelConfigError(`${where}.price.${field} is $${v} per million tokens; prices are in dollars per MILLION tokens and at most ${MAX_PRICE_PER_MILLION}`);
   }
   if (price.input === undefined || price.output === undefined) throw new ModelConfigError(`${where}.price needs at least input and output`);
   return price as unknown as ModelSpec['price'];

@@ -215,11 +215,11 @@ const runId = matching(RUN_ID_PATTERN, 'a run id (letters, digits, . _ -; at mos
 const costFlag = matching(/^[a-z][a-z0-9_-]*$/, 'a cost flag (lower-case word)');
 
 /**
- * No LLM call costs or counts more than this, even estimated (the metering proxy refuses provider
- * usage ten times smaller and caps its estimates, see meter/usage/meter.ts): a journal line
- * claiming more is corrupt, refused and never summed.
+ * No LLM call costs or counts more than this, even estimated at the highest price a models file
+ * may set (the metering proxy refuses provider usage ten times smaller and caps its estimates, see
+ * meter/usage/meter.ts): a journal line claiming more is corrupt, refused and never summed.
  */
-const MAX_CALL_USD = 100_000;
+const MAX_CALL_USD = 10_000_000;
 const MAX_CALL_TOKENS = 1_000_000_000;
 const callCount = atMost(count, MAX_CALL_TOKENS);
 const callTokens: Checker<TokenCounts> = (v, path) => {

@@ -39,6 +39,7 @@ const MODELS_FILES: [string, string | Buffer, RegExp][] = [
   ['a baseUrl that is not a URL', '{"models": [{"id": "m", "provider": "openai-compatible", "keyEnv": "K", "baseUrl": 12}]}', /\.baseUrl must be an http\(s\) URL/],
   ['a negative price', '{"models": [{"id": "m", "provider": "anthropic", "keyEnv": "K", "price": {"input": -1, "output": 2}}]}', /\.price\.input must be a number ≥ 0, found -1/],
   ['an Infinity price (1e999)', '{"models": [{"id": "m", "provider": "anthropic", "keyEnv": "K", "price": {"input": 1e999, "output": 2}}]}', /\.price\.input must be a number ≥ 0, found Infinity/],
+  ['an absurd price (per token, not per million)', '{"models": [{"id": "m", "provider": "anthropic", "keyEnv": "K", "price": {"input": 3000000, "output": 2}}]}', /\.price\.input is \$3000000 per million tokens; prices are in dollars per MILLION tokens and at most 10000/],
   ['a price given as text', '{"models": [{"id": "m", "provider": "anthropic", "keyEnv": "K", "price": {"input": "NaN", "output": 2}}]}', /\.price\.input must be a number ≥ 0, found "NaN"/],
   ['a price without output', '{"models": [{"id": "m", "provider": "anthropic", "keyEnv": "K", "price": {"input": 1}}]}', /\.price needs at least input and output/],
   ['an unknown price field', '{"models": [{"id": "m", "provider": "anthropic", "keyEnv": "K", "price": {"input": 1, "output": 2, "discount": 5}}]}', /\.price\.discount is not a price field/],
