@@ -12,6 +12,7 @@ import { UsageError } from '../errors';
 import { DEFAULT_DB, openCliStore } from '../store';
 import { executeRun, type RunOptions } from './run';
 import { positiveInt } from '../options';
+import { RUN_LIMITS } from '../../core/run/new-plan';
 
 export const DEMO_MODELS = ['sim/direct', 'sim/explorer', 'sim/flaky', 'sim/thinker'];
 export const DEMO_HARNESSES = ['kilo', 'builtin'];
@@ -23,8 +24,8 @@ export function registerDemoCommand(program: Command): void {
     .option('-t, --tasks <ids>', 'comma-separated task ids, or "all"', 'all')
     .option('-m, --models <ids>', 'models (simulated by default: no keys, no network)', DEMO_MODELS.join(','))
     .option('-H, --harnesses <names>', 'harnesses to compare', DEMO_HARNESSES.join(','))
-    .option('-n, --trials <n>', 'trials per (task, model) pair', positiveInt('--trials'), 3)
-    .option('-c, --concurrency <n>', 'trials at the same time', positiveInt('--concurrency'), 3)
+    .option('-n, --trials <n>', 'trials per (task, model) pair', positiveInt('--trials', RUN_LIMITS.trialsPerPair), 3)
+    .option('-c, --concurrency <n>', 'trials at the same time', positiveInt('--concurrency', RUN_LIMITS.concurrency), 3)
     .option('-o, --out <file>', 'the HTML report (default: report.html beside the results database)')
     .option('--db <file>', `results database (default: ${DEFAULT_DB})`)
     .option('--docker-host <url>', 'Docker engine (default: DOCKER_HOST or the local socket)')

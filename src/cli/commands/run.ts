@@ -4,7 +4,7 @@ import { getHarness, harnessNames } from '../../core/harness/registry';
 import { knownModels, ModelConfigError, resolveModels } from '../../core/models/models-file';
 import { BenchmarkSession } from '../../core/run/benchmark-session';
 import { DEFAULT_SETTINGS, type RunPlan } from '../../core/run/plan';
-import { buildPlan, PlanError } from '../../core/run/new-plan';
+import { buildPlan, PlanError, RUN_LIMITS } from '../../core/run/new-plan';
 import { planFromRecord, ResumeError } from '../../core/run/stored-plan';
 import type { RunSummary } from '../../core/run/scheduler';
 import { UsageError } from '../errors';
@@ -97,6 +97,8 @@ export function summaryTable(session: BenchmarkSession, runId: string): string {
 
 /** Start (or resume) a run from command-line options, with live progress; the session is closed after. */
 export async function executeRun(options: RunOptions): Promise<RunSummary> {
+  // A new run's mistakes (models file, missing key, tasks, settings) are told before Docker or the store is touched.
+  const newPlan = options.resume ? undefined : await planFromOptions(options);
   const session = await BenchmarkSession.open({
     dbPath: options.db ?? DEFAULT_DB,
     ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}),
@@ -124,7 +126,7 @@ export async function executeRun(options: RunOptions): Promise<RunSummary> {
         throw e;
       }
     } else {
-      plan = await planFromOptions(options);
+      plan = newPlan as RunPlan;
     }
     const harness = getHarness(plan.harness);
     progress = progressReporter({ json: Boolean(options.json), tty: Boolean(process.stderr.isTTY) });
@@ -154,12 +156,12 @@ export function registerRunCommand(program: Command): void {
     .option('-m, --models <ids>', 'comma-separated model ids (from kilobench.models.json, or sim/<profile>)')
     .option('--models-file <file>', 'a models file (repeatable; default: ./kilobench.models.json and ~/.config/kilobench/models.json)', collect)
     .option('-H, --harness <name>', `harness: ${harnessNames().join(', ')}`, 'builtin')
-    .option('-n, --trials <n>', 'trials per (task, model) pair', positiveInt('--trials'), DEFAULT_SETTINGS.trialsPerPair)
-    .option('-c, --concurrency <n>', 'trials at the same time', positiveInt('--concurrency'), DEFAULT_SETTINGS.concurrency)
+    .option('-n, --trials <n>', 'trials per (task, model) pair', positiveInt('--trials', RUN_LIMITS.trialsPerPair), DEFAULT_SETTINGS.trialsPerPair)
+    .option('-c, --concurrency <n>', 'trials at the same time', positiveInt('--concurrency', RUN_LIMITS.concurrency), DEFAULT_SETTINGS.concurrency)
     .option('--budget-usd <x>', 'stop starting trials once the run has spent this much', nonNegativeNumber('--budget-usd'))
     .option('--trial-budget-usd <x>', 'stop a trial once it has spent this much', nonNegativeNumber('--trial-budget-usd'))
-    .option('--agent-timeout-multiplier <x>', "multiply every task's agent time limit", positiveNumber('--agent-timeout-multiplier'), 1)
-    .option('--test-timeout-multiplier <x>', "multiply every task's test time limit", positiveNumber('--test-timeout-multiplier'), 1)
+    .option('--agent-timeout-multiplier <x>', "multiply every task's agent time limit", positiveNumber('--agent-timeout-multiplier', RUN_LIMITS.timeoutMultiplier), 1)
+    .option('--test-timeout-multiplier <x>', "multiply every task's test time limit", positiveNumber('--test-timeout-multiplier', RUN_LIMITS.timeoutMultiplier), 1)
     .option('--seed <n>', 'seed for everything random (simulated models, bootstrap)', positiveInt('--seed'), DEFAULT_SETTINGS.seed)
     .option('--name <text>', 'a name for the run')
     .option('--resume <runId>', 'run the trials of an earlier run that have no final status (after a crash, kill or cancel)')

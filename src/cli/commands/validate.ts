@@ -7,6 +7,7 @@ import { TrialRecorder } from '../../core/run/trial-recorder';
 import { connectRuntime } from '../runtime';
 import { DEFAULT_DB, newRunId, openCliStore } from '../store';
 import { collect, positiveInt } from '../options';
+import { RUN_LIMITS } from '../../core/run/new-plan';
 import { formatTable } from '../table';
 import { loadCliTasks, selectTasks } from './tasks';
 
@@ -27,7 +28,7 @@ export function registerValidateCommand(program: Command): void {
     .option('-t, --tasks <ids>', 'comma-separated task ids (default: every task loaded)')
     .option('-p, --path <dir>', 'a task folder or a folder of tasks (repeatable)', collect)
     .option('--no-bundled', 'leave out the tasks bundled with KiloBench')
-    .option('-c, --concurrency <n>', 'tasks validated at the same time', positiveInt('--concurrency'), 2)
+    .option('-c, --concurrency <n>', 'tasks validated at the same time', positiveInt('--concurrency', RUN_LIMITS.concurrency), 2)
     .option('--docker-host <url>', 'Docker engine (default: DOCKER_HOST or the local socket)')
     .option('--db <file>', `results database; the run's journal is kept beside it (default: ${DEFAULT_DB})`)
     .option('--json', 'print {"results": [{task, oracle, nop, ok, durationMs}]}')

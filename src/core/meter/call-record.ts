@@ -43,10 +43,13 @@ export function buildMeteredCall(f: CallFacts): MeteredCall {
   let estimated = false;
   let failure = f.failure;
   if (accepted && !o.usageFinal) {
-    usage = estimateUsage(f.requestBody, o.outputTextForEstimate, o.usage);
+    usage = estimateUsage(f.requestBody, o.outputTextForEstimate, o.usage, o.outputBytes);
     estimated = true;
-    if (!failure && !o.finishReason) failure = 'response ended before the provider sent usage or a finish reason';
+    if (!failure && !o.finishReason && !o.usageProblem) failure = 'response ended before the provider sent usage or a finish reason';
   }
+  // Usage the provider sent but that cannot be true is never priced as sent: estimated (when the
+  // call was accepted) and flagged, with what was wrong in the call's error.
+  const usageRejected = o?.usageProblem ? `provider usage rejected: ${o.usageProblem}` : null;
   const servedModel = o?.servedModel ?? null;
   const candidates = [f.requestedModel, f.upstreamModel, servedModel].filter((m): m is string => !!m);
   const overridden = candidates.find((m) => f.prices?.[m]);
@@ -61,7 +64,8 @@ export function buildMeteredCall(f: CallFacts): MeteredCall {
           at: f.startedAt,
         });
   const httpError = f.httpStatus !== null && f.httpStatus >= 400 ? `HTTP ${f.httpStatus}` : null;
-  const error = [httpError, failure, o?.error ?? null].filter(Boolean).join(': ') || null;
+  const error = [httpError, failure, o?.error ?? null, usageRejected].filter(Boolean).join(': ') || null;
+  const flags = [...price.flags, ...(estimated ? ['estimated'] : []), ...(usageRejected ? ['invalid-usage'] : [])];
   return {
     trialId: f.trialId,
     runId: f.runId,
@@ -82,7 +86,7 @@ export function buildMeteredCall(f: CallFacts): MeteredCall {
     finishReason: o?.finishReason ?? null,
     costUsd: price.costUsd,
     costSource: price.source,
-    costFlags: estimated ? [...price.flags, 'estimated'] : price.flags,
+    costFlags: flags,
     error,
   };
 }

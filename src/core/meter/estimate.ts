@@ -7,6 +7,7 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { asArray, asObject } from './json';
 import type { TokenUsage } from './types';
+import { MAX_PLAUSIBLE_TOKENS } from './usage/meter';
 
 /** The text a model would read from a chat, responses or messages request body. */
 export function requestText(body: unknown): string {
@@ -36,8 +37,39 @@ export function requestText(body: unknown): string {
   return parts.join('\n');
 }
 
+/**
+ * The tokenizer's cost grows with the square of a run without spaces (a base64 image, a runaway
+ * 'yyyy…'): a megabyte of it would block the proxy for minutes. So text is counted in pieces of at
+ * most `PIECE_CHARS` (cut at a space where there is one), and only its first `SAMPLE_CHARS`, scaled.
+ */
+const PIECE_CHARS = 1000;
+const SAMPLE_CHARS = 64 * 1024;
+
 export function countTextTokens(text: string): number {
-  return text ? countTokens(text) : 0;
+  if (!text) return 0;
+  const sample = text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text;
+  let tokens = 0;
+  for (let start = 0; start < sample.length;) {
+    let end = Math.min(sample.length, start + PIECE_CHARS);
+    if (end < sample.length) {
+      const space = sample.lastIndexOf(' ', end);
+      if (space > start) end = space;
+    }
+    tokens += countTokens(sample.slice(start, end));
+    start = end;
+  }
+  return sample === text ? tokens : Math.ceil((tokens * text.length) / sample.length);
+}
+
+/**
+ * Tokens of an output of which only the first part was kept (a runaway stream): counted over the
+ * part, then scaled by bytes to the whole.
+ */
+function countOutputTokens(sample: string, totalBytes: number | undefined): number {
+  const tokens = countTextTokens(sample);
+  const sampleBytes = Buffer.byteLength(sample, 'utf8');
+  if (totalBytes === undefined || sampleBytes === 0 || totalBytes <= sampleBytes) return tokens;
+  return Math.ceil(tokens * (totalBytes / sampleBytes));
 }
 
 /**
@@ -45,11 +77,12 @@ export function countTextTokens(text: string): number {
  * kept where it is real: its input and cache counts stand, and output is the larger of its figure
  * and the count over the output seen.
  */
-export function estimateUsage(requestBody: unknown, outputText: string, partial: TokenUsage | null): TokenUsage {
-  const output = Math.max(partial?.output ?? 0, countTextTokens(outputText));
+export function estimateUsage(requestBody: unknown, outputText: string, partial: TokenUsage | null, outputBytes?: number): TokenUsage {
+  // Even a stream that ran for hours is never estimated past what one call can plausibly be.
+  const output = Math.min(MAX_PLAUSIBLE_TOKENS, Math.max(partial?.output ?? 0, countOutputTokens(outputText, outputBytes)));
   if (partial && partial.input + partial.cacheRead + partial.cacheWrite > 0) {
     return { ...partial, output, reasoning: Math.min(partial.reasoning, output) };
   }
   // At least one token each way: a request that reached the model was read and answered in part.
-  return { input: Math.max(1, countTextTokens(requestText(requestBody))), cacheRead: 0, cacheWrite: 0, output, reasoning: 0 };
+  return { input: Math.min(MAX_PLAUSIBLE_TOKENS, Math.max(1, countTextTokens(requestText(requestBody)))), cacheRead: 0, cacheWrite: 0, output, reasoning: 0 };
 }

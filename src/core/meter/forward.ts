@@ -15,6 +15,35 @@ import { DROPPED_RESPONSE_HEADERS, openUpstream, upstreamHeaders, type UpstreamA
 import { InjectedUsageFilter } from './usage-filter';
 import type { ResponseReader } from './usage/meter';
 
+/** A response body read for usage (not a stream) is held up to this size. */
+export const MAX_METERED_BODY_BYTES = 16 * 1024 * 1024;
+/** Error bodies are held (for key redaction) up to this size; the rest is dropped. */
+export const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+/** The start of a server-sent-event stream. */
+const SSE_START = /^\s*(data|event|id|retry)\s*:|^:/;
+
+/** Chunks kept up to a byte cap; `over` says some were dropped. */
+class HeldBytes {
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+  over = false;
+
+  constructor(private readonly cap: number) {}
+
+  push(chunk: Buffer): void {
+    if (this.over || this.bytes + chunk.length > this.cap) {
+      this.over = true;
+      return;
+    }
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+  }
+
+  concat(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
 export interface Outcome {
   /** Upstream status; null when no response came. */
   status: number | null;
@@ -108,14 +137,24 @@ export class Forwarder {
       if (buffered && (lower === 'content-length' || (decoder && lower === 'content-encoding'))) continue;
       headers.push(name, up.rawHeaders[i + 1] as string);
     }
-    const rawChunks: Buffer[] = [];
-    const decodedChunks: Buffer[] = [];
-    const tap = reader && sse && !buffered ? new SseTap((record) => {
+    // What is held in memory is capped so a runaway response cannot exhaust it; past the cap the
+    // bytes still flow (to the client, unless it is an error body) but are no longer kept.
+    const cap = buffered ? MAX_ERROR_BODY_BYTES : MAX_METERED_BODY_BYTES;
+    const rawChunks = new HeldBytes(cap);
+    const decodedChunks = new HeldBytes(cap);
+    const newTap = (): SseTap | null => reader && !buffered ? new SseTap((record) => {
       if (record.kind === 'json') reader.event(record.event, record.data);
       else if (record.kind === 'malformed') reader.malformed(record.text);
     }) : null;
+    let tap = sse ? newTap() : null;
+    // A stream sent under the wrong content type (text/plain, none) is still read as a stream.
+    let sniffed = sse || !reader || buffered || /json/i.test(String(up.headers['content-type'] ?? ''));
     const filter = stripInjectedUsage && sse && !buffered ? new InjectedUsageFilter() : null;
     const meter = (chunk: Buffer): void => {
+      if (!sniffed) {
+        sniffed = true;
+        if (SSE_START.test(chunk.subarray(0, 64).toString('utf8'))) tap = newTap();
+      }
       if (tap) tap.feed(chunk);
       else if (reader || buffered) decodedChunks.push(chunk);
     };
@@ -142,12 +181,12 @@ export class Forwarder {
         if (buffered) {
           if (decoder && decodeFailure) {
             // Undecodable: passed on as received.
-            const raw = Buffer.concat(rawChunks);
+            const raw = rawChunks.concat();
             res.writeHead(status, [...headers, 'content-encoding', String(up.headers['content-encoding']), 'content-length', String(raw.length)]);
             res.end(raw);
           } else {
             // Sent decoded (content-encoding dropped above) so the key can be redacted.
-            text = redact(Buffer.concat(decoder ? decodedChunks : rawChunks).toString('utf8'), this.options.secrets());
+            text = redact((decoder ? decodedChunks : rawChunks).concat().toString('utf8'), this.options.secrets());
             const bytes = Buffer.from(text, 'utf8');
             res.writeHead(status, [...headers, 'content-length', String(bytes.length)]);
             res.end(bytes);
@@ -156,10 +195,11 @@ export class Forwarder {
         // Metering happens after the client has its last byte.
         if (tap) tap.end();
         else if (reader) {
-          if (!buffered) text = Buffer.concat(decodedChunks).toString('utf8');
-          reader.body(tryParseJson(text), text);
+          if (!buffered) text = decodedChunks.concat().toString('utf8');
+          reader.body(decodedChunks.over ? undefined : tryParseJson(text), text);
         }
-        end(decodeFailure);
+        const over = decodedChunks.over || rawChunks.over;
+        end(decodeFailure ?? (over ? `response body larger than ${cap} bytes: ${buffered ? 'cut there' : 'not read for usage'}` : null));
       };
       if (!decoder) return finish(null);
       decoder.once('end', () => finish(null));

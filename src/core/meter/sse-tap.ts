@@ -31,25 +31,51 @@ export function sseRecord(message: EventSourceMessage): SseRecord {
   return data === undefined ? { kind: 'malformed', event: message.event, text } : { kind: 'json', event: message.event, data };
 }
 
+/** One SSE line or event larger than this is not read (it is still passed to the client). */
+export const MAX_SSE_EVENT_CHARS = 8 * 1024 * 1024;
+
 /** Layers 1–3 together: feed raw chunks, receive records. */
 export class SseTap {
   private readonly decoder = createUtf8Decoder();
   private readonly parser;
+  private overflowed = false;
 
-  constructor(onRecord: (record: SseRecord) => void) {
-    this.parser = createParser({ onEvent: (message) => onRecord(sseRecord(message)) });
+  constructor(onRecord: (record: SseRecord) => void, maxEventChars = MAX_SSE_EVENT_CHARS) {
+    this.parser = createParser({
+      onEvent: (message) => onRecord(sseRecord(message)),
+      // A line without an end (or an event without its blank line) would otherwise grow without bound.
+      maxBufferSize: maxEventChars,
+      onError: (error) => {
+        if (error.type !== 'max-buffer-size-exceeded') return;
+        this.overflowed = true;
+        onRecord({ kind: 'malformed', event: undefined, text: `an SSE line or event longer than ${maxEventChars} characters was skipped` });
+      },
+    });
   }
 
   feed(chunk: Uint8Array): void {
     const text = this.decoder.write(chunk);
-    if (text) this.parser.feed(text);
+    if (text) this.parse(text);
+  }
+
+  private parse(text: string): void {
+    try {
+      this.parser.feed(text);
+    } catch {
+      // The parser refuses input after an overflow until reset; handled below.
+    }
+    if (this.overflowed) {
+      // Drop what was buffered and carry on: later events are read again.
+      this.overflowed = false;
+      this.parser.reset({ consume: false });
+    }
   }
 
   /** The stream ended: a last event without its blank line is still read. */
   end(): void {
     const rest = this.decoder.end();
     // Two line ends dispatch whatever event was pending; extra blank lines are ignored.
-    this.parser.feed(`${rest}\n\n`);
+    this.parse(`${rest}\n\n`);
     this.parser.reset();
   }
 }

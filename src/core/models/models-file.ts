@@ -30,13 +30,21 @@ export function defaultModelFiles(cwd = process.cwd()): string[] {
 
 const KEY_ENV = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The dearest models cost a few hundred dollars per million tokens; far beyond is a unit mistake. */
+const MAX_PRICE_PER_MILLION = 10_000;
+
 function checkPrice(value: unknown, where: string): ModelSpec['price'] {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelConfigError(`${where}.price must be an object of $ per million tokens`);
   const price = value as Record<string, unknown>;
   for (const [field, v] of Object.entries(price)) {
     if (!['input', 'output', 'cacheRead', 'cacheWrite', 'reasoning'].includes(field)) throw new ModelConfigError(`${where}.price.${field} is not a price field (input, output, cacheRead, cacheWrite, reasoning)`);
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ModelConfigError(`${where}.price.${field} must be a number ≥ 0, found ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ModelConfigError(`${where}.price.${field} must be a number ≥ 0, found ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
+    if (v > MAX_PRICE_PER_MILLION) throw new ModelConfigError(`${where}.price.${field} is $${v} per million tokens; prices are in dollars per MILLION tokens and at most ${MAX_PRICE_PER_MILLION}`);
   }
   if (price.input === undefined || price.output === undefined) throw new ModelConfigError(`${where}.price needs at least input and output`);
   return price as unknown as ModelSpec['price'];
@@ -83,13 +91,21 @@ export function parseModelEntry(entry: unknown, where: string): ModelSpec {
 }
 
 export function readModelsFile(path: string): ModelSpec[] {
+  let text: string;
+  try {
+    // Editors on Windows often start a UTF-8 file with a byte-order mark; JSON.parse does not accept one.
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (e) {
+    throw new ModelConfigError(`${path}: cannot read the models file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (!text.trim()) throw new ModelConfigError(`${path}: the models file is empty; write {"models": [...]} in it`);
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(text);
   } catch (e) {
-    throw new ModelConfigError(`${path}: ${(e as Error).message}`);
+    throw new ModelConfigError(`${path}: not valid JSON (${(e as Error).message}); expected {"models": [...]}`);
   }
-  const list = Array.isArray(data) ? data : (data as { models?: unknown })?.models;
+  const list = Array.isArray(data) ? data : isObject(data) ? data.models : undefined;
   if (!Array.isArray(list)) throw new ModelConfigError(`${path}: expected {"models": [...]} or a list of models`);
   const specs = list.map((entry, i) => parseModelEntry(entry, `${path}: models[${i}]`));
   const seen = new Set<string>();
@@ -115,7 +131,10 @@ export function resolveModels(ids: readonly string[], known: Map<string, ModelSp
   }
   const specs = ids.map((id) => known.get(id)!);
   for (const spec of specs) {
-    if (spec.keyEnv && !env[spec.keyEnv]) throw new ModelConfigError(`model ${spec.id} needs its API key in the environment variable ${spec.keyEnv}, which is not set`);
+    if (spec.keyEnv && !env[spec.keyEnv]?.trim()) {
+      const state = env[spec.keyEnv] === undefined ? 'is not set' : 'is empty';
+      throw new ModelConfigError(`model ${spec.id} needs its API key in the environment variable ${spec.keyEnv}, which ${state}: export ${spec.keyEnv}=... before the run`);
+    }
   }
   return specs;
 }

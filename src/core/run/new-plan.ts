@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { getHarness, harnessNames } from '../harness/registry';
 import type { ModelSpec } from '../models/model-spec';
 import type { Task } from '../tasks/task';
-import { DEFAULT_SETTINGS, type RunPlan, type RunSettings } from './plan';
+import { DEFAULT_SETTINGS, trialId, type RunPlan, type RunSettings } from './plan';
 
 export class PlanError extends Error {
   constructor(message: string) {
@@ -15,6 +15,17 @@ export class PlanError extends Error {
     this.name = 'PlanError';
   }
 }
+
+/**
+ * Upper bounds of the settings: beyond them a value is a typo, not a plan (a million trials, a
+ * timeout multiplier that pushes a Node timer past ~24.8 days, where it fires at once).
+ */
+export const RUN_LIMITS = {
+  trialsPerPair: 1000,
+  concurrency: 64,
+  /** Task timeouts are at most a day; × 20 stays below the largest Node timer. */
+  timeoutMultiplier: 20,
+} as const;
 
 /** A sortable, readable run id: `<kind>-20261126-184512-a1b2`. */
 export function newRunId(kind: string): string {
@@ -49,13 +60,29 @@ export function buildPlan(input: NewPlanInput): RunPlan {
   if (invalid.length) throw new PlanError(`invalid task(s): ${invalid.map((t) => t.id).join(', ')}`);
   if (harness.needsModel && input.models.length === 0) throw new PlanError(`the ${harness.name} harness needs at least one model`);
   const models = harness.needsModel ? [...input.models] : [];
+  // Trial ids are made from model ids: a model named twice (or two that read alike) would share trials.
+  const trialKeys = new Map<string, string>();
+  for (const model of models) {
+    const key = trialId('', '', model.id, 0);
+    const earlier = trialKeys.get(key);
+    if (earlier !== undefined) throw new PlanError(earlier === model.id ? `model ${model.id} is named twice` : `models ${earlier} and ${model.id} cannot be told apart in trial ids; rename one`);
+    trialKeys.set(key, model.id);
+  }
   const settings = runSettings(input.settings);
   for (const key of ['trialsPerPair', 'concurrency'] as const) {
     if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new PlanError(`${key} must be a whole number ≥ 1, not ${settings[key]}`);
+    if (settings[key] > RUN_LIMITS[key]) throw new PlanError(`${key} must be at most ${RUN_LIMITS[key]}, not ${settings[key]}`);
   }
+  for (const key of ['agentTimeoutMultiplier', 'testTimeoutMultiplier'] as const) {
+    const v = settings[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > RUN_LIMITS.timeoutMultiplier) {
+      throw new PlanError(`${key} must be a number > 0 and at most ${RUN_LIMITS.timeoutMultiplier}, not ${v}`);
+    }
+  }
+  if (!Number.isSafeInteger(settings.seed) || settings.seed < 0) throw new PlanError(`seed must be a whole number ≥ 0, not ${settings.seed}`);
   for (const key of ['budgetUsd', 'trialBudgetUsd'] as const) {
     const v = settings[key];
-    if (v !== undefined && (!Number.isFinite(v) || v < 0)) throw new PlanError(`${key} must be a number ≥ 0, not ${v}`);
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw new PlanError(`${key} must be a number ≥ 0, not ${v}`);
   }
   return {
     runId: input.runId ?? newRunId('run'),

@@ -56,6 +56,14 @@ export const integer: Checker<number> = (v, path) =>
 export const amount: Checker<number> = (v, path) =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(path, 'a finite number ≥ 0', v);
 
+/** `check`, and no more than `max`: a figure beyond it cannot be true (1e15 dollars for one call). */
+export function atMost(check: Checker<number>, max: number): Checker<number> {
+  return (v, path) => {
+    const n = check(v, path);
+    return n <= max ? n : fail(path, `at most ${max}`, v);
+  };
+}
+
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 export const timestamp: Checker<string> = (v, path) =>
   typeof v === 'string' && ISO_TIME.test(v) && !Number.isNaN(Date.parse(v)) ? v : fail(path, 'an ISO 8601 time', v);

@@ -4,6 +4,7 @@ export type StoreErrorCode =
   | 'locked' // another process holds the store
   | 'newer_schema' // the database was written by a newer KiloBench
   | 'not_a_store' // an SQLite file that is not ours
+  | 'bad_path' // the database path is a folder, or its journals path is a file
   | 'migration_failed'
   | 'invalid_event' // append() got something that fails validation
   | 'unknown_reference' // append() names a run or trial that does not exist

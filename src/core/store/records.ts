@@ -7,7 +7,7 @@
 import { FINAL_STATUSES, TRIAL_STATUSES, type TrialStatus } from '../run/trial-status';
 import type { Task } from '../tasks/task';
 import {
-  RecordError, amount, arrayOf, boolean, compact, count, fail, integer, json, jsonObject, matching, nonEmpty,
+  atMost, RecordError, amount, arrayOf, boolean, compact, count, fail, integer, json, jsonObject, matching, nonEmpty,
   nullable, object, oneOf, opt, positiveInt, req, string, timestamp,
   type Checker, type JsonObject, type JsonValue,
 } from './check';
@@ -214,6 +214,25 @@ export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const runId = matching(RUN_ID_PATTERN, 'a run id (letters, digits, . _ -; at most 128)');
 const costFlag = matching(/^[a-z][a-z0-9_-]*$/, 'a cost flag (lower-case word)');
 
+/**
+ * No LLM call costs or counts more than this, even estimated at the highest price a models file
+ * may set (the metering proxy refuses provider usage ten times smaller and caps its estimates, see
+ * meter/usage/meter.ts): a journal line claiming more is corrupt, refused and never summed.
+ */
+const MAX_CALL_USD = 10_000_000;
+const MAX_CALL_TOKENS = 1_000_000_000;
+const callCount = atMost(count, MAX_CALL_TOKENS);
+const callTokens: Checker<TokenCounts> = (v, path) => {
+  const o = object(v, path);
+  return {
+    input: req(o, 'input', path, callCount),
+    cacheRead: req(o, 'cacheRead', path, callCount),
+    cacheWrite: req(o, 'cacheWrite', path, callCount),
+    output: req(o, 'output', path, callCount),
+    reasoning: req(o, 'reasoning', path, callCount),
+  };
+};
+
 const tokens: Checker<TokenCounts> = (v, path) => {
   const o = object(v, path);
   return {
@@ -291,10 +310,10 @@ const llmCall: Checker<NewLlmCall> = (v, path) => {
     latencyMs: opt(o, 'latencyMs', path, nullable(amount)),
     ttftMs: opt(o, 'ttftMs', path, nullable(amount)),
     usageRaw: opt(o, 'usageRaw', path, json),
-    usage: req(o, 'usage', path, tokens),
+    usage: req(o, 'usage', path, callTokens),
     estimated: req(o, 'estimated', path, boolean),
     toolCalls: opt(o, 'toolCalls', path, arrayOf(toolCall)),
-    costUsd: req(o, 'costUsd', path, nullable(amount)),
+    costUsd: req(o, 'costUsd', path, nullable(atMost(amount, MAX_CALL_USD))),
     costSource: req(o, 'costSource', path, oneOf(COST_SOURCES)),
     error: opt(o, 'error', path, nullable(string)),
   });

@@ -82,7 +82,16 @@ export class Store {
   static async open(path: string, options: StoreOptions = {}): Promise<Store> {
     const dbPath = resolve(path);
     const dir = journalsDir(dbPath);
-    mkdirSync(dir, { recursive: true });
+    if (existsSync(dbPath) && statSync(dbPath).isDirectory()) {
+      throw new StoreError(`${dbPath} is a folder, not a database file: choose a file path for the results database`, 'bad_path');
+    }
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTDIR') throw new StoreError(`${dir} is not a folder: the run journals of ${basename(dbPath)} are kept there; move that file away`, 'bad_path');
+      throw error;
+    }
     const lock = acquireLock(`${dbPath}.lock`, dbPath);
     const early: StoreWarning[] = [];
     let raw: Database | undefined;
@@ -434,6 +443,14 @@ function loadDatabase(SQL: SqlJsStatic, dbPath: string): { raw: Database; fresh:
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { raw: new SQL.Database(), fresh: true };
     throw error;
+  }
+  if (bytes.length === 0) {
+    // Nothing to keep aside: the file is simply replaced by the database rebuilt from the journals.
+    return {
+      raw: new SQL.Database(),
+      fresh: true,
+      warning: { code: 'corrupt_database', file: dbPath, message: `${dbPath} was empty (0 bytes); the database is rebuilt from the run journals` },
+    };
   }
   let raw: Database | undefined;
   try {

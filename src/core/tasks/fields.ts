@@ -7,6 +7,9 @@ import type { TaskError } from './task';
 
 export type Table = Record<string, unknown>;
 
+/** The longest time limit a task may set (agent, tests, build, one solution step). */
+export const MAX_TIMEOUT_SEC = 86_400;
+
 export class FieldReader {
   constructor(
     private readonly file: string,
@@ -60,6 +63,20 @@ export class FieldReader {
       return undefined;
     }
     return number;
+  }
+
+  /**
+   * A time limit in seconds: > 0 and at most `MAX_TIMEOUT_SEC`. Larger values are refused because
+   * Node timers above ~24.8 days fire at once: an absurd limit would end every trial immediately.
+   */
+  timeoutSec(field: string, fallback: number): number {
+    const value = this.optionalPositiveNumber(field);
+    if (value === undefined) return fallback;
+    if (value > MAX_TIMEOUT_SEC) {
+      this.error(field, `must be at most ${MAX_TIMEOUT_SEC} seconds (a day), found ${value}`);
+      return fallback;
+    }
+    return value;
   }
 
   boolean(field: string, fallback: boolean): boolean {

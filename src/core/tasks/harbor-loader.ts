@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { FieldReader, extraFields, type Table } from './fields';
+import { FieldReader, describe, extraFields, type Table } from './fields';
 import { exists, readTaskText } from './task-files';
 import { DIFFICULTIES, HARBOR_DEFAULTS, type Solution, type Task, type TaskError } from './task';
 import { checkInstruction, taskName } from './common';
@@ -80,7 +80,8 @@ export async function loadHarborTask(dir: string): Promise<Task> {
     ? checkInstruction(instructionValue, 'instruction.md', undefined, errors)
     : '';
 
-  const dockerImage = environment.optionalString('docker_image');
+  const dockerImage = readImage(environment);
+  const workdir = readWorkdir(environment);
   const [envDir, dockerfile, testSh] = await Promise.all([
     exists(dir, 'environment'), exists(dir, 'environment/Dockerfile'), exists(dir, 'tests/test.sh'),
   ]);
@@ -109,18 +110,18 @@ export async function loadHarborTask(dir: string): Promise<Task> {
     category: metadata.string('category', HARBOR_DEFAULTS.category),
     tags: metadata.stringList('tags'),
     author: { name: metadata.string('author_name', HARBOR_DEFAULTS.authorName), email: metadata.string('author_email', HARBOR_DEFAULTS.authorEmail) },
-    agentTimeoutSec: agent.positiveNumber('timeout_sec', HARBOR_DEFAULTS.agentTimeoutSec),
-    testTimeoutSec: verifier.positiveNumber('timeout_sec', HARBOR_DEFAULTS.testTimeoutSec),
+    agentTimeoutSec: agent.timeoutSec('timeout_sec', HARBOR_DEFAULTS.agentTimeoutSec),
+    testTimeoutSec: verifier.timeoutSec('timeout_sec', HARBOR_DEFAULTS.testTimeoutSec),
     environment: {
       contextDir: `${dir}/environment`,
       dockerfile: dockerfile === 'file' ? 'Dockerfile' : undefined,
       ...(dockerImage ? { image: dockerImage } : {}),
-      buildTimeoutSec: environment.positiveNumber('build_timeout_sec', HARBOR_DEFAULTS.buildTimeoutSec),
+      buildTimeoutSec: environment.timeoutSec('build_timeout_sec', HARBOR_DEFAULTS.buildTimeoutSec),
       cpus: environment.positiveNumber('cpus', HARBOR_DEFAULTS.cpus),
       memoryMb,
       ...(storageMb ? { storageMb } : {}),
       ...(networkMode ? { networkMode } : {}),
-      ...(environment.optionalString('workdir') ? { workdir: environment.string('workdir', '') } : {}),
+      ...(workdir ? { workdir } : {}),
       env,
     },
     verifier: { testsDir: `${dir}/tests`, entry: testSh === 'file' ? 'tests/test.sh' : undefined, parser: 'reward' },
@@ -130,6 +131,25 @@ export async function loadHarborTask(dir: string): Promise<Task> {
     warnings,
   };
   return task;
+}
+
+/** A Docker image reference: no spaces, no leading dash (it is passed to Docker as a name, never as an option). */
+const IMAGE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$/;
+
+function readImage(fields: FieldReader): string | undefined {
+  const image = fields.optionalString('docker_image');
+  if (image === undefined || IMAGE_REFERENCE.test(image)) return image;
+  fields.error('docker_image', `must be a Docker image name such as "python:3.13-slim", found ${describe(image)}`);
+  return undefined;
+}
+
+/** The working folder inside the container: an absolute path, without `..`. */
+function readWorkdir(fields: FieldReader): string | undefined {
+  const workdir = fields.optionalString('workdir');
+  if (workdir === undefined) return undefined;
+  if (workdir.startsWith('/') && !workdir.split('/').includes('..') && !/[\0\n\r]/.test(workdir)) return workdir;
+  fields.error('workdir', `must be an absolute path inside the container without "..", such as "/app", found ${describe(workdir)}`);
+  return undefined;
 }
 
 /** `memory_mb = 2048` or `memory = "2G"`. */

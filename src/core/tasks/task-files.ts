@@ -53,6 +53,8 @@ export async function readTaskText(root: string, rel: string): Promise<TextResul
   try {
     const info = await stat(real);
     if (info.isDirectory()) return { ok: false, missing: false, error: { file: rel, message: 'is a folder, expected a file' } };
+    // A FIFO or a device would block the read forever (or never end): only regular files are read.
+    if (!info.isFile()) return { ok: false, missing: false, error: { file: rel, message: `is a ${specialKind(info)}, expected a regular file` } };
     if (info.size > MAX_TEXT_FILE_BYTES) {
       return { ok: false, missing: false, error: { file: rel, message: `too large (${info.size} bytes; the limit is ${MAX_TEXT_FILE_BYTES})` } };
     }
@@ -65,6 +67,14 @@ export async function readTaskText(root: string, rel: string): Promise<TextResul
   } catch (e) {
     return { ok: false, missing: false, error: { file: rel, message: `cannot read: ${(e as Error).message}` } };
   }
+}
+
+/** What a file that is neither a regular file, a folder nor a symlink is, in words. */
+function specialKind(info: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (info.isFIFO()) return 'named pipe (FIFO)';
+  if (info.isSocket()) return 'socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'device file';
+  return 'special file';
 }
 
 /**
@@ -100,6 +110,9 @@ export async function findEscapingSymlinks(root: string): Promise<TaskError[]> {
         }
       } else if (entry.isDirectory()) {
         await walk(full);
+      } else if (!entry.isFile()) {
+        // Docker would try to read it as build context: a FIFO blocks the build, a device leaks the host.
+        errors.push({ file: rel, message: `is a ${specialKind(entry)}, not a regular file: remove it from the task folder` });
       }
     }
   };

@@ -21,14 +21,19 @@ const KNOWN_FIELDS = [
 
 /** Parse YAML with positions; syntax errors become task errors with their line. */
 export function parseYaml(file: string, text: string, errors: TaskError[]): { value: unknown; lineOf: (key: string) => number | undefined } {
+  const none = { value: undefined, lineOf: () => undefined };
+  if (text.trim() === '') {
+    errors.push({ file, message: 'is empty: write the task\'s fields in it (at least "instruction: ...")' });
+    return none;
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors.slice(0, 3)) {
       const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
-      errors.push({ file, line, message: `malformed YAML: ${e.message.split('\n')[0]}` });
+      errors.push({ file, line, message: `malformed YAML: ${yamlProblem(e.message)}` });
     }
-    return { value: undefined, lineOf: () => undefined };
+    return none;
   }
   const lineOf = (key: string): number | undefined => {
     if (!isMap(doc.contents)) return undefined;
@@ -37,7 +42,21 @@ export function parseYaml(file: string, text: string, errors: TaskError[]): { va
     }
     return undefined;
   };
-  return { value: doc.toJS({ maxAliasCount: 100 }), lineOf };
+  try {
+    return { value: doc.toJS({ maxAliasCount: 100 }), lineOf };
+  } catch (e) {
+    // The yaml library refuses alias bombs ("billion laughs") and runaway nesting by throwing.
+    errors.push({ file, message: `malformed YAML: ${yamlProblem((e as Error).message)}` });
+    return none;
+  }
+}
+
+/** A parser message in words a task author can act on. */
+function yamlProblem(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  if (/call stack/i.test(first)) return 'nested too deeply; a task file is a flat list of fields';
+  if (/alias/i.test(first)) return 'aliases (*name) expand to too much data; write the values out instead';
+  return first;
 }
 
 export async function loadTb1Task(dir: string): Promise<Task> {
@@ -89,8 +108,8 @@ export async function loadTb1Task(dir: string): Promise<Task> {
     category: fields.string('category', TB1_DEFAULTS.category),
     tags: fields.stringList('tags'),
     author,
-    agentTimeoutSec: fields.positiveNumber('max_agent_timeout_sec', TB1_DEFAULTS.agentTimeoutSec),
-    testTimeoutSec: fields.positiveNumber('max_test_timeout_sec', TB1_DEFAULTS.testTimeoutSec),
+    agentTimeoutSec: fields.timeoutSec('max_agent_timeout_sec', TB1_DEFAULTS.agentTimeoutSec),
+    testTimeoutSec: fields.timeoutSec('max_test_timeout_sec', TB1_DEFAULTS.testTimeoutSec),
     environment: { contextDir: dir, dockerfile: 'Dockerfile', buildTimeoutSec: TB1_DEFAULTS.buildTimeoutSec, env: {} },
     verifier: {
       testsDir: `${dir}/tests`,
@@ -158,7 +177,7 @@ function solutionCommands(value: unknown, errors: TaskError[]): SolutionCommand[
     commands.push({
       command,
       minTimeoutSec: fields.has('min_timeout_sec') ? nonNegative(fields, 'min_timeout_sec', entry) : 0,
-      maxTimeoutSec: fields.positiveNumber('max_timeout_sec', 180),
+      maxTimeoutSec: fields.timeoutSec('max_timeout_sec', 180),
       block: fields.boolean('block', false),
       appendEnter: fields.boolean('append_enter', true),
     });

@@ -8,7 +8,10 @@
  */
 import { asArray, asCount, asObject, asString, type JsonObject } from '../json';
 import type { TokenUsage } from '../types';
-import { ObservationBuilder, errorMessage, type ResponseObservation, type ResponseReader } from './meter';
+import { ObservationBuilder, errorMessage, type UsageFields, type ResponseObservation, type ResponseReader } from './meter';
+
+/** The counts this protocol's usage holds (each checked before it is believed). */
+const ANTHROPIC_USAGE: UsageFields = { counts: ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens', 'cache_creation.ephemeral_5m_input_tokens', 'cache_creation.ephemeral_1h_input_tokens', 'output_tokens_details.thinking_tokens'] };
 
 export function normaliseAnthropicUsage(raw: Readonly<Record<string, unknown>>): TokenUsage {
   const creation = asObject(raw.cache_creation);
@@ -125,6 +128,6 @@ export class AnthropicReader implements ResponseReader {
   }
 
   result(): ResponseObservation {
-    return this.o.build(normaliseAnthropicUsage);
+    return this.o.build(normaliseAnthropicUsage, ANTHROPIC_USAGE);
   }
 }

@@ -26,8 +26,62 @@ export interface ResponseObservation {
   reportedCostUsd: number | null;
   /** An error the response itself carried (error body, `error` event, malformed JSON). */
   error: string | null;
-  /** Every output character seen, for an estimate when usage never came. */
+  /** Output seen, for an estimate when usage never came: the first `ESTIMATE_SAMPLE_BYTES` of it. */
   outputTextForEstimate: string;
+  /** Bytes of output seen in all (the sample above may be a part of it). */
+  outputBytes: number;
+  /**
+   * Why the provider's usage was refused (a count that is negative, fractional, not a number, or
+   * absurd; no count at all): then `usage` is null and the call is estimated and flagged, so a wrong
+   * figure never reaches the spend. `usageRaw` keeps what was sent, for the record.
+   */
+  usageProblem: string | null;
+}
+
+/** Output kept for estimates; beyond it only bytes are counted, so an endless stream stays bounded. */
+export const ESTIMATE_SAMPLE_BYTES = 256 * 1024;
+/** No single call reads or writes this many tokens (the largest context windows are ~10M). */
+export const MAX_PLAUSIBLE_TOKENS = 100_000_000;
+/** No single call costs this much; a larger reported cost is a provider bug, not a bill. */
+export const MAX_PLAUSIBLE_CALL_USD = 1000;
+
+/** Where each protocol keeps its counts: dotted paths into the usage object. */
+export interface UsageFields {
+  /** Token counts; at least one of them must be present. */
+  counts: readonly string[];
+  /** A cost in dollars the provider may report. */
+  cost?: string;
+}
+
+function at(raw: Readonly<Record<string, unknown>>, path: string): unknown {
+  let value: unknown = raw;
+  for (const key of path.split('.')) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  return value;
+}
+
+/** Why a usage object cannot be trusted, or null when every count in it is a plausible one. */
+export function usageProblem(raw: Readonly<Record<string, unknown>>, fields: UsageFields): string | null {
+  let present = 0;
+  for (const path of fields.counts) {
+    const value = at(raw, path);
+    if (value === undefined || value === null) continue;
+    present++;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) return `usage.${path} = ${show(value)} is not a token count`;
+    if (value > MAX_PLAUSIBLE_TOKENS) return `usage.${path} = ${show(value)} is not a plausible token count (more than ${MAX_PLAUSIBLE_TOKENS})`;
+  }
+  if (present === 0) return `usage has none of the token counts (${fields.counts.join(', ')})`;
+  if (fields.cost) {
+    const cost = at(raw, fields.cost);
+    if (cost !== undefined && cost !== null && (typeof cost !== 'number' || !Number.isFinite(cost) || cost < 0 || cost > MAX_PLAUSIBLE_CALL_USD)) {
+      return `usage.${fields.cost} = ${show(cost)} is not a plausible cost in dollars`;
+    }
+  }
+  return null;
+}
+
+function show(value: unknown): string {
+  const text = typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 export interface ResponseReader {
@@ -51,39 +105,53 @@ export class ObservationBuilder {
   finishReason: string | null = null;
   reportedCostUsd: number | null = null;
   error: string | null = null;
-  /** Every output fragment (text, reasoning, tool names and arguments), uncapped, for estimates. */
+  /** Output fragments (text, reasoning, tool names and arguments) for estimates, up to ESTIMATE_SAMPLE_BYTES. */
   private readonly output: string[] = [];
+  private outputSampleBytes = 0;
+  private outputBytes = 0;
 
   addText(fragment: string): void {
     this.text.append(fragment);
-    this.output.push(fragment);
+    this.sample(fragment);
   }
 
   /** Reasoning text is not kept, only counted if an estimate is needed. */
   addReasoning(fragment: string): void {
-    this.output.push(fragment);
+    this.sample(fragment);
   }
 
   openTool(key: string, id?: string | null, name?: string | null): void {
     this.tools.open(key, id, name);
-    if (name) this.output.push(name);
+    if (name) this.sample(name);
   }
 
   addToolArguments(key: string, fragment: string): void {
     this.tools.appendArguments(key, fragment);
-    this.output.push(fragment);
+    this.sample(fragment);
   }
 
-  build(normalise: (raw: Readonly<Record<string, unknown>>) => TokenUsage): ResponseObservation {
+  private sample(fragment: string): void {
+    const size = Buffer.byteLength(fragment, 'utf8');
+    this.outputBytes += size;
+    if (this.outputSampleBytes >= ESTIMATE_SAMPLE_BYTES) return;
+    this.output.push(fragment);
+    this.outputSampleBytes += size;
+  }
+
+  build(normalise: (raw: Readonly<Record<string, unknown>>) => TokenUsage, fields: UsageFields): ResponseObservation {
+    const problem = this.usageRaw ? usageProblem(this.usageRaw, fields) : null;
+    const trusted = this.usageRaw !== null && problem === null;
     return {
       usageRaw: this.usageRaw,
-      usage: this.usageRaw ? normalise(this.usageRaw) : null,
-      usageFinal: this.usageFinal ?? this.usageRaw !== null,
+      usage: trusted ? normalise(this.usageRaw as JsonObject) : null,
+      usageFinal: trusted && (this.usageFinal ?? true),
+      usageProblem: problem,
+      outputBytes: this.outputBytes,
       servedModel: this.servedModel,
       text: this.text.toString(),
       toolCalls: this.tools.result(),
       finishReason: this.finishReason,
-      reportedCostUsd: this.reportedCostUsd,
+      reportedCostUsd: trusted ? this.reportedCostUsd : null,
       error: this.error,
       outputTextForEstimate: this.output.join(''),
     };

@@ -7,7 +7,10 @@
  */
 import { asArray, asCount, asObject, asString, type JsonObject } from '../json';
 import type { TokenUsage } from '../types';
-import { ObservationBuilder, errorMessage, type ResponseObservation, type ResponseReader } from './meter';
+import { ObservationBuilder, errorMessage, type UsageFields, type ResponseObservation, type ResponseReader } from './meter';
+
+/** The counts this protocol's usage holds (each checked before it is believed). */
+const OPENAI_CHAT_USAGE: UsageFields = { counts: ['prompt_tokens', 'completion_tokens', 'prompt_tokens_details.cached_tokens', 'prompt_tokens_details.cache_write_tokens', 'completion_tokens_details.reasoning_tokens'], cost: 'cost' };
 
 export function normaliseOpenAIChatUsage(raw: Readonly<Record<string, unknown>>): TokenUsage {
   const prompt = asCount(raw.prompt_tokens) ?? 0;
@@ -88,7 +91,7 @@ export class OpenAIChatReader implements ResponseReader {
   }
 
   result(): ResponseObservation {
-    return this.o.build(normaliseOpenAIChatUsage);
+    return this.o.build(normaliseOpenAIChatUsage, OPENAI_CHAT_USAGE);
   }
 
   private takeCommon(body: Record<string, unknown>): void {

@@ -5,7 +5,10 @@
  */
 import { asArray, asCount, asObject, asString, type JsonObject } from '../json';
 import type { TokenUsage } from '../types';
-import { ObservationBuilder, errorMessage, type ResponseObservation, type ResponseReader } from './meter';
+import { ObservationBuilder, errorMessage, type UsageFields, type ResponseObservation, type ResponseReader } from './meter';
+
+/** The counts this protocol's usage holds (each checked before it is believed). */
+const RESPONSES_USAGE: UsageFields = { counts: ['input_tokens', 'output_tokens', 'input_tokens_details.cached_tokens', 'output_tokens_details.reasoning_tokens'] };
 
 export function normaliseResponsesUsage(raw: Readonly<Record<string, unknown>>): TokenUsage {
   const total = asCount(raw.input_tokens) ?? 0;
@@ -77,7 +80,7 @@ export class ResponsesReader implements ResponseReader {
   }
 
   result(): ResponseObservation {
-    return this.o.build(normaliseResponsesUsage);
+    return this.o.build(normaliseResponsesUsage, RESPONSES_USAGE);
   }
 
   private takeResponse(response: Record<string, unknown> | undefined): void {
