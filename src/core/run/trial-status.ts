@@ -17,7 +17,9 @@ export const TRIAL_STATUSES = [
   'budget_exceeded',
   // The harness crashed, exited non-zero or printed output that cannot be parsed.
   'harness_error',
-  // The model provider kept failing (after the harness's own retries).
+  // The model provider kept failing (after the harness's own retries): error statuses, dropped
+  // connections, or responses the harness could not read (cut off, not JSON, wrong shape). A
+  // malformed response is the provider's fault, never the agent's, so it is excluded like the rest.
   'provider_error',
   // Image build, container start, Docker engine: not the agent's fault.
   'infra_error',

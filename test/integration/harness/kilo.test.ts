@@ -128,6 +128,8 @@ describe('kilo harness: real Kilo CLI, real engine, simulated provider (integrat
       registerSession: (s) => provider.registerSession(s),
       unregisterSession: (id) => provider.unregisterSession(id),
       setFaults: (f) => provider.setFaults(f),
+      setRandomFaults: (o) => provider.setRandomFaults(o),
+      get injectedFaults() { return provider.injectedFaults; },
       get requestCount() { return provider.requestCount; },
       close: () => provider.close(),
     };

@@ -131,6 +131,14 @@ describe('kilo harness (scripted sandbox)', () => {
     assert.match(outcome.error ?? '', /HTTP 500.*Internal server error/);
   });
 
+  it('ends with provider_error, not a harness error, when the provider streams an event that is not JSON', async () => {
+    const event = { type: 'error', timestamp: 1795721459293, sessionID: 'ses_x', error: { name: 'UnknownError', data: { message: 'JSON parsing failed: Text: {"choices": [ {"delta": broken.\nError message: JSON Parse error: Unexpected identifier "broken"' } } };
+    const { ctx } = scriptedContext({ stdout: `${JSON.stringify(event)}\n`, run: { exitCode: 1, stderr: 'Error: JSON parsing failed\n' } });
+    const outcome = await harness.run(ctx);
+    assert.equal(outcome.status, 'provider_error');
+    assert.match(outcome.error ?? '', /the model provider failed \(Kilo gave up\): JSON parsing failed/);
+  });
+
   it('keeps what was captured when Kilo crashes, with the stderr tail', async () => {
     const lines = readFileSync(join(FIXTURES, 'openai-direct.jsonl'), 'utf8').split('\n');
     const { ctx, entries } = scriptedContext({ stdout: lines.slice(0, 5).join('\n') + '\n{"type":"tool_u', run: { exitCode: 139, stderr: 'panic: something broke\nSegmentation fault\n' } });

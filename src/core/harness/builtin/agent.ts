@@ -98,12 +98,23 @@ function anthropicConversation(ctx: HarnessContext, signal: AbortSignal): Conver
   };
 }
 
-/** An SDK error that came from the provider (or the proxy on its behalf), not from our own code. */
-function providerFailure(error: unknown): string | undefined {
+/** Extra tries of a turn whose response could not be read (the SDKs retry 429s, 5xx and resets, not these). */
+export const UNREADABLE_RESPONSE_RETRIES = 2;
+
+/**
+ * What went wrong with one model turn, in words. Everything `Conversation.next()` throws comes from
+ * the provider's side: an error status or a dropped connection the SDK already retried
+ * (`retried`), or a response it could not read — cut off mid-body, not JSON, or JSON without the
+ * expected shape — which is worth trying again.
+ */
+function providerFailure(error: unknown): { message: string; retried: boolean } {
   if (error instanceof OpenAI.APIError || error instanceof Anthropic.APIError) {
-    return `${error.status ?? 'connection'}: ${error.message}`.slice(0, 500);
+    return { message: `${error.status ?? 'connection'}: ${error.message}`.slice(0, 500), retried: true };
   }
-  return undefined;
+  const e = error as Error;
+  const cause = (e.cause as Error | undefined)?.message;
+  const what = e instanceof SyntaxError ? 'response was not valid JSON' : e.message === 'terminated' ? 'response was cut off before its end' : 'response could not be read';
+  return { message: `${what} (${e.message}${cause ? `: ${cause}` : ''})`.slice(0, 500), retried: false };
 }
 
 export const builtinHarness: Harness = {
@@ -123,16 +134,22 @@ export const builtinHarness: Harness = {
     const base = { version: BUILTIN_VERSION };
     try {
       for (let step = 1; step <= MAX_STEPS; step++) {
-        let turn: Turn;
-        try {
-          turn = await conversation.next();
-        } catch (e) {
-          if (ctx.signal.aborted) return { ...base, status: 'cancelled' };
-          if (abort.signal.aborted) return { ...base, status: 'timeout' };
-          const failure = providerFailure(e);
-          ctx.record({ kind: 'error', payload: { step, message: failure ?? (e as Error).message } });
-          if (failure) return { ...base, status: 'provider_error', error: `the model provider failed: ${failure}` };
-          throw e;
+        let turn: Turn | undefined;
+        for (let tries = 1; !turn; tries++) {
+          try {
+            turn = await conversation.next();
+          } catch (e) {
+            if (ctx.signal.aborted) return { ...base, status: 'cancelled' };
+            if (abort.signal.aborted) return { ...base, status: 'timeout' };
+            const failure = providerFailure(e);
+            ctx.record({ kind: 'error', payload: { step, message: failure.message } });
+            // A provider problem, never the agent's fail: excluded from pass rates by its status.
+            if (failure.retried) return { ...base, status: 'provider_error', error: `the model provider failed: ${failure.message}` };
+            if (tries > UNREADABLE_RESPONSE_RETRIES) {
+              return { ...base, status: 'provider_error', error: `the model provider failed ${tries} times in a row: ${failure.message}` };
+            }
+            await new Promise((r) => setTimeout(r, 250 * tries));
+          }
         }
         if (turn.text) ctx.record({ kind: 'model_message', payload: { step, text: clip(turn.text) } });
         if (turn.toolCalls.length === 0) return { ...base, status: 'completed' };

@@ -98,8 +98,15 @@ function failureText(errors: readonly KiloError[], stderr: string): string {
   return last ? `${last.name}: ${last.message}` + (tail ? `\n${tail}` : '') : tail || 'no output on stderr';
 }
 
+/**
+ * The provider's doing, not the agent's: an API error, or a response the AI SDK inside Kilo could
+ * not read (a stream event that is not JSON, or JSON of the wrong shape; Kilo reports these as
+ * `UnknownError` with the SDK's message, and gives up without retrying).
+ */
 function isProviderError(error: KiloError): boolean {
-  return error.name === 'APIError' || error.statusCode !== undefined || /^AI_APICallError|ProviderAuthError|RateLimit/i.test(error.name);
+  return error.name === 'APIError' || error.statusCode !== undefined || /^AI_APICallError|ProviderAuthError|RateLimit/i.test(error.name)
+    || /^AI_(JSONParseError|TypeValidationError|InvalidResponseDataError)/.test(error.name)
+    || /^(JSON parsing failed|Type validation failed|Invalid response data)\b/.test(error.message);
 }
 
 async function probeContainer(ctx: HarnessContext): Promise<ContainerProbe | HarnessOutcome> {

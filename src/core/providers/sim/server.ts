@@ -11,7 +11,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tryParseJson } from '../../meter/json';
-import { FaultQueue, type SimFault } from './faults';
+import { FaultQueue, type FaultKind, type RandomFaults, type SimFault } from './faults';
 import { chatTurn, nextTurn, type SimSession, type SimTurn } from './policy';
 import { SIM_MODELS } from './profiles';
 import type { SimReply } from './reply';
@@ -31,6 +31,8 @@ export interface SimProviderOptions {
   host?: string;
   port?: number;
   faults?: SimFault[];
+  /** Seeded random faults on a share of the requests that have no queued fault. */
+  randomFaults?: RandomFaults;
   latency?: SimLatency;
 }
 
@@ -41,6 +43,10 @@ export interface SimProvider {
   unregisterSession(id: string): void;
   /** Replaces the fault queue: each later LLM request takes the next fault. */
   setFaults(faults: SimFault[]): void;
+  /** Turns seeded random faults on (restarting the sequence from the seed) or off (undefined). */
+  setRandomFaults(options: RandomFaults | undefined): void;
+  /** Faults injected so far, by kind (queued and random). */
+  readonly injectedFaults: Readonly<Record<FaultKind, number>>;
   /** LLM requests received (chat completions and messages), refused ones included. */
   readonly requestCount: number;
   close(): Promise<void>;
@@ -75,6 +81,7 @@ class Simulator implements SimProvider {
 
   constructor(private readonly options: SimProviderOptions) {
     this.faults.set(options.faults ?? []);
+    this.faults.setRandom(options.randomFaults);
     this.server.keepAliveTimeout = 30_000;
   }
 
@@ -99,6 +106,14 @@ class Simulator implements SimProvider {
 
   setFaults(faults: SimFault[]): void {
     this.faults.set(faults);
+  }
+
+  setRandomFaults(options: RandomFaults | undefined): void {
+    this.faults.setRandom(options);
+  }
+
+  get injectedFaults(): Readonly<Record<FaultKind, number>> {
+    return this.faults.injected;
   }
 
   async close(): Promise<void> {
