@@ -1,5 +1,5 @@
 /**
- * Removes real provider keys from everything the proxy passes on or records: error bodies, response
+ * Removes real provider keys (and their base64 forms) from everything the proxy passes on or records: error bodies, response
  * headers, 2xx bodies and streams (which may echo a key), MeteredCall fields and log lines.
  */
 export const REDACTED = '[redacted]';
@@ -7,8 +7,17 @@ export const REDACTED = '[redacted]';
 /** Very short "keys" would redact ordinary words; real keys are long. */
 const MIN_SECRET_LENGTH = 8;
 
+/** Each key and its base64 / base64url forms (unpadded: the padding says nothing), long enough to be real. */
 function usable(secrets: Iterable<string>): string[] {
-  return [...secrets].filter((s) => s.length >= MIN_SECRET_LENGTH);
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    const bytes = Buffer.from(secret, 'utf8');
+    forms.add(secret);
+    forms.add(bytes.toString('base64').replace(/=+$/, ''));
+    forms.add(bytes.toString('base64url'));
+  }
+  return [...forms];
 }
 
 export function redact(text: string, secrets: Iterable<string>): string {

@@ -46,3 +46,17 @@ describe('security: key redaction', () => {
     assert.deepEqual(clean.usageRaw.list, ['[redacted]', 3]);
   });
 });
+
+describe('security: key redaction of encoded forms', () => {
+  it('masks the base64 and base64url forms of a key too', () => {
+    const key = 'sk-canary-?>?>?>-0123456789';
+    const b64 = Buffer.from(key).toString('base64');
+    const b64url = Buffer.from(key).toString('base64url');
+    assert.notEqual(b64.replace(/=+$/, ''), b64url);
+    const text = `a ${b64} b ${b64url} c`;
+    assert.ok(!redact(text, [key]).includes(b64.slice(0, -2)));
+    assert.ok(!redact(text, [key]).includes(b64url));
+    const streamed = through([text.slice(0, 10), text.slice(10)], [key]).out;
+    assert.ok(!streamed.includes(b64url) && !streamed.includes(b64.slice(0, -2)));
+  });
+});
