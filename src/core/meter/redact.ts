@@ -73,8 +73,12 @@ export class StreamRedactor {
   /** Bytes that may go out now (possibly empty). */
   push(chunk: Buffer): Buffer {
     if (!this.active) return chunk;
-    const data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk);
-    this.mask(data);
+    let data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    if (this.secrets.some(({ bytes }) => data.includes(bytes))) {
+      // Masked in a copy: the caller's chunk is left as it was.
+      if (data === chunk) data = Buffer.from(chunk);
+      this.mask(data);
+    }
     const hold = this.heldBack(data);
     this.pending = data.subarray(data.length - hold);
     return data.subarray(0, data.length - hold);
