@@ -2,7 +2,8 @@
  * Task files cannot make KiloBench write outside its own folders. Hostile tasks are run for real
  * through the CLI (oracle harness, real Docker): a reward file that is a symlink to a host path, a
  * verifier and a solution that write to host-looking paths, a task name with `../` and absolute
- * paths in path-like fields, output far larger than any cap. Tasks with symlinks leaving their folder
+ * paths in path-like fields, output far larger than any cap, a compose file asking for host mounts,
+ * the Docker socket, privileges and host network. Tasks with symlinks leaving their folder
  * are refused before anything starts. A sentinel folder, the task folders and the working folder are
  * snapshotted before and after: nothing appears, changes or disappears outside the results folder.
  */
@@ -15,7 +16,7 @@ import { join } from 'node:path';
 import { Store } from '../../../src/core/store';
 import { CLI } from '../../helpers/cli';
 import { containersOfRun } from '../../helpers/docker';
-import { tempDir, writeFiles, writeHarborTask } from '../../helpers/task-fixtures';
+import { tempDir, writeFiles, writeHarborTask, writeTb1Task } from '../../helpers/task-fixtures';
 
 interface Ran { code: number | null; stdout: string; stderr: string }
 
@@ -122,6 +123,15 @@ describe('security: task files cannot make KiloBench write outside its folders',
       'solution/solve.sh': '#!/bin/bash\nhead -c 60000000 /dev/zero | tr "\\0" "x"\nhead -c 30000000 /dev/zero | tr "\\0" "y" >&2\nyes "line of output" | head -n 2000000\n',
       'tests/test.sh': '#!/bin/bash\nmkdir -p /logs/verifier\nhead -c 40000000 /dev/zero | tr "\\0" "z"\nhead -c 5000000 /dev/zero > /logs/verifier/reward.txt\necho 1 >> /logs/verifier/reward.txt\n',
     });
+    // A TB 1.x compose file asking for the host: its folder and Docker socket mounted, privileged, host network, every capability.
+    writeTb1Task(tasks, 'compose-asks-for-host', {
+      'docker-compose.yaml': [
+        'services:', '  client:', '    build:', '      dockerfile: Dockerfile', '    privileged: true', '    network_mode: host', '    cap_add: [ALL]',
+        '    volumes:', `      - ${sentinel}:/mnt/host:rw`, '      - /var/run/docker.sock:/var/run/docker.sock', '      - /:/hostroot',
+      ].join('\n') + '\n',
+      'solution.sh': '#!/bin/bash\necho pwned > /mnt/host/pwned.txt 2>/dev/null\nfor s in /var/run/docker.sock /run/docker.sock; do test -S $s && touch /app/socket-found; done\ntest -d /hostroot && touch /app/hostroot-found\ntouch /app/done\n',
+      'run-tests.sh': '#!/bin/bash\necho "=== short test summary info ==="\nif [ -f /app/done ] && [ ! -e /app/socket-found ] && [ ! -e /app/hostroot-found ] && [ ! -e /mnt/host/reward.txt ]; then echo "PASSED tests/test_outputs.py::test_confined"; else echo "FAILED tests/test_outputs.py::test_confined"; fi\n',
+    });
     const work = join(root, 'work');
     const home = join(root, 'home');
     mkdirSync(work);
@@ -154,6 +164,8 @@ describe('security: task files cannot make KiloBench write outside its folders',
       // The reward the verifier linked to a host path was read inside the container, where that path does not exist.
       assert.notEqual(byTask.get('reward-link')?.status, 'passed', 'a link to the host sentinel (which says 1) must not pass');
       assert.equal(byTask.get('climbing-name')?.status, 'passed', byTask.get('climbing-name')?.error ?? '');
+      // The compose file's mounts, privileges and capabilities are not honoured: the solution found no host inside.
+      assert.equal(byTask.get('compose-asks-for-host')?.status, 'passed', byTask.get('compose-asks-for-host')?.error ?? '');
       // A 5 MB reward file is read up to a cap, never whole: it is not a number, so not a pass.
       assert.equal(byTask.get('huge-output')?.status, 'verifier_error');
       assert.match(byTask.get('huge-output')?.error ?? '', /reward\.txt does not hold a number/);
