@@ -162,6 +162,8 @@ function guessEnvironment(root: string): { image: string; setup: string; command
 }
 
 async function newWorkspaceTask(ctx: Ctx, tree: TasksTree): Promise<string | undefined> {
+  // Runs git in the workspace (whose config can run commands) and copies its files into a task image.
+  requireTrust();
   const root = ctx.config.workspaceRoot;
   if (!root) throw new EngineError('Open a folder first: the task is a snapshot of the workspace.');
   let tracked: string[];

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createDecoder } from './decode';
 import { tryParseJson } from './json';
-import { redact } from './redact';
+import { redact, StreamRedactor } from './redact';
 import { SseTap } from './sse-tap';
 import type { RegisteredTrial } from './trial-registry';
 import { DROPPED_RESPONSE_HEADERS, openUpstream, upstreamHeaders, type UpstreamAgents } from './upstream';
@@ -135,7 +135,8 @@ export class Forwarder {
       const lower = name.toLowerCase();
       if (DROPPED_RESPONSE_HEADERS.has(lower)) continue;
       if (buffered && (lower === 'content-length' || (decoder && lower === 'content-encoding'))) continue;
-      headers.push(name, up.rawHeaders[i + 1] as string);
+      // An upstream may echo the key in a header too.
+      headers.push(name, redact(up.rawHeaders[i + 1] as string, this.options.secrets()));
     }
     // What is held in memory is capped so a runaway response cannot exhaust it; past the cap the
     // bytes still flow (to the client, unless it is an error body) but are no longer kept.
@@ -158,24 +159,35 @@ export class Forwarder {
       if (tap) tap.feed(chunk);
       else if (reader || buffered) decodedChunks.push(chunk);
     };
+    // A 2xx body or stream that echoes a key: masked (same length) before the client or the meter sees it.
+    const redactor = buffered ? null : new StreamRedactor(this.options.secrets());
+    const pass = (chunk: Buffer): void => {
+      const out = filter ? filter.push(chunk) : chunk;
+      if (out.length > 0 && !res.write(out)) {
+        up.pause();
+        res.once('drain', () => up.resume());
+      }
+      if (decoder) decoder.write(chunk);
+      else meter(chunk);
+    };
     decoder?.on('data', meter);
     if (!buffered) res.writeHead(status, headers);
     up.on('data', (chunk: Buffer) => {
       if (outcome.firstByteAt === null) outcome.firstByteAt = performance.now();
       if (buffered) {
         rawChunks.push(chunk);
+        if (decoder) decoder.write(chunk);
+        else meter(chunk);
       } else {
-        const out = filter ? filter.push(chunk) : chunk;
-        if (out.length > 0 && !res.write(out)) {
-          up.pause();
-          res.once('drain', () => up.resume());
-        }
+        pass(redactor?.active ? redactor.push(chunk) : chunk);
       }
-      if (decoder) decoder.write(chunk);
-      else meter(chunk);
     });
     up.on('end', () => {
-      if (!buffered) res.end(filter?.end());
+      if (!buffered) {
+        const rest = redactor?.end();
+        if (rest && rest.length > 0) pass(rest);
+        res.end(filter?.end());
+      }
       const finish = (decodeFailure: string | null): void => {
         let text = '';
         if (buffered) {

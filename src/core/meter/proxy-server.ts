@@ -16,7 +16,7 @@ import { BudgetLedger } from './budget';
 import { buildMeteredCall, type CallFacts } from './call-record';
 import { asObject, asString, tryParseJson } from './json';
 import { createReader, detectProtocol, providerError, type ErrorKind } from './protocol';
-import { redact } from './redact';
+import { redact, redactDeep } from './redact';
 import { TrialRegistry, type RegisteredTrial, type TrialRegistration } from './trial-registry';
 import type { Budget, BudgetExceededEvent, MeteredCall, Protocol, Totals } from './types';
 import { upstreamPath, UpstreamAgents } from './upstream';
@@ -89,6 +89,11 @@ class Proxy extends EventEmitter implements MeteringProxy {
       });
     });
     const address = this.server.address() as AddressInfo;
+    // `localhost` is resolved by the system: check what was really bound.
+    if (!/^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/.test(address.address)) {
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      throw new Error(`the metering proxy binds to loopback only, but ${host} resolved to ${address.address}`);
+    }
     const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     this.url = `http://${shown}:${address.port}`;
   }
@@ -135,6 +140,12 @@ class Proxy extends EventEmitter implements MeteringProxy {
       req.resume();
       this.reply(res, providerError(anthropicShaped, 401, 'authentication', 'Missing or unknown KiloBench trial token in the base URL.'));
       this.log(`refused ${req.method} ${match ? '/t/<unknown>' : (req.url ?? '').split('?')[0]}: unknown trial token`);
+      return;
+    }
+    if (!safeRest(rest)) {
+      req.resume();
+      this.reply(res, providerError(anthropicShaped, 400, 'invalid_request', 'Path segments "." and "..", encoded slashes and backslashes are not allowed after the trial token.'));
+      this.log(`refused ${req.method} for ${trial.trialId}: path tricks after the token`);
       return;
     }
     this.readBody(req, (body, tooLarge) => {
@@ -225,10 +236,8 @@ class Proxy extends EventEmitter implements MeteringProxy {
   }
 
   private finish(facts: CallFacts): void {
-    const call = buildMeteredCall(facts);
-    const secrets = this.registry.secrets();
-    if (call.error) call.error = redact(call.error, secrets);
-    call.text = redact(call.text, secrets);
+    // Every field (text, tool-call arguments, usageRaw, model names, error): a key echoed anywhere stays out of records.
+    const call = redactDeep(buildMeteredCall(facts), this.registry.secrets());
     this.ledger.record(call);
     const cost = call.costUsd === null ? 'unpriced' : `$${call.costUsd.toFixed(6)}`;
     if (this.options.log) this.log(`${call.trialId} #${call.seq} ${call.protocol} ${call.requestedModel ?? '-'} ${call.httpStatus ?? 'no-response'} ${call.latencyMs.toFixed(1)}ms ${call.usage.input}+${call.usage.cacheRead}r+${call.usage.cacheWrite}w→${call.usage.output} ${cost}${call.estimated ? ' estimated' : ''}${call.error ? ` error: ${call.error}` : ''}`);
@@ -244,6 +253,15 @@ class Proxy extends EventEmitter implements MeteringProxy {
     res.writeHead(error.status, { ...error.headers, 'content-length': String(Buffer.byteLength(error.body)) });
     res.end(error.body);
   }
+}
+
+/**
+ * The path after `/t/TOKEN` must stay under the trial's base URL: no dot segments (plain or
+ * percent-encoded), no encoded slashes and no backslashes, which an upstream could resolve above it.
+ */
+function safeRest(rest: string): boolean {
+  if (/%2f|%5c|\\/i.test(rest)) return false;
+  return rest.split('/').every((segment) => !/^(\.|%2e){1,2}$/i.test(segment));
 }
 
 function describeBudget(budget: Budget): string {

@@ -1,11 +1,114 @@
-/** Removes real provider keys from text before it can reach a client, a record or a log line. */
+/**
+ * Removes real provider keys (and their base64 forms) from everything the proxy passes on or records: error bodies, response
+ * headers, 2xx bodies and streams (which may echo a key), MeteredCall fields and log lines.
+ */
 export const REDACTED = '[redacted]';
+
+/** Very short "keys" would redact ordinary words; real keys are long. */
+const MIN_SECRET_LENGTH = 8;
+
+/** Each key and its base64 / base64url forms (unpadded: the padding says nothing), long enough to be real. */
+function usable(secrets: Iterable<string>): string[] {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    const bytes = Buffer.from(secret, 'utf8');
+    forms.add(secret);
+    forms.add(bytes.toString('base64').replace(/=+$/, ''));
+    forms.add(bytes.toString('base64url'));
+  }
+  return [...forms];
+}
 
 export function redact(text: string, secrets: Iterable<string>): string {
   let out = text;
-  for (const secret of secrets) {
-    // Very short "keys" would redact ordinary words; real keys are long.
-    if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED);
+  for (const secret of usable(secrets)) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   return out;
+}
+
+/** Every string inside a JSON-like value (keys of objects included) redacted; other values unchanged. */
+export function redactDeep<T>(value: T, secrets: Iterable<string>): T {
+  const list = usable(secrets);
+  if (list.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return redact(v, list);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [redact(k, list), walk(x)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/** `[redacted]` padded with `*` to the secret's byte length, so a Content-Length stays true. */
+function maskFor(secret: Buffer): Buffer {
+  const mask = secret.length >= REDACTED.length ? REDACTED.padEnd(secret.length, '*') : '*'.repeat(secret.length);
+  return Buffer.from(mask, 'latin1');
+}
+
+/**
+ * Masks keys in a byte stream passed through chunk by chunk (a 2xx body or an SSE stream), with a
+ * mask of the same length. A key may be split across chunks, so the end of a chunk that could be
+ * the start of a key waits for the next chunk; every other byte goes out at once (an SSE event
+ * ends in a blank line, never the start of a key, so events are not delayed).
+ */
+export class StreamRedactor {
+  private pending: Buffer = Buffer.alloc(0);
+  private readonly secrets: { bytes: Buffer; mask: Buffer }[];
+
+  constructor(secrets: Iterable<string>) {
+    this.secrets = usable(secrets).map((s) => {
+      const bytes = Buffer.from(s, 'utf8');
+      return { bytes, mask: maskFor(bytes) };
+    });
+  }
+
+  get active(): boolean {
+    return this.secrets.length > 0;
+  }
+
+  /** Bytes that may go out now (possibly empty). */
+  push(chunk: Buffer): Buffer {
+    if (!this.active) return chunk;
+    let data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    if (this.secrets.some(({ bytes }) => data.includes(bytes))) {
+      // Masked in a copy: the caller's chunk is left as it was.
+      if (data === chunk) data = Buffer.from(chunk);
+      this.mask(data);
+    }
+    const hold = this.heldBack(data);
+    this.pending = data.subarray(data.length - hold);
+    return data.subarray(0, data.length - hold);
+  }
+
+  /** The bytes still held at the end of the stream. */
+  end(): Buffer {
+    const rest = this.pending;
+    this.pending = Buffer.alloc(0);
+    return rest;
+  }
+
+  private mask(data: Buffer): void {
+    for (const { bytes, mask } of this.secrets) {
+      for (let at = data.indexOf(bytes); at !== -1; at = data.indexOf(bytes, at + bytes.length)) mask.copy(data, at);
+    }
+  }
+
+  /** Length of the longest tail of `data` that is a proper prefix of a key. */
+  private heldBack(data: Buffer): number {
+    let hold = 0;
+    for (const { bytes } of this.secrets) {
+      const longest = Math.min(bytes.length - 1, data.length);
+      for (let k = longest; k > hold; k--) {
+        if (data[data.length - k] === bytes[0] && data.subarray(data.length - k).equals(bytes.subarray(0, k))) {
+          hold = k;
+          break;
+        }
+      }
+    }
+    return hold;
+  }
 }

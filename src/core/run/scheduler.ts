@@ -9,6 +9,7 @@ import pLimit from 'p-limit';
 import type { ContainerRuntime } from '../runtime/container-runtime';
 import { pruneContainers } from '../runtime/reaper';
 import type { MeteringProxy, MeteredCall, Totals, UpstreamConfig } from '../meter';
+import { redactDeep } from '../meter/redact';
 import type { SimProvider } from '../providers/sim';
 import type { ProfileName } from '../providers/sim/profiles';
 import type { ModelAccess, ModelSpec } from '../models/model-spec';
@@ -68,9 +69,14 @@ function upstreamFor(model: ModelSpec, env: NodeJS.ProcessEnv): UpstreamConfig {
   return { kind, baseUrl: model.baseUrl, ...(apiKey ? { apiKey } : {}), ...(model.model !== model.id ? { modelMap: { [model.id]: model.model } } : {}) };
 }
 
+/** The real keys of the run's models, kept out of everything recorded or emitted. */
+function runSecrets(plan: RunPlan, env: NodeJS.ProcessEnv): string[] {
+  return plan.models.flatMap((m) => (m.keyEnv && env[m.keyEnv] ? [env[m.keyEnv] as string] : []));
+}
+
 /** Plan a new run in the store (run, task snapshots, queued trials) and run it. */
 export async function startRun(plan: RunPlan, deps: SchedulerDeps, options: SchedulerOptions = {}): Promise<RunSummary> {
-  const recorder = new TrialRecorder(deps.store, plan.runId);
+  const recorder = new TrialRecorder(deps.store, plan.runId, runSecrets(plan, deps.env ?? process.env));
   recorder.createRun(plan.name, {
     tasks: plan.tasks.map((t) => t.id),
     models: plan.models.map((m) => m.id),
@@ -92,7 +98,7 @@ export async function startRun(plan: RunPlan, deps: SchedulerDeps, options: Sche
 export async function resumeRun(plan: RunPlan, deps: SchedulerDeps, options: SchedulerOptions = {}): Promise<RunSummary> {
   const unfinished = new Set(deps.store.unfinishedTrials(plan.runId).map((t) => t.id));
   const trials = planTrials(plan).filter((t) => unfinished.has(t.id) && (!options.only || options.only.has(t.id)));
-  const recorder = new TrialRecorder(deps.store, plan.runId);
+  const recorder = new TrialRecorder(deps.store, plan.runId, runSecrets(plan, deps.env ?? process.env));
   deps.store.append({ type: 'run_updated', runId: plan.runId, patch: { status: 'running', finishedAt: null } });
   return executeTrials(plan, trials, recorder, deps, options);
 }
@@ -101,7 +107,8 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
   const { runtime, meter, harness } = deps;
   const env = deps.env ?? process.env;
   const signal = options.signal ?? new AbortController().signal;
-  const emit = (event: RunEvent) => options.onEvent?.(event);
+  const secrets = runSecrets(plan, env);
+  const emit = (event: RunEvent) => options.onEvent?.(redactDeep(event, secrets));
   const progress: RunProgress = { total: trials.length, done: 0, running: 0, passed: 0, failed: 0, errors: 0, spendUsd: 0, unpricedCalls: 0, startedAt: Date.now() };
   const outcomes = new Map<string, TrialStatus>();
   const ours = new Set(trials.map((t) => t.id));

@@ -6,7 +6,8 @@
 import { readBuildContext } from '../runtime/build-context';
 import type { TranscriptEntry } from '../harness/harness';
 import { addUsage, ZERO_USAGE, type MeteredCall } from '../meter/types';
-import type { Store, JsonObject, JsonValue, RunPlan, TestResult as StoredTestResult, TokenCounts } from '../store';
+import { redactDeep } from '../meter/redact';
+import type { Store, StoreEvent, JsonObject, JsonValue, RunPlan, TestResult as StoredTestResult, TokenCounts } from '../store';
 import type { Task } from '../tasks/task';
 import type { TestResult } from '../verifier/test-result';
 import type { TrialOutcome } from './trial-runner';
@@ -23,24 +24,33 @@ export class TrialRecorder {
   private readonly findings = new Map<string, JsonObject[]>();
   private readonly callBase = new Map<string, number>();
 
-  constructor(private readonly store: Store, readonly runId: string) {}
+  /**
+   * `secrets`: the run's real provider keys. An agent may have seen one (an upstream can spell a key
+   * across stream deltas, where the proxy cannot mask it) and repeat it in its output; nothing
+   * written to the store holds one.
+   */
+  constructor(private readonly store: Store, readonly runId: string, private readonly secrets: readonly string[] = []) {}
+
+  private append(event: StoreEvent): void {
+    this.store.append(redactDeep(event, this.secrets));
+  }
 
   createRun(name: string, plan: RunPlan, settings: JsonObject): void {
-    this.store.append({ type: 'run_created', runId: this.runId, run: { name, createdAt: new Date().toISOString(), status: 'running', plan, settings } });
+    this.append({ type: 'run_created', runId: this.runId, run: { name, createdAt: new Date().toISOString(), status: 'running', plan, settings } });
   }
 
   endRun(status: 'finished' | 'cancelled' | 'interrupted'): void {
-    this.store.append({ type: 'run_updated', runId: this.runId, patch: { status, finishedAt: new Date().toISOString() } });
+    this.append({ type: 'run_updated', runId: this.runId, patch: { status, finishedAt: new Date().toISOString() } });
   }
 
   /** The task exactly as loaded, with a hash over its whole folder (instruction, environment and tests). */
   async snapshotTask(task: Task): Promise<void> {
     const { hash } = await readBuildContext(task.path, '');
-    this.store.append({ type: 'task_snapshot', runId: this.runId, taskId: task.id, contentHash: hash, task });
+    this.append({ type: 'task_snapshot', runId: this.runId, taskId: task.id, contentHash: hash, task });
   }
 
   queue(trial: { id: string; taskId: string; modelId: string; harness: string; trialIndex: number; seed?: number }): void {
-    this.store.append({ type: 'trial_created', runId: this.runId, trial: { ...trial, status: 'queued' } });
+    this.append({ type: 'trial_created', runId: this.runId, trial: { ...trial, status: 'queued' } });
   }
 
   /**
@@ -55,12 +65,12 @@ export class TrialRecorder {
 
   start(trialId: string): void {
     this.beginAttempt(trialId);
-    this.store.append({ type: 'trial_updated', runId: this.runId, trialId, patch: { status: 'running', startedAt: new Date().toISOString() } });
+    this.append({ type: 'trial_updated', runId: this.runId, trialId, patch: { status: 'running', startedAt: new Date().toISOString() } });
   }
 
   /** A trial that never ran (cancelled before its turn, run budget spent). */
   skip(trialId: string, status: 'cancelled', reason: string): void {
-    this.store.append({ type: 'trial_updated', runId: this.runId, trialId, patch: { status, error: reason, finishedAt: new Date().toISOString() } });
+    this.append({ type: 'trial_updated', runId: this.runId, trialId, patch: { status, error: reason, finishedAt: new Date().toISOString() } });
   }
 
   /** Something worth knowing about a trial that is not its outcome (a retried infra error, a reconciliation gap). */
@@ -73,7 +83,7 @@ export class TrialRecorder {
   transcript(trialId: string, entry: TranscriptEntry): void {
     const seq = (this.transcriptSeq.get(trialId) ?? 0) + 1;
     this.transcriptSeq.set(trialId, seq);
-    this.store.append({
+    this.append({
       type: 'transcript_event',
       runId: this.runId,
       entry: { trialId, seq, at: new Date().toISOString(), kind: entry.kind, toolCategory: entry.toolCategory ?? null, payload: entry.payload as JsonValue },
@@ -83,7 +93,7 @@ export class TrialRecorder {
   /** A metered call: its row, and a transcript entry with what the model said (every harness gets one). */
   llmCall(call: MeteredCall): void {
     const seq = (this.callBase.get(call.trialId) ?? 0) + call.seq;
-    this.store.append({
+    this.append({
       type: 'llm_call',
       runId: this.runId,
       call: {
@@ -141,7 +151,7 @@ export class TrialRecorder {
     if (outcome.detail) findings.push({ kind: 'detail', text: outcome.detail.slice(-8000) });
     // The verifier's own output, for the transcript view (a verifier problem already keeps it as its detail).
     if (outcome.verifierOutput && !outcome.detail) findings.push({ kind: 'verifier_output', text: outcome.verifierOutput.slice(-8000) });
-    this.store.append({
+    this.append({
       type: 'trial_updated',
       runId: this.runId,
       trialId,

@@ -19,6 +19,13 @@ const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
 const EXEC_POLL_MS = 200;
 
 /** `host:pid` of this process, stored on containers so a reaper can tell orphans from live trials. */
+/**
+ * The capabilities a trial container keeps: Docker's default set without NET_RAW (raw sockets,
+ * spoofing), MKNOD (device nodes), AUDIT_WRITE, SETFCAP (file capabilities) and SYS_CHROOT, which
+ * no task or harness needs. What remains lets package managers, `chown`, `su` and ports < 1024 work.
+ */
+export const CONTAINER_CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE'] as const;
+
 export function ownerLabel(): string {
   return `${hostname()}:${process.pid}`;
 }
@@ -185,6 +192,8 @@ export class DockerRuntime implements ContainerRuntime {
           NetworkMode: network,
           Privileged: false,
           SecurityOpt: ['no-new-privileges'],
+          CapDrop: ['ALL'],
+          CapAdd: [...CONTAINER_CAPABILITIES],
           Binds: (spec.readOnlyMounts ?? []).map((m) => `${m.hostPath}:${m.containerPath}:ro`),
         },
       });
