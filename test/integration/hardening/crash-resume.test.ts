@@ -1,0 +1,359 @@
+/**
+ * Crash and resume, for real: `kilobench run` (the built CLI, the real Docker engine, the built-in
+ * agent, simulated models behind the metering proxy) is killed with SIGKILL at 10 seeded-random
+ * moments — inside an image build, an agent's run, a verifier and a database save — and resumed with
+ * `kilobench run --resume` after each kill, until the plan completes. After every kill the store must
+ * open and still hold every trial that had finished, unchanged; at the end every planned trial has
+ * exactly one final result, no finished trial was started again, and no labelled container is left.
+ *
+ * The moments come from a seeded RNG; the seed and each kill's phase are printed. Reproduce a failure
+ * with `CRASH_SEED=<seed> node test/run.mjs test/integration/hardening/crash-resume.test.ts` (timing
+ * on a loaded machine still varies, so the same seed gives the same plan of kills, not the same
+ * interleaving).
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { mulberry32, type Random } from '../../../src/core/random';
+import { Store, type StoreWarning, type TrialRecord } from '../../../src/core/store';
+import { journalPath, journalsDir } from '../../../src/core/store/journal';
+import { tempPrefix } from '../../../src/core/store/atomic-file';
+import { FINAL_STATUSES, type TrialStatus } from '../../../src/core/run/trial-status';
+import { imageRepository, readBuildContext } from '../../../src/core/runtime/build-context';
+import { CLI, kilobench } from '../../helpers/cli';
+import { containersOfRun, rawDocker } from '../../helpers/docker';
+import { tempDir } from '../../helpers/task-fixtures';
+
+const FIXTURE = resolve(__dirname, '../../fixtures/crash-resume/slow-phases');
+const TASK_IDS = ['crash-resume-a', 'crash-resume-b', 'crash-resume-c'];
+const MODELS = ['sim/direct', 'sim-anthropic/direct'];
+const TRIALS_PER_PAIR = 2;
+const PLANNED = TASK_IDS.length * MODELS.length * TRIALS_PER_PAIR;
+const KILLS = 10;
+
+type Phase = 'image' | 'agent' | 'verifier' | 'save';
+
+/** One planned kill: what to wait for, and how far into it to strike. */
+interface KillPlan {
+  phase: Phase;
+  /** Armed once this process has finished this many trials, so that every restart makes some progress. */
+  afterFinishes: number;
+  /** Kill on the n-th qualifying moment of this process (a trial in the phase for `offsetMs`; a save starting). */
+  occurrence: number;
+  /** How long a trial must have been in the phase (image, agent, verifier); 0 for saves. */
+  offsetMs: number;
+}
+
+/** What happened at one kill, for the log and the final checks. */
+interface KillRecord extends KillPlan {
+  index: number;
+  /** Did the kill land where it aimed: a trial still in the phase, or an unfinished save file left behind? */
+  hit: boolean;
+  /** Each unfinished trial's phase at the moment of the kill. */
+  inFlight: Record<string, string>;
+  finishedBefore: number;
+  atMs: number;
+}
+
+/** Longest stretch a kill aims into each phase (the fixture's phases last 3–6 s each). */
+const MAX_OFFSET: Record<Exclude<Phase, 'save'>, number> = { image: 3000, agent: 2500, verifier: 2000 };
+
+/**
+ * Ten kills covering every phase. Image builds only happen while some task's image is missing, which
+ * is early in the run, so the two image kills come first; the other eight are shuffled. Between kills
+ * the run makes a random amount of progress (finished trials), always leaving at least three trials
+ * for the last kill to strike in.
+ */
+function planKills(random: Random): KillPlan[] {
+  const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const rest: Phase[] = ['agent', 'agent', 'agent', 'verifier', 'verifier', 'save', 'save', 'save'];
+  for (let i = rest.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+  }
+  // The first build starts at once; the second kill lets 0–2 trials finish (the next task's build is then due).
+  let progressLeft = PLANNED - 3;
+  return (['image', 'image', ...rest] as Phase[]).map((phase, index) => {
+    const afterFinishes = index === 0 ? 0 : between(0, Math.min(2, progressLeft));
+    progressLeft -= afterFinishes;
+    return phase === 'save'
+      ? { phase, afterFinishes, occurrence: between(1, 4), offsetMs: 0 }
+      : { phase, afterFinishes, occurrence: between(1, 2), offsetMs: between(200, MAX_OFFSET[phase]) };
+  });
+}
+
+interface RunEventLine {
+  type: string;
+  runId?: string;
+  trialId?: string;
+  phase?: string;
+  status?: TrialStatus;
+  costUsd?: number | null;
+}
+
+/** One `kilobench run --json` process, with what its event stream says about each trial. */
+class CliRun {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  runId: string | undefined;
+  /** Unfinished trials' current phase ('started' before the first phase). */
+  readonly phases = new Map<string, string>();
+  /** Trials this process reported finished: what it told the user. */
+  readonly finished = new Map<string, { status: TrialStatus; costUsd: number | null }>();
+  stderr = '';
+  private readonly listeners = new Set<(event: RunEventLine) => void>();
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, [CLI, 'run', ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    this.child.stderr!.on('data', (chunk: Buffer) => { this.stderr = (this.stderr + chunk.toString('utf8')).slice(-20_000); });
+    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      let event: RunEventLine;
+      try {
+        event = JSON.parse(line) as RunEventLine;
+      } catch {
+        return;
+      }
+      this.track(event);
+      for (const listener of this.listeners) listener(event);
+    });
+  }
+
+  private track(event: RunEventLine): void {
+    if (event.type === 'run_started') this.runId = event.runId;
+    if (event.type === 'trial_started' && event.trialId) this.phases.set(event.trialId, 'started');
+    if (event.type === 'trial_phase' && event.trialId && event.phase) this.phases.set(event.trialId, event.phase);
+    if (event.type === 'trial_finished' && event.trialId && event.status) {
+      this.phases.delete(event.trialId);
+      this.finished.set(event.trialId, { status: event.status, costUsd: event.costUsd ?? null });
+    }
+  }
+
+  onEvent(listener: (event: RunEventLine) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
+
+function unfinishedSaveFiles(db: string): string[] {
+  return readdirSync(dirname(db)).filter((name) => name.startsWith(tempPrefix(db)));
+}
+
+/**
+ * Waits for the planned moment in `run` and kills it there. Resolves to the kill's record, or to
+ * undefined when the process ended on its own first (the plan completed before the moment came).
+ */
+async function killAt(run: CliRun, plan: KillPlan, db: string, index: number, started: number): Promise<KillRecord | undefined> {
+  const folder = dirname(db);
+  const cleanups: (() => void)[] = [];
+  const cleanUp = () => {
+    for (const undo of cleanups.splice(0)) undo();
+  };
+  const inFlight = await new Promise<Record<string, string> | undefined>((settle) => {
+    let seen = 0;
+    const count = () => {
+      if (++seen < plan.occurrence) return;
+      const phases = Object.fromEntries(run.phases); // at the moment of the kill
+      run.child.kill('SIGKILL');
+      cleanUp();
+      settle(phases);
+    };
+    // A save writes `<db>.tmp-<pid>-<random>`, then renames it over the database: strike the moment one appears.
+    const armSave = () => {
+      const watcher = watch(folder, (_kind, name) => {
+        if (name?.startsWith(tempPrefix(db)) && existsSync(join(folder, name))) count();
+      });
+      cleanups.push(() => watcher.close());
+    };
+    // Count only trials still in the phase after the offset (a reused image's phase lasts milliseconds).
+    const armPhase = () => {
+      cleanups.push(run.onEvent((event) => {
+        if (event.type !== 'trial_phase' || event.phase !== plan.phase || !event.trialId) return;
+        const trialId = event.trialId;
+        const timer = setTimeout(() => run.phases.get(trialId) === plan.phase && count(), plan.offsetMs);
+        cleanups.push(() => clearTimeout(timer));
+      }));
+    };
+    // Armed once the run is under way (saves while the store opens do not count) and has made its progress.
+    const stopWaiting = run.onEvent(() => {
+      if (!run.runId || run.finished.size < plan.afterFinishes) return;
+      stopWaiting();
+      if (plan.phase === 'save') armSave();
+      else armPhase();
+    });
+    cleanups.push(stopWaiting);
+    void run.exited.then(() => {
+      cleanUp();
+      settle(undefined);
+    });
+  });
+  await run.exited;
+  if (!inFlight) return undefined;
+  const hit = plan.phase === 'save' ? unfinishedSaveFiles(db).length > 0 : Object.values(inFlight).includes(plan.phase);
+  return { ...plan, index, hit, inFlight, finishedBefore: run.finished.size, atMs: Date.now() - started };
+}
+
+interface JournalLine {
+  seq: number;
+  type: string;
+  trialId?: string;
+  patch?: { status?: string };
+  call?: { trialId: string };
+  entry?: { trialId: string };
+}
+
+/** The run's journal, parsed (a torn last line, if any, is left out: the store ignores it too). */
+function readJournalLines(db: string, runId: string): JournalLine[] {
+  const path = journalPath(journalsDir(db), runId);
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
+    try {
+      return [JSON.parse(line) as JournalLine];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function trialOf(line: JournalLine): string | undefined {
+  return line.trialId ?? line.call?.trialId ?? line.entry?.trialId;
+}
+
+const isFinal = (status: string | undefined): boolean => status !== undefined && FINAL_STATUSES.has(status as TrialStatus);
+
+/** Warnings that would mean something was lost or damaged (others — a stale lock, a leftover save file — are expected after a kill). */
+const LOSS_WARNINGS = new Set<StoreWarning['code']>(['corrupt_database', 'malformed_line', 'unknown_reference', 'seq_out_of_order', 'journal_missing', 'journal_shorter', 'save_failed']);
+
+async function openStore(db: string): Promise<{ trials: TrialRecord[]; runStatus: string | undefined; warnings: StoreWarning[] } & { runId: string }> {
+  const warnings: StoreWarning[] = [];
+  const store = await Store.open(db, { onWarning: (w) => warnings.push(w) });
+  try {
+    const [run] = store.listRuns();
+    assert.ok(run, 'the store holds the run');
+    return { runId: run.id, trials: store.listTrials(run.id), runStatus: run.status, warnings };
+  } finally {
+    await store.close();
+  }
+}
+
+describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)', function () {
+  this.timeout(900_000);
+  const seed = Number(process.env.CRASH_SEED ?? randomBytes(4).readUInt32BE(0));
+  let root: string;
+  let db: string;
+  let runId: string | undefined;
+  let current: CliRun | undefined;
+  const images: string[] = [];
+
+  before(async () => {
+    root = tempDir('kilobench-crash-');
+    db = join(root, 'store', 'results.sqlite');
+    // Three copies of the fixture task, each with its own random nonce in its build context: every
+    // test run really builds three images (a reused image has no build to be killed in).
+    for (const id of TASK_IDS) {
+      const dir = join(root, 'tasks', id);
+      cpSync(FIXTURE, dir, { recursive: true });
+      writeFileSync(join(dir, 'environment', 'nonce'), `${id} ${randomBytes(16).toString('hex')}\n`);
+      const { hash } = await readBuildContext(join(dir, 'environment'), 'Dockerfile');
+      images.push(`${imageRepository(id)}:${hash.slice(0, 16)}`);
+    }
+  });
+
+  after(async () => {
+    await current?.kill();
+    if (runId) for (const id of await containersOfRun(runId)) await rawDocker().getContainer(id).remove({ force: true }).catch(() => undefined);
+    for (const image of images) await rawDocker().getImage(image).remove({ force: true }).catch(() => undefined);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it(`loses no finished trial, runs none twice, leaves no container, and completes the plan (seed in the log)`, async () => {
+    const random = mulberry32(seed);
+    const plans = planKills(random);
+    const started = Date.now();
+    const log = (line: string) => console.log(`      [crash seed=${seed} +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
+    log(`plan (phase after-N-finished #occurrence +offset): ${plans.map((p) => `${p.phase} ${p.afterFinishes} #${p.occurrence}${p.offsetMs ? ` +${p.offsetMs}ms` : ''}`).join(', ')}`);
+
+    const firstArgs = [
+      '--no-bundled', '--path', join(root, 'tasks'), '--tasks', TASK_IDS.join(','), '--models', MODELS.join(','),
+      '-H', 'builtin', '--trials', String(TRIALS_PER_PAIR), '--concurrency', '2', '--seed', String(seed % 100_000 + 1), '--db', db,
+    ];
+    /** Every trial that ever had a final status in the store, with that status and cost. */
+    const finals = new Map<string, { status: TrialStatus; costUsd: number | null }>();
+    const kills: KillRecord[] = [];
+
+    for (let index = 1; index <= KILLS; index++) {
+      const plan = plans[index - 1]!;
+      current = new CliRun(runId ? ['--resume', runId, '--db', db] : firstArgs);
+      const kill = await killAt(current, plan, db, index, started);
+      assert.ok(kill, `kill ${index} (${plan.phase}) never came: the process exited with ${await current.exited} first (seed ${seed})\n${current.stderr}`);
+      runId ??= current.runId;
+      assert.ok(runId, `the first process reported no run id before kill 1 (seed ${seed})\n${current.stderr}`);
+      kills.push(kill);
+
+      // The store opens, recovering only what a kill can leave (a stale lock, an unfinished save file).
+      const opened = await openStore(db);
+      assert.equal(opened.runId, runId);
+      const losses = opened.warnings.filter((w) => LOSS_WARNINGS.has(w.code));
+      assert.deepEqual(losses, [], `after kill ${index}: the store reported damage (seed ${seed})`);
+      const byId = new Map(opened.trials.map((t) => [t.id, t]));
+      assert.equal(byId.size, PLANNED, `after kill ${index}: every planned trial is in the store`);
+
+      // Nothing finished is lost or changed: neither what earlier checks saw, nor what this process reported.
+      for (const [id, before] of [...finals, ...current.finished]) {
+        const now = byId.get(id);
+        assert.ok(now && isFinal(now.status), `after kill ${index}: finished trial ${id} lost (now ${now?.status}) (seed ${seed})`);
+        assert.deepEqual({ status: now.status, costUsd: now.costUsd }, before, `after kill ${index}: finished trial ${id} changed (seed ${seed})`);
+      }
+      for (const t of opened.trials) if (isFinal(t.status)) finals.set(t.id, { status: t.status, costUsd: t.costUsd });
+
+      const where = Object.entries(kill.inFlight).map(([id, phase]) => `${id.slice(runId!.length + 1)}:${phase}`).join(' ') || 'no trial running';
+      const recovered = [...new Set(opened.warnings.map((w) => w.code))].join(',') || 'none';
+      log(`kill ${index}/${KILLS}: ${plan.phase}${kill.hit ? '' : ' (missed)'} — ${where}; finished ${finals.size}/${PLANNED}; store opened (recovered: ${recovered})`);
+    }
+
+    // The last resume runs to the end.
+    current = new CliRun(['--resume', runId!, '--db', db]);
+    const code = await current.exited;
+    assert.equal(code, 0, `the final resume failed (seed ${seed})\n${current.stderr}`);
+    const end = await openStore(db);
+    assert.equal(end.runStatus, 'finished');
+    assert.equal(end.trials.length, PLANNED);
+    for (const t of end.trials) assert.ok(isFinal(t.status), `${t.id} ended ${t.status}`);
+    for (const [id, before] of finals) {
+      const now = end.trials.find((t) => t.id === id)!;
+      assert.deepEqual({ status: now.status, costUsd: now.costUsd }, before, `finished trial ${id} changed by a later resume`);
+    }
+    // The simulated agent plays the reference solution: every trial passes, however often it was interrupted.
+    assert.deepEqual(end.trials.filter((t) => t.status !== 'passed').map((t) => `${t.id}: ${t.status} ${t.error ?? ''}`), []);
+
+    // The journal: exactly one final result per trial, and nothing about a trial after it (never started again).
+    const lines = readJournalLines(db, runId!);
+    const starts = new Map<string, number>();
+    for (const t of end.trials) {
+      const own = lines.filter((l) => trialOf(l) === t.id);
+      const finalAt = own.findIndex((l) => l.type === 'trial_updated' && isFinal(l.patch?.status));
+      assert.equal(own.filter((l) => l.type === 'trial_updated' && isFinal(l.patch?.status)).length, 1, `${t.id}: one final result`);
+      assert.deepEqual(own.slice(finalAt + 1).map((l) => `${l.seq} ${l.type}`), [], `${t.id} was touched after it had finished`);
+      starts.set(t.id, own.filter((l) => l.type === 'trial_updated' && l.patch?.status === 'running').length);
+    }
+
+    // No labelled container of the run is left: each resume reaped what its killed predecessor left.
+    assert.deepEqual(await containersOfRun(runId!), []);
+    const runs = kilobench(['runs', '--db', db, '--json']);
+    assert.equal(runs.code, 0, runs.stderr);
+    const listed = (JSON.parse(runs.stdout) as { runs: { id: string; status: string; trials: number; unfinished: number }[] }).runs;
+    assert.deepEqual(listed.map((r) => [r.id, r.status, r.trials, r.unfinished]), [[runId, 'finished', PLANNED, 0]]);
+
+    const phasesHit = new Set(kills.filter((k) => k.hit).map((k) => k.phase));
+    const rerun = [...starts].filter(([, n]) => n > 1).length;
+    log(`done: ${kills.length} kills, hit ${kills.filter((k) => k.hit).length} (${[...phasesHit].join(', ')}); ${PLANNED} trials final, ${rerun} run again after an interruption; 0 containers left`);
+    for (const phase of ['image', 'agent', 'verifier', 'save'] as const) assert.ok(phasesHit.has(phase), `no kill landed in the ${phase} phase (seed ${seed})`);
+  });
+});
