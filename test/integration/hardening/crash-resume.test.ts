@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -249,6 +249,7 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
   let root: string;
   let db: string;
   let runId: string | undefined;
+  let planRunId: string | undefined;
   let current: CliRun | undefined;
   const images: string[] = [];
 
@@ -268,7 +269,9 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
 
   after(async () => {
     await current?.kill();
-    if (runId) for (const id of await containersOfRun(runId)) await rawDocker().getContainer(id).remove({ force: true }).catch(() => undefined);
+    for (const run of [runId, planRunId]) {
+      if (run) for (const id of await containersOfRun(run)) await rawDocker().getContainer(id).remove({ force: true }).catch(() => undefined);
+    }
     for (const image of images) await rawDocker().getImage(image).remove({ force: true }).catch(() => undefined);
     rmSync(root, { recursive: true, force: true });
   });
@@ -355,5 +358,46 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
     const rerun = [...starts].filter(([, n]) => n > 1).length;
     log(`done: ${kills.length} kills, hit ${kills.filter((k) => k.hit).length} (${[...phasesHit].join(', ')}); ${PLANNED} trials final, ${rerun} run again after an interruption; 0 containers left`);
     for (const phase of ['image', 'agent', 'verifier', 'save'] as const) assert.ok(phasesHit.has(phase), `no kill landed in the ${phase} phase (seed ${seed})`);
+  });
+
+  it('completes the plan of a run killed while it was still recording it (before its trials were queued)', async () => {
+    // A task whose folder takes a while to snapshot (a big file beside it, outside its build context):
+    // the run is killed the moment its journal has its first line, between `run_created` and the queued trials.
+    const tasks = join(root, 'plan-tasks');
+    const taskDir = join(tasks, 'crash-resume-plan');
+    cpSync(join(root, 'tasks', TASK_IDS[0]!), taskDir, { recursive: true });
+    writeFileSync(join(taskDir, 'notes.bin'), Buffer.alloc(96 * 1024 * 1024));
+    images.push(`${imageRepository('crash-resume-plan')}:${(await readBuildContext(join(taskDir, 'environment'), 'Dockerfile')).hash.slice(0, 16)}`);
+    const planDb = join(root, 'plan-store', 'results.sqlite');
+    mkdirSync(journalsDir(planDb), { recursive: true });
+
+    current = new CliRun(['--no-bundled', '--path', tasks, '--models', 'sim/direct', '-H', 'builtin', '--trials', '2', '--db', planDb]);
+    const journalAppeared = new Promise<string>((resolveJournal) => {
+      const watcher = watch(journalsDir(planDb), (_kind, name) => {
+        // The journal file is created empty, then `run_created` is written to it.
+        if (!name?.endsWith('.jsonl') || !existsSync(join(journalsDir(planDb), name)) || statSync(join(journalsDir(planDb), name)).size === 0) return;
+        current!.child.kill('SIGKILL');
+        watcher.close();
+        resolveJournal(name.slice(0, -'.jsonl'.length));
+      });
+    });
+    planRunId = await journalAppeared;
+    await current.exited;
+    const before = readJournalLines(planDb, planRunId);
+    assert.equal(before[0]?.type, 'run_created');
+    assert.ok(before.filter((l) => l.type === 'trial_created').length < 2, `the kill came after the plan was recorded:\n${before.map((l) => l.type).join('\n')}`);
+
+    current = new CliRun(['--resume', planRunId, '--db', planDb]);
+    assert.equal(await current.exited, 0, current.stderr);
+    const store = await Store.open(planDb);
+    try {
+      assert.equal(store.getRun(planRunId)?.status, 'finished');
+      assert.deepEqual(store.listTrials(planRunId).map((t) => t.status), ['passed', 'passed']);
+      assert.deepEqual(store.getTaskSnapshots(planRunId).map((s) => s.taskId), ['crash-resume-plan']);
+    } finally {
+      await store.close();
+    }
+    assert.equal(readJournalLines(planDb, planRunId).filter((l) => l.type === 'trial_created').length, 2, 'each trial queued once');
+    assert.deepEqual(await containersOfRun(planRunId), []);
   });
 });
