@@ -120,7 +120,11 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
 
   // Containers a crashed earlier process left behind go first.
   await pruneContainers(runtime, { activeRuns: [] }).catch(() => undefined);
-  if (plan.settings.budgetUsd !== undefined) meter.setRunBudget(plan.runId, { usd: plan.settings.budgetUsd });
+  if (plan.settings.budgetUsd !== undefined) {
+    meter.setRunBudget(plan.runId, { usd: plan.settings.budgetUsd });
+    // A resumed run's budget also covers what its earlier, killed or cancelled, processes spent.
+    meter.carryOverRunSpend(plan.runId, recorder.runSpendUsd());
+  }
 
   // Trials that met a rate limit (HTTP 429) in their current attempt, and when new trials may start again.
   const rateLimited = new Set<string>();
