@@ -250,6 +250,7 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
   let db: string;
   let runId: string | undefined;
   let planRunId: string | undefined;
+  let budgetRunId: string | undefined;
   let current: CliRun | undefined;
   const images: string[] = [];
 
@@ -269,7 +270,7 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
 
   after(async () => {
     await current?.kill();
-    for (const run of [runId, planRunId]) {
+    for (const run of [runId, planRunId, budgetRunId]) {
       if (run) for (const id of await containersOfRun(run)) await rawDocker().getContainer(id).remove({ force: true }).catch(() => undefined);
     }
     for (const image of images) await rawDocker().getImage(image).remove({ force: true }).catch(() => undefined);
@@ -399,5 +400,48 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
     }
     assert.equal(readJournalLines(planDb, planRunId).filter((l) => l.type === 'trial_created').length, 2, 'each trial queued once');
     assert.deepEqual(await containersOfRun(planRunId), []);
+  });
+
+  it('keeps counting what a killed run spent against its run budget after the resume', async () => {
+    // One simulated trial costs about $0.0015: a $0.002 budget allows two trials, then stops the run.
+    const budgetDb = join(root, 'budget-store', 'results.sqlite');
+    current = new CliRun([
+      '--no-bundled', '--path', join(root, 'tasks'), '--tasks', TASK_IDS[0]!, '--models', 'sim/direct', '-H', 'builtin',
+      '--trials', '4', '--concurrency', '1', '--budget-usd', '0.002', '--db', budgetDb,
+    ]);
+    await new Promise<void>((resolveFinished) => {
+      const off = current!.onEvent((event) => {
+        if (event.type !== 'trial_finished') return;
+        off();
+        current!.child.kill('SIGKILL');
+        resolveFinished();
+      });
+    });
+    await current.exited;
+    budgetRunId = current.runId!;
+    const [first] = [...current.finished.values()];
+    assert.ok(first && first.status === 'passed' && first.costUsd !== null && first.costUsd < 0.002, JSON.stringify(first));
+
+    current = new CliRun(['--resume', budgetRunId, '--db', budgetDb]);
+    assert.equal(await current.exited, 0, current.stderr);
+    const store = await Store.open(budgetDb);
+    try {
+      const trials = store.listTrials(budgetRunId).sort((a, b) => a.trialIndex - b.trialIndex);
+      const described = trials.map((t) => `${t.status} $${t.costUsd} ${t.error ?? ''}`).join('\n');
+      // The second trial (interrupted) runs again until it ends or meets the budget; with what the first
+      // process spent counted, the run is then over budget and the last two never start.
+      assert.equal(trials[0]?.status, 'passed', described);
+      assert.ok(['passed', 'budget_exceeded'].includes(trials[1]?.status ?? ''), described);
+      for (const t of trials.slice(2)) {
+        assert.equal(t.status, 'cancelled', described);
+        assert.match(t.error ?? '', /not started: the run budget/);
+      }
+      // One call at a time: the spend ends at most one call above the budget.
+      const calls = trials.flatMap((t) => store.listLlmCalls(t.id));
+      const total = calls.reduce((sum, c) => sum + (c.costUsd ?? 0), 0);
+      assert.ok(total <= 0.002 + Math.max(...calls.map((c) => c.costUsd ?? 0)), `spent $${total}\n${described}`);
+    } finally {
+      await store.close();
+    }
   });
 });
