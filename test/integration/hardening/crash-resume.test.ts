@@ -99,8 +99,8 @@ class CliRun {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
   runId: string | undefined;
-  /** Unfinished trials' current phase ('started' before the first phase). */
-  readonly phases = new Map<string, string>();
+  /** Unfinished trials' current phase ('started' before the first phase) and since when. */
+  readonly phases = new Map<string, { phase: string; since: number }>();
   /** Trials this process reported finished: what it told the user. */
   readonly finished = new Map<string, { status: TrialStatus; costUsd: number | null }>();
   stderr = '';
@@ -124,8 +124,8 @@ class CliRun {
 
   private track(event: RunEventLine): void {
     if (event.type === 'run_started') this.runId = event.runId;
-    if (event.type === 'trial_started' && event.trialId) this.phases.set(event.trialId, 'started');
-    if (event.type === 'trial_phase' && event.trialId && event.phase) this.phases.set(event.trialId, event.phase);
+    if (event.type === 'trial_started' && event.trialId) this.phases.set(event.trialId, { phase: 'started', since: Date.now() });
+    if (event.type === 'trial_phase' && event.trialId && event.phase) this.phases.set(event.trialId, { phase: event.phase, since: Date.now() });
     if (event.type === 'trial_finished' && event.trialId && event.status) {
       this.phases.delete(event.trialId);
       this.finished.set(event.trialId, { status: event.status, costUsd: event.costUsd ?? null });
@@ -161,7 +161,7 @@ async function killAt(run: CliRun, plan: KillPlan, db: string, index: number, st
     let seen = 0;
     const count = () => {
       if (++seen < plan.occurrence) return;
-      const phases = Object.fromEntries(run.phases); // at the moment of the kill
+      const phases = Object.fromEntries([...run.phases].map(([id, state]) => [id, state.phase])); // at the moment of the kill
       run.child.kill('SIGKILL');
       cleanUp();
       settle(phases);
@@ -173,23 +173,31 @@ async function killAt(run: CliRun, plan: KillPlan, db: string, index: number, st
       });
       cleanups.push(() => watcher.close());
     };
-    // Count only trials still in the phase after the offset (a reused image's phase lasts milliseconds).
+    // Count only stays in the phase that last the offset (a reused image's phase lasts milliseconds);
+    // `since` tells one stay from the next.
     const armPhase = () => {
-      cleanups.push(run.onEvent((event) => {
-        if (event.type !== 'trial_phase' || event.phase !== plan.phase || !event.trialId) return;
-        const trialId = event.trialId;
-        const timer = setTimeout(() => run.phases.get(trialId) === plan.phase && count(), plan.offsetMs);
+      const watchStay = (trialId: string, since: number) => {
+        const timer = setTimeout(() => run.phases.get(trialId)?.since === since && count(), Math.max(0, since + plan.offsetMs - Date.now()));
         cleanups.push(() => clearTimeout(timer));
+      };
+      for (const [trialId, state] of run.phases) if (state.phase === plan.phase) watchStay(trialId, state.since);
+      cleanups.push(run.onEvent((event) => {
+        const state = event.trialId ? run.phases.get(event.trialId) : undefined;
+        if (event.type === 'trial_phase' && state?.phase === plan.phase) watchStay(event.trialId!, state.since);
       }));
     };
     // Armed once the run is under way (saves while the store opens do not count) and has made its progress.
-    const stopWaiting = run.onEvent(() => {
-      if (!run.runId || run.finished.size < plan.afterFinishes) return;
+    let armed = false;
+    const arm = () => {
+      if (armed || !run.runId || run.finished.size < plan.afterFinishes) return;
+      armed = true;
       stopWaiting();
       if (plan.phase === 'save') armSave();
       else armPhase();
-    });
+    };
+    const stopWaiting = run.onEvent(arm);
     cleanups.push(stopWaiting);
+    arm();
     void run.exited.then(() => {
       cleanUp();
       settle(undefined);
@@ -199,6 +207,18 @@ async function killAt(run: CliRun, plan: KillPlan, db: string, index: number, st
   if (!inFlight) return undefined;
   const hit = plan.phase === 'save' ? unfinishedSaveFiles(db).length > 0 : Object.values(inFlight).includes(plan.phase);
   return { ...plan, index, hit, inFlight, finishedBefore: run.finished.size, atMs: Date.now() - started };
+}
+
+/** Resolves once `run` reports `run_started` (by then it has reaped orphaned containers), or exits. */
+function runStarted(run: CliRun): Promise<void> {
+  return new Promise((resolveStarted) => {
+    const off = run.onEvent((event) => {
+      if (event.type !== 'run_started') return;
+      off();
+      resolveStarted();
+    });
+    void run.exited.then(() => resolveStarted());
+  });
 }
 
 interface JournalLine {
@@ -292,9 +312,20 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
     const finals = new Map<string, { status: TrialStatus; costUsd: number | null }>();
     const kills: KillRecord[] = [];
 
-    for (let index = 1; index <= KILLS; index++) {
-      const plan = plans[index - 1]!;
+    // Labelled containers the last killed process left behind, and how many its successors reaped.
+    let leftBehind: string[] = [];
+    let reaped = 0;
+    for (let index = 1; index <= KILLS + 1; index++) {
       current = new CliRun(runId ? ['--resume', runId, '--db', db] : firstArgs);
+      if (leftBehind.length) {
+        // A resume reaps what its dead predecessor left before it starts any trial.
+        await runStarted(current);
+        const remaining = (await containersOfRun(runId!)).filter((id) => leftBehind.includes(id));
+        assert.deepEqual(remaining, [], `process ${index} did not reap the containers its killed predecessor left (seed ${seed})`);
+        reaped += leftBehind.length;
+      }
+      if (index > KILLS) break; // the last resume runs to the end
+      const plan = plans[index - 1]!;
       const kill = await killAt(current, plan, db, index, started);
       assert.ok(kill, `kill ${index} (${plan.phase}) never came: the process exited with ${await current.exited} first (seed ${seed})\n${current.stderr}`);
       runId ??= current.runId;
@@ -319,13 +350,12 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
 
       const where = Object.entries(kill.inFlight).map(([id, phase]) => `${id.slice(runId!.length + 1)}:${phase}`).join(' ') || 'no trial running';
       const recovered = [...new Set(opened.warnings.map((w) => w.code))].join(',') || 'none';
-      log(`kill ${index}/${KILLS}: ${plan.phase}${kill.hit ? '' : ' (missed)'} — ${where}; finished ${finals.size}/${PLANNED}; store opened (recovered: ${recovered})`);
+      leftBehind = await containersOfRun(runId!);
+      log(`kill ${index}/${KILLS}: ${plan.phase}${kill.hit ? '' : ' (missed)'} — ${where}; finished ${finals.size}/${PLANNED}; store opened (recovered: ${recovered}); ${leftBehind.length} container(s) left behind`);
     }
 
-    // The last resume runs to the end.
-    current = new CliRun(['--resume', runId!, '--db', db]);
-    const code = await current.exited;
-    assert.equal(code, 0, `the final resume failed (seed ${seed})\n${current.stderr}`);
+    const code = await current!.exited;
+    assert.equal(code, 0, `the final resume failed (seed ${seed})\n${current!.stderr}`);
     const end = await openStore(db);
     assert.equal(end.runStatus, 'finished');
     assert.equal(end.trials.length, PLANNED);
@@ -357,7 +387,7 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
 
     const phasesHit = new Set(kills.filter((k) => k.hit).map((k) => k.phase));
     const rerun = [...starts].filter(([, n]) => n > 1).length;
-    log(`done: ${kills.length} kills, hit ${kills.filter((k) => k.hit).length} (${[...phasesHit].join(', ')}); ${PLANNED} trials final, ${rerun} run again after an interruption; 0 containers left`);
+    log(`done: ${kills.length} kills, hit ${kills.filter((k) => k.hit).length} (${[...phasesHit].join(', ')}); ${PLANNED} trials final, ${rerun} run again after an interruption; ${reaped} orphaned container(s) reaped by resumes, 0 left`);
     for (const phase of ['image', 'agent', 'verifier', 'save'] as const) assert.ok(phasesHit.has(phase), `no kill landed in the ${phase} phase (seed ${seed})`);
   });
 
