@@ -49,13 +49,10 @@ interface KillPlan {
 
 /** What happened at one kill, for the log and the final checks. */
 interface KillRecord extends KillPlan {
-  index: number;
   /** Did the kill land where it aimed: a trial still in the phase, or an unfinished save file left behind? */
   hit: boolean;
   /** Each unfinished trial's phase at the moment of the kill. */
   inFlight: Record<string, string>;
-  finishedBefore: number;
-  atMs: number;
 }
 
 /** Longest stretch a kill aims into each phase (the fixture's phases last 3–6 s each). */
@@ -151,7 +148,7 @@ function unfinishedSaveFiles(db: string): string[] {
  * Waits for the planned moment in `run` and kills it there. Resolves to the kill's record, or to
  * undefined when the process ended on its own first (the plan completed before the moment came).
  */
-async function killAt(run: CliRun, plan: KillPlan, db: string, index: number, started: number): Promise<KillRecord | undefined> {
+async function killAt(run: CliRun, plan: KillPlan, db: string): Promise<KillRecord | undefined> {
   const folder = dirname(db);
   const cleanups: (() => void)[] = [];
   const cleanUp = () => {
@@ -206,7 +203,7 @@ async function killAt(run: CliRun, plan: KillPlan, db: string, index: number, st
   await run.exited;
   if (!inFlight) return undefined;
   const hit = plan.phase === 'save' ? unfinishedSaveFiles(db).length > 0 : Object.values(inFlight).includes(plan.phase);
-  return { ...plan, index, hit, inFlight, finishedBefore: run.finished.size, atMs: Date.now() - started };
+  return { ...plan, hit, inFlight };
 }
 
 /** Resolves once `run` reports `run_started` (by then it has reaped orphaned containers), or exits. */
@@ -251,7 +248,7 @@ const isFinal = (status: string | undefined): boolean => status !== undefined &&
 /** Warnings that would mean something was lost or damaged (others — a stale lock, a leftover save file — are expected after a kill). */
 const LOSS_WARNINGS = new Set<StoreWarning['code']>(['corrupt_database', 'malformed_line', 'unknown_reference', 'seq_out_of_order', 'journal_missing', 'journal_shorter', 'save_failed']);
 
-async function openStore(db: string): Promise<{ trials: TrialRecord[]; runStatus: string | undefined; warnings: StoreWarning[] } & { runId: string }> {
+async function openStore(db: string): Promise<{ runId: string; runStatus: string; trials: TrialRecord[]; warnings: StoreWarning[] }> {
   const warnings: StoreWarning[] = [];
   const store = await Store.open(db, { onWarning: (w) => warnings.push(w) });
   try {
@@ -297,7 +294,7 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
     rmSync(root, { recursive: true, force: true });
   });
 
-  it(`loses no finished trial, runs none twice, leaves no container, and completes the plan (seed in the log)`, async () => {
+  it('loses no finished trial, runs none twice, leaves no container, and completes the plan (seed in the log)', async () => {
     const random = mulberry32(seed);
     const plans = planKills(random);
     const started = Date.now();
@@ -326,7 +323,7 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
       }
       if (index > KILLS) break; // the last resume runs to the end
       const plan = plans[index - 1]!;
-      const kill = await killAt(current, plan, db, index, started);
+      const kill = await killAt(current, plan, db);
       assert.ok(kill, `kill ${index} (${plan.phase}) never came: the process exited with ${await current.exited} first (seed ${seed})\n${current.stderr}`);
       runId ??= current.runId;
       assert.ok(runId, `the first process reported no run id before kill 1 (seed ${seed})\n${current.stderr}`);
