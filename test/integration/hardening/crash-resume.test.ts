@@ -61,8 +61,7 @@ const MAX_OFFSET: Record<Exclude<Phase, 'save'>, number> = { image: 3000, agent:
 /**
  * Ten kills covering every phase. Image builds only happen while some task's image is missing, which
  * is early in the run, so the two image kills come first; the other eight are shuffled. Between kills
- * the run makes a random amount of progress (finished trials), always leaving at least three trials
- * for the last kill to strike in.
+ * the run makes a random amount of progress (0–2 finished trials; see `feasible`).
  */
 function planKills(random: Random): KillPlan[] {
   const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
@@ -72,14 +71,26 @@ function planKills(random: Random): KillPlan[] {
     [rest[i], rest[j]] = [rest[j]!, rest[i]!];
   }
   // The first build starts at once; the second kill lets 0–2 trials finish (the next task's build is then due).
-  let progressLeft = PLANNED - 3;
   return (['image', 'image', ...rest] as Phase[]).map((phase, index) => {
-    const afterFinishes = index === 0 ? 0 : between(0, Math.min(2, progressLeft));
-    progressLeft -= afterFinishes;
+    const afterFinishes = index === 0 ? 0 : between(0, 2);
     return phase === 'save'
       ? { phase, afterFinishes, occurrence: between(1, 4), offsetMs: 0 }
       : { phase, afterFinishes, occurrence: between(1, 2), offsetMs: between(200, MAX_OFFSET[phase]) };
   });
+}
+
+/**
+ * The planned kill, made sure to come while `unfinished` trials remain: progress is asked for only
+ * while four or more are left, and with three or fewer the kill strikes at the first chance (every
+ * remaining trial passes through the agent and verifier phases, which outlast any offset, before it
+ * can finish), so the plan never completes before all ten kills.
+ */
+function feasible(plan: KillPlan, unfinished: number): KillPlan {
+  return {
+    ...plan,
+    afterFinishes: Math.min(plan.afterFinishes, Math.max(0, unfinished - 4)),
+    occurrence: unfinished > 3 ? plan.occurrence : 1,
+  };
 }
 
 interface RunEventLine {
@@ -104,6 +115,8 @@ class CliRun {
   private readonly listeners = new Set<(event: RunEventLine) => void>();
 
   constructor(args: string[]) {
+    // A resume knows its run from the start (a new run only once it reports it).
+    this.runId = args.includes('--resume') ? args[args.indexOf('--resume') + 1] : undefined;
     this.child = spawn(process.execPath, [CLI, 'run', ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     this.child.stderr!.on('data', (chunk: Buffer) => { this.stderr = (this.stderr + chunk.toString('utf8')).slice(-20_000); });
@@ -183,7 +196,8 @@ async function killAt(run: CliRun, plan: KillPlan, db: string): Promise<KillReco
         if (event.type === 'trial_phase' && state?.phase === plan.phase) watchStay(event.trialId!, state.since);
       }));
     };
-    // Armed once the run is under way (saves while the store opens do not count) and has made its progress.
+    // Armed once the run exists (not while a new run's store is being created; a resume's recovery save
+    // when it opens the store counts) and has made its progress.
     let armed = false;
     const arm = () => {
       if (armed || !run.runId || run.finished.size < plan.afterFinishes) return;
@@ -322,7 +336,7 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
         reaped += leftBehind.length;
       }
       if (index > KILLS) break; // the last resume runs to the end
-      const plan = plans[index - 1]!;
+      const plan = feasible(plans[index - 1]!, PLANNED - finals.size);
       const kill = await killAt(current, plan, db);
       assert.ok(kill, `kill ${index} (${plan.phase}) never came: the process exited with ${await current.exited} first (seed ${seed})\n${current.stderr}`);
       runId ??= current.runId;
@@ -348,7 +362,7 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
       const where = Object.entries(kill.inFlight).map(([id, phase]) => `${id.slice(runId!.length + 1)}:${phase}`).join(' ') || 'no trial running';
       const recovered = [...new Set(opened.warnings.map((w) => w.code))].join(',') || 'none';
       leftBehind = await containersOfRun(runId!);
-      log(`kill ${index}/${KILLS}: ${plan.phase}${kill.hit ? '' : ' (missed)'} — ${where}; finished ${finals.size}/${PLANNED}; store opened (recovered: ${recovered}); ${leftBehind.length} container(s) left behind`);
+      log(`kill ${index}/${KILLS}: ${plan.phase} ${plan.afterFinishes} #${plan.occurrence}${kill.hit ? '' : ' (missed)'} — ${where}; finished ${finals.size}/${PLANNED}; store opened (recovered: ${recovered}); ${leftBehind.length} container(s) left behind`);
     }
 
     const code = await current!.exited;
