@@ -39,6 +39,14 @@ export class BudgetLedger {
     else this.runBudgets.delete(runId);
   }
 
+  /**
+   * Dollars a run spent before this ledger existed (recorded by an earlier process of a resumed run):
+   * they count against its budget like the calls metered here.
+   */
+  carryOverRunSpend(runId: string, usd: number): void {
+    this.run(runId).costUsd += usd;
+  }
+
   /** Why a new request of this trial must be refused, or null when it may start. */
   check(trialId: string, runId: string): BudgetVerdict | null {
     const trial = this.trial(trialId);

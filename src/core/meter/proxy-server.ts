@@ -46,6 +46,8 @@ export interface MeteringProxy {
   readonly url: string;
   registerTrial(registration: TrialRegistration): TrialHandle;
   setRunBudget(runId: string, budget: Budget | undefined): void;
+  /** What a resumed run spent in earlier processes: counted against its budget from now on. */
+  carryOverRunSpend(runId: string, usd: number): void;
   /** Totals of a trial (looked up first) or a run; undefined when nothing is known of it. */
   totals(id: string): Totals | undefined;
   on(event: 'call', listener: (call: MeteredCall) => void): this;
@@ -110,6 +112,10 @@ class Proxy extends EventEmitter implements MeteringProxy {
 
   setRunBudget(runId: string, budget: Budget | undefined): void {
     this.ledger.setRunBudget(runId, budget);
+  }
+
+  carryOverRunSpend(runId: string, usd: number): void {
+    this.ledger.carryOverRunSpend(runId, usd);
   }
 
   totals(id: string): Totals | undefined {

@@ -85,20 +85,32 @@ export async function startRun(plan: RunPlan, deps: SchedulerDeps, options: Sche
     taskPaths: plan.tasks.map((t) => t.path),
     modelSpecs: plan.models.map((m) => ({ ...m, price: m.price ? { ...m.price } : null })),
   }, { ...plan.settings });
-  for (const task of plan.tasks) await recorder.snapshotTask(task);
+  const trials = await recordPlan(plan, recorder, deps.store, options);
+  return executeTrials(plan, trials, recorder, deps, options);
+}
+
+/**
+ * Records the task snapshots and queued trials of the plan that the store does not hold yet: all of
+ * them for a new run, the rest for a run whose process died while it was recording them.
+ */
+async function recordPlan(plan: RunPlan, recorder: TrialRecorder, store: Store, options: SchedulerOptions): Promise<PlannedTrial[]> {
+  const snapshotted = new Set(store.getTaskSnapshots(plan.runId).map((s) => s.taskId));
+  for (const task of plan.tasks) if (!snapshotted.has(task.id)) await recorder.snapshotTask(task);
+  const recorded = new Set(store.listTrials(plan.runId).map((t) => t.id));
   const trials = planTrials(plan);
-  for (const t of trials) {
+  for (const t of trials.filter((t) => !recorded.has(t.id))) {
     recorder.queue({ id: t.id, taskId: t.task.id, modelId: t.model?.id ?? plan.harness, harness: plan.harness, trialIndex: t.trialIndex, seed: t.seed });
     options.onEvent?.({ type: 'trial_queued', runId: plan.runId, trialId: t.id, taskId: t.task.id, modelId: t.model?.id ?? plan.harness, trialIndex: t.trialIndex });
   }
-  return executeTrials(plan, trials, recorder, deps, options);
+  return trials;
 }
 
 /** Run the trials of a stored run that have no final status (after a crash, a kill -9 or a cancel). */
 export async function resumeRun(plan: RunPlan, deps: SchedulerDeps, options: SchedulerOptions = {}): Promise<RunSummary> {
-  const unfinished = new Set(deps.store.unfinishedTrials(plan.runId).map((t) => t.id));
-  const trials = planTrials(plan).filter((t) => unfinished.has(t.id) && (!options.only || options.only.has(t.id)));
   const recorder = new TrialRecorder(deps.store, plan.runId, runSecrets(plan, deps.env ?? process.env));
+  const planned = await recordPlan(plan, recorder, deps.store, options);
+  const unfinished = new Set(deps.store.unfinishedTrials(plan.runId).map((t) => t.id));
+  const trials = planned.filter((t) => unfinished.has(t.id) && (!options.only || options.only.has(t.id)));
   deps.store.append({ type: 'run_updated', runId: plan.runId, patch: { status: 'running', finishedAt: null } });
   return executeTrials(plan, trials, recorder, deps, options);
 }
@@ -115,7 +127,11 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
 
   // Containers a crashed earlier process left behind go first.
   await pruneContainers(runtime, { activeRuns: [] }).catch(() => undefined);
-  if (plan.settings.budgetUsd !== undefined) meter.setRunBudget(plan.runId, { usd: plan.settings.budgetUsd });
+  if (plan.settings.budgetUsd !== undefined) {
+    meter.setRunBudget(plan.runId, { usd: plan.settings.budgetUsd });
+    // A resumed run's budget also covers what its earlier, killed or cancelled, processes spent.
+    meter.carryOverRunSpend(plan.runId, recorder.runSpendUsd());
+  }
 
   // Trials that met a rate limit (HTTP 429) in their current attempt, and when new trials may start again.
   const rateLimited = new Set<string>();

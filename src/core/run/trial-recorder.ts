@@ -146,6 +146,12 @@ export class TrialRecorder {
     return { tokens: sumUsage(calls), costUsd, costFlags: flags };
   }
 
+  /** Priced spend of every call recorded in the run so far, by this process and earlier ones. */
+  runSpendUsd(): number {
+    const calls = this.store.listTrials(this.runId).flatMap((t) => this.store.listLlmCalls(t.id));
+    return calls.reduce((sum, c) => sum + (c.costUsd ?? 0), 0);
+  }
+
   finish(trialId: string, outcome: TrialOutcome): void {
     const findings: JsonObject[] = [...(this.findings.get(trialId) ?? [])];
     if (outcome.detail) findings.push({ kind: 'detail', text: outcome.detail.slice(-8000) });
