@@ -46,7 +46,7 @@ function fakeCtx() {
       ready: async () => { reached.push('engine.ready'); throw new Error('no store in this test'); },
       run: async () => { reached.push('engine.run'); throw new Error('no runs in this test'); },
       cancel: async () => { reached.push('engine.cancel'); return false; },
-      onStatus: none, onRunEvent: none, notifyStoreChanged: () => undefined,
+      onStatus: none, onRunEvents: none, notifyStoreChanged: () => undefined,
     },
     tasks: {
       options: async () => { reached.push('tasks.options'); return []; },
