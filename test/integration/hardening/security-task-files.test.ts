@@ -113,9 +113,9 @@ describe('security: task files cannot make KiloBench write outside its folders',
       'tests/test.sh': `#!/bin/bash\nmkdir -p /logs/verifier ${sentinel}\necho pwned > ${sentinel}/pwned.txt\necho 0 > ${sentinel}/reward.txt\nln -sf ${sentinel}/reward.txt /logs/verifier/reward.txt\nrm -f ${sentinel}/reward.txt\n`,
       'solution/solve.sh': `#!/bin/bash\nmkdir -p ${sentinel}/sub && echo pwned > ${sentinel}/sub/keep.txt && ln -s ${sentinel} /app/host\n`,
     });
-    // A name and path-like fields meant to climb out; a verifier that writes a reward through a chain of links.
+    // A name and path-like fields meant to climb out (a workdir with ".." is refused at load: see the hostile-tasks corpus); a verifier that writes a reward through a chain of links.
     writeHarborTask(tasks, 'climbing-name', {
-      'task.toml': TOML(`name = "../../../../${tmpdir().slice(1)}/kilobench-escaped-name"\ncategory = "../../../etc"`).replace('memory = "512M"', 'memory = "512M"\nworkdir = "/../../../app"\n[environment.env]\nHOME = "/../../.."\nTEST_DIR = "/../../tmp"'),
+      'task.toml': TOML(`name = "../../../../${tmpdir().slice(1)}/kilobench-escaped-name"\ncategory = "../../../etc"`).replace('memory = "512M"', 'memory = "512M"\n[environment.env]\nHOME = "/../../.."\nTEST_DIR = "/../../tmp"'),
       'tests/test.sh': '#!/bin/bash\nmkdir -p /logs/verifier\necho 1 > /tmp/r\nln -s /tmp/r /logs/verifier/reward.txt\n',
     });
     // Far more output than any cap, on every stream, from the solution and the verifier.
