@@ -29,7 +29,7 @@ function mergedRun(runs: RunRecord[]): RunRecord {
 
 export class ReportError extends Error {}
 
-export function reportFromStore(store: Store, runIds: string[], options: { seed?: number; generatedAt?: string } = {}): Report {
+export function reportFromStore(store: Store, runIds: string[], options: { seed?: number; resamples?: number; generatedAt?: string } = {}): Report {
   const runs = runIds.map((id) => {
     const run = store.getRun(id);
     if (!run) throw new ReportError(`no run ${id} in ${store.path} (see \`kilobench runs\`)`);
@@ -56,6 +56,7 @@ export function reportFromStore(store: Store, runIds: string[], options: { seed?
   }
   const analysis = analyseRun({
     trials, calls, callSummaries, events, pricer: usagePricer(overrides), ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
   });
   return buildReport(mergedRun(runs), analysis, options.generatedAt ? { generatedAt: options.generatedAt } : {});
 }
