@@ -32,3 +32,8 @@ export function planPriceOverrides(plans: readonly RunPlan[]): PriceOverrides {
   }
   return overrides;
 }
+
+/** Price overrides as the key a stored call summary records: summaries priced alike have equal keys. */
+export function pricingKey(overrides: PriceOverrides): string {
+  return JSON.stringify(overrides);
+}

@@ -3,7 +3,7 @@
  * models through the kilo and builtin harnesses). Trials are grouped by (model, harness), so
  * merging runs is enough to compare them.
  */
-import { analyseRun, planPriceOverrides, usagePricer, type CallSummary } from '../analysis';
+import { analyseRun, planPriceOverrides, pricingKey, usagePricer, type CallSummary } from '../analysis';
 import type { LlmCallRecord, RunRecord, Store, TranscriptEventRecord, TrialRecord } from '../store';
 import { buildReport, type Report } from './json-report';
 
@@ -36,7 +36,7 @@ export function reportFromStore(store: Store, runIds: string[], options: { seed?
     return run;
   });
   const overrides = planPriceOverrides(runs.map((r) => r.plan));
-  const pricing = JSON.stringify(overrides);
+  const pricing = pricingKey(overrides);
   const trials: TrialRecord[] = [];
   const calls: LlmCallRecord[] = [];
   const callSummaries = new Map<string, CallSummary>();

@@ -7,7 +7,7 @@
  */
 import { addCall, emptyCallSummary, summariseCalls, type CallSummary } from '../analysis/call-summary';
 import type { UsagePricer } from '../analysis/fingerprint';
-import { planPriceOverrides, usagePricer } from '../analysis/pricer';
+import { planPriceOverrides, pricingKey, usagePricer } from '../analysis/pricer';
 import type { Db } from './db';
 import { listLlmCalls } from './queries';
 import type { LlmCallRecord, NewLlmCall, RunPlan } from './records';
@@ -21,18 +21,13 @@ interface RunPricing {
 /** Pricers by the plan JSON they come from (a plan is written once per run, so this stays small). */
 const pricings = new Map<string, RunPricing>();
 
-/** The price overrides of these plans as the key a summary records (see `reportFromStore`). */
-export function pricingKey(plans: readonly RunPlan[]): string {
-  return JSON.stringify(planPriceOverrides(plans));
-}
-
 function runPricing(db: Db, runId: string): RunPricing {
   const planJson = String(db.get('SELECT plan_json FROM runs WHERE id = $id', { id: runId })?.plan_json ?? '{}');
   let pricing = pricings.get(planJson);
   if (!pricing) {
     const plan = JSON.parse(planJson) as RunPlan;
     const overrides = planPriceOverrides([plan]);
-    pricing = { key: JSON.stringify(overrides), pricer: usagePricer(overrides) };
+    pricing = { key: pricingKey(overrides), pricer: usagePricer(overrides) };
     if (pricings.size > 256) pricings.clear();
     pricings.set(planJson, pricing);
   }
