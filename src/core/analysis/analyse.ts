@@ -3,6 +3,7 @@
  * from a test), every metric out. Pure and deterministic (bootstrap intervals use a seed).
  */
 import type { LlmCallRecord, TokenCounts, TranscriptEventRecord, TrialRecord } from '../store/records';
+import type { CallSummary } from './call-summary';
 import { compareOutcomes, DEFAULT_RESAMPLES, DEFAULT_SEED, outcomesByTask, type Comparison } from './compare';
 import { complementarity, type Complementarity } from './complementarity';
 import {
@@ -21,6 +22,11 @@ export interface AnalysisInput {
    * trial with none cost $0); when left out, the trial records' own `costUsd` and `tokens` are used.
    */
   calls?: readonly LlmCallRecord[];
+  /**
+   * The store's per-trial call summaries (trial id → summary), standing for the calls of the trials
+   * they name; they must have been folded with the same prices as `pricer`.
+   */
+  callSummaries?: ReadonlyMap<string, CallSummary>;
   events?: readonly TranscriptEventRecord[];
   /** Prices a usage vector for a call's model; lets the spend split be in dollars (else tokens). */
   pricer?: UsagePricer;
@@ -92,7 +98,7 @@ function sumOrNull(facts: readonly TrialFacts[]): number | null {
 
 function isSimulated(model: string, facts: readonly TrialFacts[]): boolean {
   if (model.startsWith('sim/')) return true;
-  return facts.some((f) => f.calls.some((c) => c.requestedModel.startsWith('sim/') || (c.servedModel ?? '').startsWith('sim/')));
+  return facts.some((f) => f.summary?.simulated || f.calls.some((c) => c.requestedModel.startsWith('sim/') || (c.servedModel ?? '').startsWith('sim/')));
 }
 
 function groupPassAtK(cells: readonly PairStats[]): Record<string, number> {
@@ -107,7 +113,7 @@ function groupPassAtK(cells: readonly PairStats[]): Record<string, number> {
 export function analyseRun(input: AnalysisInput): RunAnalysis {
   const seed = input.seed ?? DEFAULT_SEED;
   const resamples = input.resamples ?? DEFAULT_RESAMPLES;
-  const facts = trialFacts(input.trials, input.calls, input.events);
+  const facts = trialFacts(input.trials, input.calls, input.events, input.callSummaries);
   const groups = groupsOf(facts);
   const taskIds = [...new Set(facts.map((f) => f.trial.taskId))].sort(compareText);
 

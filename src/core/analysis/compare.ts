@@ -3,7 +3,7 @@
  * per-task difference in pass rate and in cost per attempt, with a paired, seeded bootstrap
  * interval. Paired: every resample takes the same tasks for both sides, so task difficulty cancels.
  */
-import { bootstrapInterval, mean, randomIndex, type Random } from './stats';
+import { bootstrapInterval, mean, type Random } from './stats';
 import { compareText, type GroupKey, type TrialFacts } from './trials';
 
 /** One side's attempts on one task, in any order. */
@@ -48,6 +48,32 @@ function passRate(passes: readonly boolean[]): number {
   return passes.filter(Boolean).length / passes.length;
 }
 
+/*
+ * The bootstrap's inner loops: a report over 10,000 trials draws ~10⁸ indices, so these redraw
+ * without building arrays. Each consumes the generator exactly as drawing the resample with
+ * `randomIndex` and then taking its pass rate (mean) would, and adds in the same order, so the
+ * interval is the same to the last bit.
+ */
+function drawIndex(random: Random, n: number): number {
+  return Math.min(n - 1, Math.floor(random() * n));
+}
+
+/** Pass rate of `passes.length` attempts drawn with replacement from `passes`. */
+function redrawnPassRate(random: Random, passes: readonly boolean[]): number {
+  const n = passes.length;
+  let passed = 0;
+  for (let i = 0; i < n; i++) if (passes[drawIndex(random, n)]) passed += 1;
+  return passed / n;
+}
+
+/** Mean of `values.length` values drawn with replacement from `values`. */
+function redrawnMean(random: Random, values: readonly number[]): number {
+  const n = values.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += values[drawIndex(random, n)] as number;
+  return total / n;
+}
+
 /** Each side's attempts on each task, for `compareOutcomes`. */
 export function outcomesByTask(attempts: readonly TrialFacts[]): TaskOutcomes[] {
   const map = new Map<string, TaskOutcomes>();
@@ -79,13 +105,12 @@ export function compareOutcomes(a: GroupKey, b: GroupKey, sideA: readonly TaskOu
   const base = { a: { model: a.model, harness: a.harness }, b: { model: b.model, harness: b.harness }, tasks: shared.length, seed: options.seed, resamples: options.resamples, confidence };
   if (shared.length === 0) return { ...base, passRateDiff: null, costDiff: null };
 
-  const redraw = <T>(random: Random, values: readonly T[]): T[] => values.map(() => values[randomIndex(random, values.length)] as T);
   const interval = (perTask: (x: TaskOutcomes, y: TaskOutcomes) => number, resampled: (random: Random, x: TaskOutcomes, y: TaskOutcomes) => number): Difference => {
     const estimate = mean(shared.map(([x, y]) => perTask(x, y))) as number;
     const ci = bootstrapInterval((random) => {
       let total = 0;
       for (let i = 0; i < shared.length; i++) {
-        const [x, y] = shared[randomIndex(random, shared.length)] as (typeof shared)[number];
+        const [x, y] = shared[drawIndex(random, shared.length)] as (typeof shared)[number];
         total += resampled(random, x, y);
       }
       return total / shared.length;
@@ -95,14 +120,14 @@ export function compareOutcomes(a: GroupKey, b: GroupKey, sideA: readonly TaskOu
 
   const passRateDiff = interval(
     (x, y) => passRate(x.passes) - passRate(y.passes),
-    (random, x, y) => passRate(redraw(random, x.passes)) - passRate(redraw(random, y.passes)),
+    (random, x, y) => redrawnPassRate(random, x.passes) - redrawnPassRate(random, y.passes),
   );
   const costsKnown = shared.every(([x, y]) => x.costs.every((c) => c !== null) && y.costs.every((c) => c !== null));
   const meanCost = (costs: readonly (number | null)[]) => mean(costs as number[]) as number;
   const costDiff = costsKnown
     ? interval(
         (x, y) => meanCost(x.costs) - meanCost(y.costs),
-        (random, x, y) => meanCost(redraw(random, x.costs)) - meanCost(redraw(random, y.costs)),
+        (random, x, y) => redrawnMean(random, x.costs as number[]) - redrawnMean(random, y.costs as number[]),
       )
     : null;
   return { ...base, passRateDiff, costDiff };

@@ -5,6 +5,7 @@
  */
 import { TOOL_CATEGORIES, type JsonValue, type LlmCallRecord, type TokenCounts, type ToolCategory, type TranscriptEventRecord } from '../store/records';
 import { ratio } from './stats';
+import { summariseCalls, type CallSummary } from './call-summary';
 import { totalInput, type TrialFacts } from './trials';
 
 export type ToolCounts = Record<ToolCategory, number> & { total: number };
@@ -281,7 +282,7 @@ export function splitCall(call: LlmCallRecord, repeated: number, pricer: UsagePr
   };
 }
 
-function addSplit(a: SpendSplit, b: SpendSplit): SpendSplit {
+export function addSplit(a: SpendSplit, b: SpendSplit): SpendSplit {
   return {
     unit: a.unit,
     resentContext: a.resentContext + b.resentContext,
@@ -291,8 +292,21 @@ function addSplit(a: SpendSplit, b: SpendSplit): SpendSplit {
   };
 }
 
-function emptySplit(unit: SpendSplit['unit']): SpendSplit {
+export function emptySplit(unit: SpendSplit['unit']): SpendSplit {
   return { unit, resentContext: 0, newInput: 0, output: 0, reasoning: 0 };
+}
+
+// ── per trial, per group ────────────────────────────────────────────────────────────────────────
+
+/** Model time vs the rest of the agent phase; null when the trial has no agent duration. */
+export function wallTimeSplit(calls: readonly LlmCallRecord[], agentDurationMs: number | null): WallTimeSplit | null {
+  return wallTimeOf(calls.reduce((acc, c) => acc + (c.latencyMs ?? 0), 0), agentDurationMs);
+}
+
+function wallTimeOf(latency: number, agentDurationMs: number | null): WallTimeSplit | null {
+  if (agentDurationMs === null) return null;
+  const modelMs = Math.min(latency, agentDurationMs);
+  return { agentMs: agentDurationMs, modelMs, otherMs: agentDurationMs - modelMs, modelShare: ratio(modelMs, agentDurationMs) };
 }
 
 interface TrialSplits {
@@ -301,53 +315,24 @@ interface TrialSplits {
   usd: SpendSplit | null;
 }
 
-function trialSplits(calls: readonly LlmCallRecord[], pricer: UsagePricer | undefined): TrialSplits {
-  const repeated = resentTokens(calls);
-  let tokens = emptySplit('tokens');
-  let usd: SpendSplit | null = calls.length > 0 ? emptySplit('usd') : null;
-  calls.forEach((call, i) => {
-    const split = splitCall(call, repeated[i] ?? 0, pricer);
-    tokens = addSplit(tokens, split.tokens);
-    usd = usd && split.usd ? addSplit(usd, split.usd) : null;
-  });
-  return { tokens, usd };
-}
-
-// ── per trial, per group ────────────────────────────────────────────────────────────────────────
-
-function contextTokens(calls: readonly LlmCallRecord[]): ContextTokens {
-  const repeated = resentTokens(calls);
-  const t: ContextTokens = { totalInput: 0, resent: 0, cacheRead: 0, output: 0, reasoning: 0 };
-  calls.forEach((call, i) => {
-    t.totalInput += totalInput(call.usage);
-    t.resent += repeated[i] ?? 0;
-    t.cacheRead += call.usage.cacheRead;
-    t.output += call.usage.output;
-    t.reasoning += Math.min(call.usage.reasoning, call.usage.output);
-  });
-  return t;
-}
-
-/** Model time vs the rest of the agent phase; null when the trial has no agent duration. */
-export function wallTimeSplit(calls: readonly LlmCallRecord[], agentDurationMs: number | null): WallTimeSplit | null {
-  if (agentDurationMs === null) return null;
-  const latency = calls.reduce((acc, c) => acc + (c.latencyMs ?? 0), 0);
-  const modelMs = Math.min(latency, agentDurationMs);
-  return { agentMs: agentDurationMs, modelMs, otherMs: agentDurationMs - modelMs, modelShare: ratio(modelMs, agentDurationMs) };
-}
-
 interface TrialParts {
   fingerprint: TrialFingerprint;
   splits: TrialSplits;
 }
 
-function trialParts(facts: TrialFacts, pricer: UsagePricer | undefined): TrialParts {
-  const { calls, events, trial } = facts;
-  const { source, seen } = toolCallsOf(calls, events);
+/**
+ * Tool calls by the source `toolCallsOf` would pick, with the model-response counts taken from the
+ * call summary: transcript tool calls first, then the model's, then transcript commands.
+ */
+function trialToolCalls(summary: CallSummary, events: readonly TranscriptEventRecord[]): { source: ToolCallSource; toolCalls: ToolCounts; commandsMeasured: number; commandChars: number } {
+  const fromEvents = toolCallsOf([], events);
+  if (fromEvents.source !== 'transcript' && summary.toolCalls.total > 0) {
+    return { source: 'llm', toolCalls: { ...summary.toolCalls }, commandsMeasured: summary.commandsMeasured, commandChars: summary.commandChars };
+  }
   const toolCalls = zeroToolCounts();
   let commandsMeasured = 0;
   let commandChars = 0;
-  for (const call of seen) {
+  for (const call of fromEvents.seen) {
     toolCalls[call.category] += 1;
     toolCalls.total += 1;
     if (call.category === 'exec' && call.command !== undefined) {
@@ -355,13 +340,25 @@ function trialParts(facts: TrialFacts, pricer: UsagePricer | undefined): TrialPa
       commandChars += [...call.command].length;
     }
   }
-  const tokens = contextTokens(calls);
-  const splits = trialSplits(calls, pricer);
+  return { source: fromEvents.source, toolCalls, commandsMeasured, commandChars };
+}
+
+/** The trial's call summary: the stored one when the facts carry it, else folded from its calls. */
+function summaryOf(facts: TrialFacts, pricer: UsagePricer | undefined): CallSummary {
+  return facts.summary ?? summariseCalls(facts.calls, pricer);
+}
+
+function trialParts(facts: TrialFacts, pricer: UsagePricer | undefined): TrialParts {
+  const { events, trial } = facts;
+  const summary = summaryOf(facts, pricer);
+  const { source, toolCalls, commandsMeasured, commandChars } = trialToolCalls(summary, events);
+  const tokens = { ...summary.context };
+  const splits: TrialSplits = { tokens: summary.tokenSplit, usd: summary.calls > 0 ? summary.usdSplit : null };
   return {
     splits,
     fingerprint: {
       trialId: trial.id,
-      llmCalls: calls.length,
+      llmCalls: summary.calls,
       toolCalls,
       toolCallSource: source,
       readWriteRatio: ratio(toolCalls.read, toolCalls.write),
@@ -373,7 +370,7 @@ function trialParts(facts: TrialFacts, pricer: UsagePricer | undefined): TrialPa
       cacheHitShare: ratio(tokens.cacheRead, tokens.totalInput),
       reasoningShare: ratio(tokens.reasoning, tokens.output),
       spendSplit: splits.usd ?? splits.tokens,
-      wallTime: wallTimeSplit(calls, trial.agentDurationMs),
+      wallTime: wallTimeOf(summary.latencyMs, trial.agentDurationMs),
       timedOut: trial.status === 'timeout',
     },
   };

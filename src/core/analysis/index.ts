@@ -14,7 +14,8 @@ export {
   type GroupFingerprint, type SpendSplit, type ToolCallSource, type ToolCounts, type TrialFingerprint, type UsagePricer, type WallTimeSplit,
 } from './fingerprint';
 export { paretoFront, type ParetoInput, type ParetoPoint } from './pareto';
-export { usagePricer } from './pricer';
+export { planPriceOverrides, pricingKey, usagePricer } from './pricer';
+export { addCall, emptyCallSummary, summariseCalls, type CallSummary } from './call-summary';
 export {
   Z95, bootstrapInterval, mean, median, p90, passAtK, passAtKTable, quantile, ratio, seededRandom, wilson, type Random,
 } from './stats';

@@ -4,6 +4,7 @@
  * Kept apart from the metrics so they stay free of any price data.
  */
 import { priceCall, type PriceOverrides } from '../pricing';
+import type { RunPlan } from '../store/records';
 import type { UsagePricer } from './fingerprint';
 
 export function usagePricer(overrides?: PriceOverrides): UsagePricer {
@@ -14,4 +15,25 @@ export function usagePricer(overrides?: PriceOverrides): UsagePricer {
     const at = new Date(call.startedAt);
     return priceCall(usage, named || null, { overrides, ...(Number.isNaN(at.getTime()) ? {} : { at }) }).costUsd;
   };
+}
+
+/** Price overrides recorded with the runs' models, so the spend split uses the prices the runs used. */
+export function planPriceOverrides(plans: readonly RunPlan[]): PriceOverrides {
+  const overrides: PriceOverrides = {};
+  for (const plan of plans) {
+    const specs = (plan as { modelSpecs?: unknown }).modelSpecs;
+    for (const spec of Array.isArray(specs) ? specs : []) {
+      const s = spec as { id?: string; model?: string; price?: PriceOverrides[string] | null };
+      if (s.price && s.id) {
+        overrides[s.id] = s.price;
+        if (s.model) overrides[s.model] = s.price;
+      }
+    }
+  }
+  return overrides;
+}
+
+/** Price overrides as the key a stored call summary records: summaries priced alike have equal keys. */
+export function pricingKey(overrides: PriceOverrides): string {
+  return JSON.stringify(overrides);
 }

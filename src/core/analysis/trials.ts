@@ -6,6 +6,7 @@
 import { addUsage } from '../meter/types';
 import { EXCLUDED_FROM_PASS_RATE } from '../run/trial-status';
 import type { LlmCallRecord, TokenCounts, TranscriptEventRecord, TrialRecord } from '../store/records';
+import type { CallSummary } from './call-summary';
 
 /** Every trial/model figure is kept per (model, harness). */
 export interface GroupKey {
@@ -43,8 +44,10 @@ export interface TrialFacts {
   costUsd: number | null;
   costFlags: TrialCostFlag[];
   tokens: TokenCounts;
-  /** The trial's LLM calls by `seq`. */
+  /** The trial's LLM calls by `seq` (empty when `summary` stands for them). */
   calls: LlmCallRecord[];
+  /** The store's summary of the trial's calls, when the analysis was given summaries instead of calls. */
+  summary?: CallSummary;
   /** The trial's transcript by `seq`. */
   events: TranscriptEventRecord[];
 }
@@ -86,22 +89,31 @@ function indexBy<T extends { trialId: string; seq: number }>(items: readonly T[]
  * (`calls` not undefined): the sum of the calls' costs, null if any call is unpriced; a trial
  * with no calls then cost $0 (flag `no-llm-calls`) unless its record carries a cost. Without
  * calls, the trial record's own `costUsd` and `tokens` are used (null cost: flag `unmetered`).
- * A record flagged `unpriced` is always null.
+ * A record flagged `unpriced` is always null. `summaries` (the store's per-trial call summaries)
+ * stand for the calls of the trials they name, exactly as if those calls had been given.
  */
 export function trialFacts(
   trials: readonly TrialRecord[],
   calls: readonly LlmCallRecord[] | undefined,
   events: readonly TranscriptEventRecord[] | undefined,
+  summaries?: ReadonlyMap<string, CallSummary>,
 ): TrialFacts[] {
   const callsByTrial = indexBy(calls);
   const eventsByTrial = indexBy(events);
+  const metered = calls !== undefined || summaries !== undefined;
   return trials.map((trial) => {
     const group = { model: trial.modelId, harness: trial.harness };
-    const own = callsByTrial.get(trial.id) ?? [];
+    const summary = summaries?.get(trial.id);
+    const own = summary ? [] : callsByTrial.get(trial.id) ?? [];
     const flags = new Set<TrialCostFlag>();
     let costUsd: number | null;
     let tokens: TokenCounts;
-    if (own.length > 0) {
+    if (summary && summary.calls > 0) {
+      tokens = { ...summary.tokens };
+      costUsd = summary.costUsd;
+      if (summary.estimated) flags.add('estimated');
+      if (summary.unpriced) flags.add('unpriced');
+    } else if (own.length > 0) {
       tokens = own.reduce((acc, call) => addTokens(acc, call.usage), zeroTokens());
       costUsd = 0;
       for (const call of own) {
@@ -117,7 +129,7 @@ export function trialFacts(
       tokens = { ...trial.tokens };
       costUsd = trial.costUsd;
       if (costUsd === null) {
-        if (calls !== undefined) {
+        if (metered) {
           costUsd = 0;
           flags.add('no-llm-calls');
         } else {
@@ -140,6 +152,7 @@ export function trialFacts(
       costFlags: [...flags].sort(),
       tokens,
       calls: own,
+      ...(summary ? { summary } : {}),
       events: eventsByTrial.get(trial.id) ?? [],
     };
   });

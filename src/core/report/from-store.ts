@@ -3,26 +3,9 @@
  * models through the kilo and builtin harnesses). Trials are grouped by (model, harness), so
  * merging runs is enough to compare them.
  */
-import { analyseRun, usagePricer } from '../analysis';
-import type { PriceOverrides } from '../pricing/overrides';
-import type { RunRecord, Store } from '../store';
+import { analyseRun, planPriceOverrides, pricingKey, usagePricer, type CallSummary } from '../analysis';
+import type { LlmCallRecord, RunRecord, Store, TranscriptEventRecord, TrialRecord } from '../store';
 import { buildReport, type Report } from './json-report';
-
-/** Price overrides recorded with the runs' models, so the spend split uses the prices the run used. */
-function overridesOf(runs: RunRecord[]): PriceOverrides {
-  const overrides: PriceOverrides = {};
-  for (const run of runs) {
-    const specs = (run.plan as { modelSpecs?: unknown }).modelSpecs;
-    for (const spec of Array.isArray(specs) ? specs : []) {
-      const s = spec as { id?: string; model?: string; price?: PriceOverrides[string] | null };
-      if (s.price && s.id) {
-        overrides[s.id] = s.price;
-        if (s.model) overrides[s.model] = s.price;
-      }
-    }
-  }
-  return overrides;
-}
 
 /** Several runs as one record, for the report's header. */
 function mergedRun(runs: RunRecord[]): RunRecord {
@@ -46,15 +29,34 @@ function mergedRun(runs: RunRecord[]): RunRecord {
 
 export class ReportError extends Error {}
 
-export function reportFromStore(store: Store, runIds: string[], options: { seed?: number; generatedAt?: string } = {}): Report {
+export function reportFromStore(store: Store, runIds: string[], options: { seed?: number; resamples?: number; generatedAt?: string } = {}): Report {
   const runs = runIds.map((id) => {
     const run = store.getRun(id);
     if (!run) throw new ReportError(`no run ${id} in ${store.path} (see \`kilobench runs\`)`);
     return run;
   });
-  const trials = runs.flatMap((r) => store.listTrials(r.id));
-  const calls = trials.flatMap((t) => store.listLlmCalls(t.id));
-  const events = trials.flatMap((t) => store.listTranscript(t.id));
-  const analysis = analyseRun({ trials, calls, events, pricer: usagePricer(overridesOf(runs)), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  const overrides = planPriceOverrides(runs.map((r) => r.plan));
+  const pricing = pricingKey(overrides);
+  const trials: TrialRecord[] = [];
+  const calls: LlmCallRecord[] = [];
+  const callSummaries = new Map<string, CallSummary>();
+  const events: TranscriptEventRecord[] = [];
+  for (const run of runs) {
+    const own = store.listTrials(run.id);
+    trials.push(...own);
+    events.push(...store.listRunTranscript(run.id));
+    // The stored summaries stand for the calls when they were priced as this report prices (always
+    // for one run; several runs whose price overrides differ are read call by call).
+    const summaries = store.listCallSummaries(run.id);
+    if (summaries.every((s) => s.pricing === pricing)) {
+      for (const s of summaries) callSummaries.set(s.trialId, s.summary);
+    } else {
+      for (const trial of own) calls.push(...store.listLlmCalls(trial.id));
+    }
+  }
+  const analysis = analyseRun({
+    trials, calls, callSummaries, events, pricer: usagePricer(overrides), ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+  });
   return buildReport(mergedRun(runs), analysis, options.generatedAt ? { generatedAt: options.generatedAt } : {});
 }

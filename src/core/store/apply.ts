@@ -2,6 +2,7 @@
  * Applying events to the database. Every apply is an upsert keyed by the record's id, so applying
  * the same journal twice (in order) leaves the database exactly as applying it once.
  */
+import { updateCallSummary } from './call-summaries';
 import type { Db, Params } from './db';
 import {
   ZERO_TOKENS, type NewTrial, type StoreEvent, type TokenCounts, type TrialPatch,
@@ -147,6 +148,7 @@ export function applyEvent(db: Db, event: StoreEvent): void {
       return;
     case 'llm_call': {
       const c = event.call;
+      const replaced = db.get('SELECT 1 AS x FROM llm_calls WHERE id = $id', { id: c.id }) !== undefined;
       upsert(db, 'llm_calls', 'id', {
         id: c.id,
         trial_id: c.trialId,
@@ -168,6 +170,7 @@ export function applyEvent(db: Db, event: StoreEvent): void {
         cost_source: c.costSource,
         error: c.error ?? null,
       });
+      updateCallSummary(db, event.runId, c, replaced);
       return;
     }
     case 'transcript_event': {
@@ -216,7 +219,7 @@ export function getProgress(db: Db): Map<string, Progress> {
 /** Removes a run and everything under it. Returns whether there was anything to remove. */
 export function deleteRunRows(db: Db, runId: string): boolean {
   let changed = 0;
-  for (const table of ['transcript_events', 'llm_calls', 'trials', 'task_snapshots', 'journal_progress']) {
+  for (const table of ['transcript_events', 'trial_call_summaries', 'llm_calls', 'trials', 'task_snapshots', 'journal_progress']) {
     changed += db.run(`DELETE FROM ${table} WHERE run_id = $id`, { id: runId });
   }
   changed += db.run('DELETE FROM runs WHERE id = $id', { id: runId });

@@ -1,4 +1,5 @@
 /** Read queries: rows turned into the camelCase records of records.ts. */
+import type { CallSummary } from '../analysis/call-summary';
 import { FINAL_STATUSES, type TrialStatus } from '../run/trial-status';
 import type { Task } from '../tasks/task';
 import type { Db, Row } from './db';
@@ -149,6 +150,27 @@ export function listLlmCalls(db: Db, trialId: string): LlmCallRecord[] {
 
 export function listTranscript(db: Db, trialId: string): TranscriptEventRecord[] {
   return db.all('SELECT * FROM transcript_events WHERE trial_id = $trial_id ORDER BY seq', { trial_id: trialId }).map(toTranscriptEvent);
+}
+
+/** Every transcript event of a run, by trial then seq (one query instead of one per trial). */
+export function listRunTranscript(db: Db, runId: string): TranscriptEventRecord[] {
+  return db.all('SELECT * FROM transcript_events WHERE run_id = $run_id ORDER BY trial_id, seq', { run_id: runId }).map(toTranscriptEvent);
+}
+
+/** A trial's call summary and the price overrides (JSON) it was priced with. */
+export interface StoredCallSummary {
+  trialId: string;
+  pricing: string;
+  summary: CallSummary;
+}
+
+/** The call summaries of a run's trials (trials without calls have none). */
+export function listCallSummaries(db: Db, runId: string): StoredCallSummary[] {
+  return db.all('SELECT trial_id, pricing, summary_json FROM trial_call_summaries WHERE run_id = $run_id', { run_id: runId }).map((row) => ({
+    trialId: text(row, 'trial_id'),
+    pricing: text(row, 'pricing'),
+    summary: parsed<CallSummary>(row, 'summary_json'),
+  }));
 }
 
 export function getTaskSnapshots(db: Db, runId: string): TaskSnapshot[] {

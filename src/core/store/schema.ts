@@ -122,7 +122,26 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE journal_progress ADD COLUMN applied_bytes INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    // Filled by code, not SQL (the summary is folded call by call): Store.open rebuilds it for a
+    // database that comes from an older version, and applying each llm_call keeps it current.
+    version: 3,
+    description: "per-trial summary of the trial's LLM calls, so a report need not read every call",
+    sql: `
+      CREATE TABLE trial_call_summaries (
+        trial_id TEXT PRIMARY KEY REFERENCES trials(id) ON DELETE CASCADE,
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        -- The price overrides (JSON) the summary's dollar split was computed with.
+        pricing TEXT NOT NULL,
+        summary_json TEXT NOT NULL
+      );
+      CREATE INDEX trial_call_summaries_by_run ON trial_call_summaries (run_id);
+    `,
+  },
 ];
+
+/** The version that added `trial_call_summaries`; opening an older database fills the table. */
+export const CALL_SUMMARIES_VERSION = 3;
 
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, openSync, closeSync, readSync, readFileSync, rea
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { applyEvent, deleteRunRows, getProgress, referenceProblem, setProgress, type Progress } from './apply';
+import { rebuildAllCallSummaries } from './call-summaries';
 import { fsyncDirectory, removeStaleTemps, writeFileAtomic } from './atomic-file';
 import { RecordError } from './check';
 import { Db } from './db';
@@ -17,7 +18,7 @@ import {
   RUN_ID_PATTERN, isEndingEvent, parseEvent,
   type LlmCallRecord, type RunRecord, type StoreEvent, type TaskSnapshot, type TranscriptEventRecord, type TrialRecord,
 } from './records';
-import { migrate } from './schema';
+import { CALL_SUMMARIES_VERSION, migrate } from './schema';
 import { loadSqlJs } from './sqljs';
 
 export interface StoreOptions {
@@ -108,6 +109,7 @@ export class Store {
       if (loaded.warning) early.push(loaded.warning);
       const { from, to } = migrate(raw, undefined, dbPath);
       const store = new Store(dbPath, dir, raw, lock, options);
+      if (from > 0 && from < CALL_SUMMARIES_VERSION) store.rebuildCallSummaries();
       for (const warning of early) store.warn(warning);
       const replayed = store.recover();
       if (loaded.fresh || from !== to || replayed.changed) {
@@ -213,6 +215,16 @@ export class Store {
     return queries.listTranscript(this.live(), trialId);
   }
 
+  /** Every transcript event of a run, by trial then seq. */
+  listRunTranscript(runId: string): TranscriptEventRecord[] {
+    return queries.listRunTranscript(this.live(), runId);
+  }
+
+  /** Per-trial summaries of a run's LLM calls (see call-summaries.ts). */
+  listCallSummaries(runId: string): queries.StoredCallSummary[] {
+    return queries.listCallSummaries(this.live(), runId);
+  }
+
   getTaskSnapshots(runId: string): TaskSnapshot[] {
     return queries.getTaskSnapshots(this.live(), runId);
   }
@@ -248,6 +260,12 @@ export class Store {
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────────
+
+  /** A database from before call summaries existed gets them from its stored calls. */
+  private rebuildCallSummaries(): void {
+    const db = this.live();
+    db.transaction(() => rebuildAllCallSummaries(db));
+  }
 
   private live(): Db {
     if (!this.db || this.closing) throw new StoreError(`the results store ${this.path} is closed`, 'closed');

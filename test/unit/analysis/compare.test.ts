@@ -44,4 +44,19 @@ describe('analysis: paired comparison', () => {
     assert.equal(none.tasks, 0);
     assert.equal(none.passRateDiff, null);
   });
+
+  it('intervals are the same to the last bit as drawing each resample as an array (values pinned from that code)', () => {
+    // The redraw loops count and sum in place; a report's intervals must not move because of it.
+    const a: TaskOutcomes[] = [
+      { task: 't1', passes: [true, false, true], costs: [0.1, 0.2, 0.15] }, { task: 't2', passes: [false, false], costs: [0.3, 0.05] },
+      { task: 't3', passes: [true], costs: [0.02] },
+    ];
+    const b: TaskOutcomes[] = [
+      { task: 't1', passes: [false, false, true], costs: [0.12, 0.22, 0.01] }, { task: 't2', passes: [true, false], costs: [0.4, 0.5] },
+      { task: 't3', passes: [false, true], costs: [0.07, 0.03] },
+    ];
+    const c = compareOutcomes(A, B, a, b, { seed: 7, resamples: 400 });
+    assert.deepEqual(c.passRateDiff, { estimate: 0.1111111111111111, ci: [-0.5555555555555556, 0.6666666666666666] });
+    assert.deepEqual(c.costDiff, { estimate: -0.09055555555555556, ci: [-0.27683333333333326, 0.04452777777777771] });
+  });
 });

@@ -1,0 +1,249 @@
+/**
+ * The results store and the analysis at scale: 10,000 trials and 1,000,000 metered LLM calls in a
+ * real Store, against baselines measured in the same run.
+ *
+ *   node --require tsx/cjs bench/store-analysis/run.ts [trials] [callsPerTrial]
+ *
+ * Data: one run, 5 models × 100 tasks × 20 trials (defaults), statuses mixed like a real run
+ * (passed, failed, timeouts, a few provider/infra errors), ~100 calls per trial whose context grows
+ * step by step with cache reads, priced with KiloBench's own price list, a few tool calls per call,
+ * and a small transcript (4 events) per trial.
+ *
+ * How the data gets in: the events are written as the run's journal (the JSONL file the store
+ * itself writes, one `{seq, …event}` line each) and `Store.open` replays it, i.e. every event goes
+ * through the store's own validation (`parseJournalLine`) and apply code in one transaction. That is
+ * the store's bulk path (the one recovery uses); `append` would fsync-free write the same lines one
+ * by one and is only slower by the write(2) per event.
+ *
+ * Figures, each with its baseline:
+ *   report build (`reportFromStore`, what `kilobench report` does) vs `listTrials` of the same run;
+ *   database save (`flush`: export + temp file + fsync + rename) vs writeFileSync + fsync of as many bytes;
+ *   database file size vs the run's JSONL journal.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { priceCall } from '../../src/core/pricing';
+import { reportFromStore } from '../../src/core/report/from-store';
+import { Store } from '../../src/core/store';
+import { journalPath, journalsDir } from '../../src/core/store/journal';
+
+const TRIALS = Number(process.argv[2] ?? 10_000);
+const CALLS_PER_TRIAL = Number(process.argv[3] ?? 100);
+const ROUNDS = 5;
+const RUN_ID = 'bench-run';
+const MODELS = ['anthropic/claude-sonnet-4-5', 'openai/gpt-5', 'openai/gpt-5-mini', 'google/gemini-2.5-pro', 'deepseek/deepseek-chat'];
+const TRIALS_PER_PAIR = 20;
+const TOOLS = ['bash', 'read_file', 'write_file', 'grep', 'todowrite'];
+
+/** Deterministic PRNG (mulberry32) so every run synthesises the same data. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+const unitCache = new Map<string, number[]>();
+/**
+ * Per-token prices of a model (input, cache read, cache write, output) from KiloBench's own price
+ * list, looked up once: pricing a million calls one by one would make the set-up, not the store, slow.
+ */
+function unitPrices(model: string): number[] {
+  let prices = unitCache.get(model);
+  if (!prices) {
+    const at = new Date('2026-11-01T00:00:00.000Z');
+    const per = (usage: Partial<{ input: number; cacheRead: number; cacheWrite: number; output: number }>) =>
+      (priceCall({ input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0, ...usage }, model, { at }).costUsd ?? Number.NaN) / 1e6;
+    prices = [per({ input: 1e6 }), per({ cacheRead: 1e6 }), per({ cacheWrite: 1e6 }), per({ output: 1e6 })];
+    if (prices.some((p) => Number.isNaN(p))) throw new Error(`no price for ${model} in the price list`);
+    unitCache.set(model, prices);
+  }
+  return prices;
+}
+
+/** Writes the run's journal: every event as the store would have written it. Returns counts. */
+function writeJournal(path: string): { lines: number; calls: number; bytes: number } {
+  const random = rng(42);
+  const fd = openSync(path, 'w');
+  let seq = 0;
+  let calls = 0;
+  let bytes = 0;
+  let chunk: string[] = [];
+  const emit = (event: object) => {
+    chunk.push(JSON.stringify({ seq: ++seq, ...event }));
+    if (chunk.length >= 5000) flushChunk();
+  };
+  const flushChunk = () => {
+    const text = `${chunk.join('\n')}\n`;
+    bytes += writeSync(fd, text);
+    chunk = [];
+  };
+  const taskCount = Math.max(1, Math.ceil(TRIALS / (MODELS.length * TRIALS_PER_PAIR)));
+  const tasks = Array.from({ length: taskCount }, (_, i) => `task-${String(i).padStart(3, '0')}`);
+  const t0 = Date.parse('2026-11-01T00:00:00.000Z');
+  emit({
+    type: 'run_created', runId: RUN_ID,
+    run: { name: 'store-analysis bench', createdAt: new Date(t0).toISOString(), status: 'running', plan: { tasks, models: MODELS, harness: 'kilo', trialsPerPair: TRIALS_PER_PAIR }, settings: {} },
+  });
+  let made = 0;
+  for (const task of tasks) {
+    for (const model of MODELS) {
+      for (let index = 0; index < TRIALS_PER_PAIR && made < TRIALS; index++, made++) {
+        const trialId = `${task}.${model.replace('/', '_')}.${index}`;
+        const started = t0 + made * 60_000;
+        emit({ type: 'trial_created', runId: RUN_ID, trial: { id: trialId, taskId: task, modelId: model, harness: 'kilo', trialIndex: index } });
+        emit({ type: 'trial_updated', runId: RUN_ID, trialId, patch: { status: 'running', startedAt: new Date(started).toISOString() } });
+        let context = 2000 + Math.floor(random() * 2000);
+        let at = started;
+        for (let c = 1; c <= CALLS_PER_TRIAL; c++) {
+          const fresh = 200 + Math.floor(random() * 1500);
+          const output = 50 + Math.floor(random() * 600);
+          const reasoning = model.includes('gpt-5') ? Math.floor(output * random() * 0.5) : 0;
+          const usage = { input: fresh, cacheRead: c === 1 ? 0 : context, cacheWrite: 0, output, reasoning };
+          const cost = unitPrices(model).reduce((sum, perToken, k) => sum + perToken * [usage.input, usage.cacheRead, usage.cacheWrite, usage.output][k]!, 0);
+          const latency = 300 + random() * 4000;
+          const tool = TOOLS[Math.floor(random() * TOOLS.length)]!;
+          emit({
+            type: 'llm_call', runId: RUN_ID,
+            call: {
+              id: `${trialId}.c${c}`, trialId, seq: c, startedAt: new Date(at).toISOString(), protocol: 'openai', requestedModel: model,
+              servedModel: model, streaming: true, httpStatus: 200, latencyMs: Math.round(latency), ttftMs: Math.round(latency / 5),
+              usageRaw: { prompt_tokens: fresh + usage.cacheRead, completion_tokens: output },
+              usage, estimated: false,
+              toolCalls: [{ name: tool, id: `call_${c}`, arguments: tool === 'bash' ? { command: 'ls -la && cat README.md' } : { path: 'src/main.py' } }],
+              costUsd: cost, costSource: 'computed',
+            },
+          });
+          context += fresh + output;
+          at += Math.round(latency) + 500;
+          calls += 1;
+        }
+        const roll = random();
+        const status = roll < 0.45 ? 'passed' : roll < 0.85 ? 'failed' : roll < 0.93 ? 'timeout' : roll < 0.97 ? 'provider_error' : 'infra_error';
+        for (let e = 1; e <= 4; e++) {
+          const kind = e % 2 === 1 ? 'tool_call' : 'tool_result';
+          emit({
+            type: 'transcript_event', runId: RUN_ID,
+            entry: { trialId, seq: e, at: new Date(started + e * 1000).toISOString(), kind, toolCategory: kind === 'tool_call' ? 'exec' : null, payload: kind === 'tool_call' ? { command: 'pytest -q' } : { output: '3 passed' } },
+          });
+        }
+        const duration = at - started;
+        emit({
+          type: 'trial_updated', runId: RUN_ID, trialId,
+          patch: {
+            status, finishedAt: new Date(at + 10_000).toISOString(), durationMs: duration + 10_000, agentDurationMs: duration, testDurationMs: 8000,
+            testsPassed: status === 'passed' ? 3 : 1, testsFailed: status === 'passed' ? 0 : 2,
+          },
+        });
+      }
+    }
+  }
+  emit({ type: 'run_updated', runId: RUN_ID, patch: { status: 'finished', finishedAt: new Date(t0 + made * 60_000).toISOString() } });
+  flushChunk();
+  fsyncSync(fd);
+  closeSync(fd);
+  return { lines: seq, calls, bytes };
+}
+
+/** Baseline for a save: the same number of bytes written to a new file and fsynced. */
+function plainWrite(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-bench-store-'));
+  const dbPath = join(dir, 'results.sqlite');
+  try {
+    console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    const jdir = journalsDir(dbPath);
+    mkdirSync(jdir, { recursive: true });
+    let t = performance.now();
+    const journal = writeJournal(journalPath(jdir, RUN_ID));
+    const writeMs = performance.now() - t;
+    console.log(`synthesised ${TRIALS} trials, ${journal.calls} LLM calls, ${journal.lines} journal lines (${mb(journal.bytes)}) in ${(writeMs / 1000).toFixed(1)} s`);
+
+    t = performance.now();
+    let store = await Store.open(dbPath);
+    const loadMs = performance.now() - t;
+    console.log(`Store.open replayed the journal into the database and saved it in ${(loadMs / 1000).toFixed(1)} s (${Math.round(journal.lines / (loadMs / 1000))} events/s)`);
+    await store.close();
+
+    t = performance.now();
+    store = await Store.open(dbPath);
+    const reopenMs = performance.now() - t;
+    console.log(`reopen (read + integrity check, nothing to replay): ${reopenMs.toFixed(0)} ms`);
+
+    const build: number[] = [];
+    const query: number[] = [];
+    const noBootstrap: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      t = performance.now();
+      const trials = store.listTrials(RUN_ID);
+      query.push(performance.now() - t);
+      if (trials.length !== TRIALS) throw new Error(`expected ${TRIALS} trials, read ${trials.length}`);
+      t = performance.now();
+      const report = reportFromStore(store, [RUN_ID], { generatedAt: '2026-11-26T00:00:00.000Z' });
+      build.push(performance.now() - t);
+      t = performance.now();
+      reportFromStore(store, [RUN_ID], { generatedAt: '2026-11-26T00:00:00.000Z', resamples: 1 });
+      noBootstrap.push(performance.now() - t);
+      if (round === 0) {
+        // The digest lets two versions of KiloBench be checked to build the very same report.
+        const digest = createHash('sha256').update(JSON.stringify(report)).digest('hex').slice(0, 16);
+        console.log(`report: ${report.models.length} models, ${report.tasks.length} tasks, sha256 ${digest}`);
+      }
+    }
+
+    const saves: number[] = [];
+    const writes: number[] = [];
+    let size = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      store.append({ type: 'run_updated', runId: RUN_ID, patch: { name: `store-analysis bench ${round}` } });
+      t = performance.now();
+      await store.flush();
+      saves.push(performance.now() - t);
+      size = statSync(dbPath).size;
+      const bytes = new Uint8Array(size).fill(7);
+      t = performance.now();
+      plainWrite(join(dir, 'baseline.bin'), bytes);
+      writes.push(performance.now() - t);
+    }
+    await store.close();
+    const journalBytes = statSync(journalPath(jdir, RUN_ID)).size;
+
+    const b = median(build);
+    const q = median(query);
+    console.log(`\n${ROUNDS} rounds (median)`);
+    console.log(`report build (reportFromStore)     ${b.toFixed(1)} ms   goal < 200 ms: ${b < 200 ? 'met' : 'NOT met'}`);
+    console.log(`  baseline: listTrials (same rows) ${q.toFixed(1)} ms   ratio ${(b / q).toFixed(2)}×`);
+    const nb = median(noBootstrap);
+    console.log(`  of which paired bootstrap (2,000 resamples, every model pair): ${(b - nb).toFixed(1)} ms; the rest (reads + metrics, resamples=1) ${nb.toFixed(1)} ms, ratio ${(nb / q).toFixed(2)}× the baseline`);
+    console.log(`database save (flush)              ${median(saves).toFixed(1)} ms`);
+    console.log(`  baseline: write + fsync ${mb(size)}  ${median(writes).toFixed(1)} ms   ratio ${(median(saves) / median(writes)).toFixed(2)}×`);
+    console.log(`database file size                 ${mb(size)}`);
+    console.log(`  baseline: JSONL journal          ${mb(journalBytes)}   ratio ${(size / journalBytes).toFixed(2)}×`);
+    console.log(`machine: load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
