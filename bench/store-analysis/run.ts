@@ -25,6 +25,7 @@ import { closeSync, mkdirSync, fsyncSync, mkdtempSync, openSync, rmSync, statSyn
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { priceCall } from '../../src/core/pricing';
+import { mulberry32 } from '../../src/core/random';
 import { reportFromStore } from '../../src/core/report/from-store';
 import { Store } from '../../src/core/store';
 import { journalPath, journalsDir } from '../../src/core/store/journal';
@@ -37,17 +38,6 @@ const MODELS = ['anthropic/claude-sonnet-4-5', 'openai/gpt-5', 'openai/gpt-5-min
 const TRIALS_PER_PAIR = 20;
 const TOOLS = ['bash', 'read_file', 'write_file', 'grep', 'todowrite'];
 
-/** Deterministic PRNG (mulberry32) so every run synthesises the same data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -72,7 +62,7 @@ function unitPrices(model: string): number[] {
 
 /** Writes the run's journal: every event as the store would have written it. Returns counts. */
 function writeJournal(path: string): { lines: number; calls: number; bytes: number } {
-  const random = rng(42);
+  const random = mulberry32(42);
   const fd = openSync(path, 'w');
   let seq = 0;
   let calls = 0;

@@ -11,7 +11,6 @@
  * built-in harness (it talks to the proxy from the host) and read-only mounts only.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
@@ -20,29 +19,14 @@ import type Docker from 'dockerode';
 import { Store } from '../../../src/core/store';
 import { CONTAINER_CAPABILITIES } from '../../../src/core/runtime/docker/docker-runtime';
 import { LABELS } from '../../../src/core/runtime/container-runtime';
-import { CLI } from '../../helpers/cli';
+import { kilobenchAsync, type CliRun } from '../../helpers/cli';
 import { rawDocker } from '../../helpers/docker';
 import { tempDir } from '../../helpers/task-fixtures';
 import { scriptedUpstream, sendJson, sseText, type SeenRequest } from '../meter/upstream-fixture';
 
-interface Ran { code: number | null; stdout: string; stderr: string; pid: number }
-
 /** The CLI as a child process, without blocking this process (the upstream lives here). */
-function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv, onStart?: (pid: number) => void): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    onStart?.(child.pid as number);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, pid: child.pid as number });
-    });
-  });
+function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv, onStart?: (pid: number) => void): Promise<CliRun> {
+  return kilobenchAsync(args, { cwd, env, timeoutMs: 300_000, ...(onStart ? { onStart } : {}) });
 }
 
 /** Every regular file under a folder (symlinks not followed). */

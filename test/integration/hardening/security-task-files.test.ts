@@ -8,32 +8,18 @@
  * snapshotted before and after: nothing appears, changes or disappears outside the results folder.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../../../src/core/store';
-import { CLI } from '../../helpers/cli';
+import { kilobenchAsync, type CliRun } from '../../helpers/cli';
 import { containersOfRun } from '../../helpers/docker';
 import { tempDir, writeFiles, writeHarborTask, writeTb1Task } from '../../helpers/task-fixtures';
 
-interface Ran { code: number | null; stdout: string; stderr: string }
-
-function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 400_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** The CLI as a child process, without blocking this process (the upstream lives here). */
+function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv, onStart?: (pid: number) => void): Promise<CliRun> {
+  return kilobenchAsync(args, { cwd, env, timeoutMs: 400_000, ...(onStart ? { onStart } : {}) });
 }
 
 /** Every entry under a folder with its type, size, mode, mtime and content hash (links not followed). */

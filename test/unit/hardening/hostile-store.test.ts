@@ -182,17 +182,7 @@ describe('hostile databases and journals: what is recovered, what the user is to
     });
   });
 
-  it('a database from a newer schema version: refused, left untouched, the message says what to do', async () => {
-    const SQL = await loadSqlJs();
-    const newer = new SQL.Database();
-    migrate(newer);
-    newer.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 7}`);
-    writeFileSync(tmp.dbPath, newer.export());
-    newer.close();
-    const before = readFileSync(tmp.dbPath);
-    await assert.rejects(Store.open(tmp.dbPath), (e: unknown) => e instanceof StoreError && e.code === 'newer_schema' && /Update KiloBench/.test(e.message));
-    assert.deepEqual(readFileSync(tmp.dbPath), before);
-  });
+  // A database from a newer schema version: test/unit/store/schema.test.ts.
 
   it('a database path that is a folder: a clear error naming it', async () => {
     mkdirSync(tmp.dbPath);
