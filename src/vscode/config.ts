@@ -25,8 +25,15 @@ function positiveOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
-function budget(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+/**
+ * A budget setting: null means no limit. A number is passed on as it is, so that a negative one is
+ * refused with a clear message when a run is planned, never read silently as "no limit".
+ */
+function budget(value: unknown, name: string): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value;
+  void vscode.window.showWarningMessage(`kilobench.${name} must be a number of US dollars or null (no limit), not ${JSON.stringify(value)}; it is ignored until fixed.`);
+  return null;
 }
 
 export class Config {
@@ -57,11 +64,11 @@ export class Config {
   }
 
   get budgetUsd(): number | null {
-    return budget(this.raw.get('budgetUsd'));
+    return budget(this.raw.get('budgetUsd'), 'budgetUsd');
   }
 
   get trialBudgetUsd(): number | null {
-    return budget(this.raw.get('trialBudgetUsd'));
+    return budget(this.raw.get('trialBudgetUsd'), 'trialBudgetUsd');
   }
 
   get agentTimeoutMultiplier(): number {

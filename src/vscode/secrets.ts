@@ -38,7 +38,8 @@ export class Keys {
     const missing: string[] = [];
     for (const name of new Set(keyNames)) {
       const value = await this.secrets.get(SECRET_PREFIX + name);
-      if (value) env[keyEnvName(name)] = value;
+      // A key of blanks is no key: the run would only fail later with a provider's 401.
+      if (value?.trim()) env[keyEnvName(name)] = value.trim();
       else missing.push(name);
     }
     return { env, missing };

@@ -85,6 +85,8 @@ export const state = {
   commands: [] as unknown[][],
   progress: 0,
   messages: [] as string[],
+  /** `kilobench.*` settings by key (without the section); unset keys give the caller's fallback. */
+  settings: new Map<string, unknown>(),
 };
 
 class Stub {
@@ -106,7 +108,7 @@ const fake = {
     workspaceFolders: undefined,
     onDidGrantWorkspaceTrust: disposable,
     onDidChangeConfiguration: disposable,
-    getConfiguration: () => ({ get: (_key: string, fallback: unknown) => fallback, inspect: () => undefined, update: async () => undefined }),
+    getConfiguration: () => ({ get: (key: string, fallback: unknown) => (state.settings.has(key) ? state.settings.get(key) : fallback), inspect: () => undefined, update: async () => undefined }),
   },
   window: {
     createWebviewPanel: (viewType: string, title: string, _show: unknown, options: unknown) => {
