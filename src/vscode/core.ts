@@ -6,6 +6,7 @@
  */
 export { Store } from '../core/store';
 export { BenchmarkSession } from '../core/run/benchmark-session';
+export { describeInterrupted, markInterruptedRuns } from '../core/run/interrupted-runs';
 export { buildPlan, newRunId, PlanError } from '../core/run/new-plan';
 export { planFromRecord, ResumeError } from '../core/run/stored-plan';
 export { validateTasks } from '../core/run/validate-tasks';

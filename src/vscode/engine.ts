@@ -73,6 +73,7 @@ export class Engine implements vscode.Disposable {
         const store = await core.Store.open(path, { onWarning: (w) => this.log.warn(`results store: ${w.message}`) });
         this.store = store;
         this.log.info(`results store open: ${path}`);
+        for (const run of core.markInterruptedRuns(store)) this.log.warn(core.describeInterrupted(run));
         return { core, store };
       } catch (e) {
         const err = e as Error & { code?: string };

@@ -11,6 +11,7 @@ import { Store, type StoreWarning } from '../store';
 import type { Harness } from '../harness/harness';
 import type { RunEvent } from './events';
 import type { RunPlan } from './plan';
+import { markInterruptedRuns } from './interrupted-runs';
 import { resumeRun, startRun, type RunSummary, type SchedulerDeps } from './scheduler';
 
 export interface SessionOptions {
@@ -42,6 +43,8 @@ export class BenchmarkSession {
     await runtime.ping();
     const store = options.store ?? await Store.open(options.dbPath, options.onStoreWarning ? { onWarning: options.onStoreWarning } : {});
     try {
+      // A store it opened itself may still show runs of a process that died as running.
+      if (!options.store) markInterruptedRuns(store);
       const meter = await startMeteringProxy(options.log ? { log: options.log } : {});
       return new BenchmarkSession(runtime, store, meter, !options.store, options.dockerHost);
     } catch (e) {

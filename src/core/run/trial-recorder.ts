@@ -65,7 +65,7 @@ export class TrialRecorder {
 
   start(trialId: string): void {
     this.beginAttempt(trialId);
-    this.append({ type: 'trial_updated', runId: this.runId, trialId, patch: { status: 'running', startedAt: new Date().toISOString() } });
+    this.append({ type: 'trial_updated', runId: this.runId, trialId, patch: { status: 'running', startedAt: new Date().toISOString(), error: null } });
   }
 
   /** A trial that never ran (cancelled before its turn, run budget spent). */

@@ -11,7 +11,7 @@ import { journalsDir } from '../../../src/core/store/journal';
 import { FINAL_STATUSES } from '../../../src/core/run/trial-status';
 import { CLI, kilobench } from '../../helpers/cli';
 import { tempDir } from '../../helpers/task-fixtures';
-import { allLabelledContainers, waitFor } from '../../helpers/docker';
+import { containersOfRun, waitFor } from '../../helpers/docker';
 
 const TASKS = 'access-log-report,csv-to-json-employees,stacktrace-extract';
 
@@ -55,7 +55,7 @@ describe('kilobench run (real engine, simulated provider)', function () {
     const result = kilobench(['run', '--tasks', TASKS, '--models', 'sim/direct,sim/explorer', '--trials', '2', '--concurrency', '2', '--db', db]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /sim\/direct\s+6\s+6\s+0/);
-    const { trials, calls } = await trialsOf(db);
+    const { runId, trials, calls } = await trialsOf(db);
     assert.equal(trials.length, 12);
     assert.ok(trials.every((t) => t.status === 'passed'), trials.map((t) => `${t.id} ${t.status} ${t.error}`).join('\n'));
     assert.ok(trials.every((t) => (t.costUsd ?? 0) > 0 && t.tokens.input + t.tokens.cacheRead > 0));
@@ -63,7 +63,7 @@ describe('kilobench run (real engine, simulated provider)', function () {
     // The profiles behave differently: the explorer reads more before it writes.
     const steps = (model: string) => trials.filter((t) => t.modelId === model).reduce((n, t) => n + t.tokens.output, 0);
     assert.notEqual(steps('sim/direct'), steps('sim/explorer'));
-    assert.deepEqual(await allLabelledContainers(), []);
+    assert.deepEqual(await containersOfRun(runId), []);
 
     // The report of that run, in each format.
     const json = kilobench(['report', '--db', db, '--format', 'json']);
@@ -94,6 +94,10 @@ describe('kilobench run (real engine, simulated provider)', function () {
     assert.ok(finishedBefore.size >= 3 && finishedBefore.size < 12);
 
     const runId = journal(db).find((e) => e.type === 'run_created') as unknown as { runId: string };
+    // The dead process's run is shown as interrupted (not running forever), with the way out.
+    const listed = kilobench(['runs', '--json', '--db', db]);
+    assert.equal((JSON.parse(listed.stdout) as { runs: { status: string }[] }).runs[0]?.status, 'interrupted');
+    assert.match(listed.stderr, new RegExp(`run ${runId.runId} was interrupted .*kilobench run --resume ${runId.runId}`));
     const resumed = kilobench(['run', '--resume', runId.runId, '--db', db]);
     assert.equal(resumed.code, 0, resumed.stderr);
     const { trials } = await trialsOf(db);
@@ -105,17 +109,18 @@ describe('kilobench run (real engine, simulated provider)', function () {
     assert.equal(new Set(ends).size, 12);
     const starts = journal(db).filter((e) => e.type === 'trial_updated' && e.patch?.status === 'running').map((e) => e.trialId);
     for (const id of finishedBefore) assert.equal(starts.filter((s) => s === id).length, 1, `${id} started once`);
-    assert.deepEqual(await allLabelledContainers(), []);
+    assert.deepEqual(await containersOfRun(runId.runId), []);
   });
 
   it('cancels on Ctrl-C: containers removed, unfinished trials marked cancelled, exit 130', async () => {
     const db = join(root, 'cancel', 'results.sqlite');
     const child = spawn(process.execPath, [CLI, 'run', '--tasks', TASKS, '--models', 'sim/explorer', '--trials', '3', '--concurrency', '2', '--db', db, '--json'], { stdio: 'ignore', env: process.env });
-    await waitFor('a running trial container', async () => (await allLabelledContainers()).length > 0, 120_000);
+    const runId = (): string | undefined => (journal(db).find((e) => e.type === 'run_created') as { runId?: string } | undefined)?.runId;
+    await waitFor('a running trial container', async () => Boolean(runId()) && (await containersOfRun(runId() as string)).length > 0, 120_000);
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     assert.equal(code, 130);
-    assert.deepEqual(await allLabelledContainers(), []);
+    assert.deepEqual(await containersOfRun(runId() as string), []);
     const { trials } = await trialsOf(db);
     assert.ok(trials.every((t) => FINAL_STATUSES.has(t.status)));
     assert.ok(trials.some((t) => t.status === 'cancelled'));
