@@ -3,7 +3,7 @@
  * per-task difference in pass rate and in cost per attempt, with a paired, seeded bootstrap
  * interval. Paired: every resample takes the same tasks for both sides, so task difficulty cancels.
  */
-import { bootstrapInterval, mean, type Random } from './stats';
+import { bootstrapInterval, bootstrapIntervals, mean, type Random } from './stats';
 import { compareText, type GroupKey, type TrialFacts } from './trials';
 
 /** One side's attempts on one task, in any order. */
@@ -66,14 +66,6 @@ function redrawnPassRate(random: Random, passes: readonly boolean[]): number {
   return passed / n;
 }
 
-/** Mean of `values.length` values drawn with replacement from `values`. */
-function redrawnMean(random: Random, values: readonly number[]): number {
-  const n = values.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) total += values[drawIndex(random, n)] as number;
-  return total / n;
-}
-
 /** Each side's attempts on each task, for `compareOutcomes`. */
 export function outcomesByTask(attempts: readonly TrialFacts[]): TaskOutcomes[] {
   const map = new Map<string, TaskOutcomes>();
@@ -118,17 +110,59 @@ export function compareOutcomes(a: GroupKey, b: GroupKey, sideA: readonly TaskOu
     return { estimate, ci };
   };
 
-  const passRateDiff = interval(
-    (x, y) => passRate(x.passes) - passRate(y.passes),
-    (random, x, y) => redrawnPassRate(random, x.passes) - redrawnPassRate(random, y.passes),
-  );
   const costsKnown = shared.every(([x, y]) => x.costs.every((c) => c !== null) && y.costs.every((c) => c !== null));
+  if (!costsKnown) {
+    const passRateDiff = interval(
+      (x, y) => passRate(x.passes) - passRate(y.passes),
+      (random, x, y) => redrawnPassRate(random, x.passes) - redrawnPassRate(random, y.passes),
+    );
+    return { ...base, passRateDiff, costDiff: null };
+  }
+  // The two intervals start from the same seed and draw the same indices (a task, then each side's
+  // attempts), so one pass over the random stream gives both, exactly as two passes would.
   const meanCost = (costs: readonly (number | null)[]) => mean(costs as number[]) as number;
-  const costDiff = costsKnown
-    ? interval(
-        (x, y) => meanCost(x.costs) - meanCost(y.costs),
-        (random, x, y) => redrawnMean(random, x.costs as number[]) - redrawnMean(random, y.costs as number[]),
-      )
-    : null;
-  return { ...base, passRateDiff, costDiff };
+  const rx: Redraw = { passRate: 0, meanCost: 0 };
+  const ry: Redraw = { passRate: 0, meanCost: 0 };
+  const [passCi, costCi] = bootstrapIntervals(2, (random, out) => {
+    let passTotal = 0;
+    let costTotal = 0;
+    for (let i = 0; i < shared.length; i++) {
+      const [x, y] = shared[drawIndex(random, shared.length)] as (typeof shared)[number];
+      redrawBoth(random, x, rx);
+      redrawBoth(random, y, ry);
+      passTotal += rx.passRate - ry.passRate;
+      costTotal += rx.meanCost - ry.meanCost;
+    }
+    out[0] = passTotal / shared.length;
+    out[1] = costTotal / shared.length;
+  }, { seed: options.seed, resamples: options.resamples, confidence });
+  return {
+    ...base,
+    passRateDiff: { estimate: mean(shared.map(([x, y]) => passRate(x.passes) - passRate(y.passes))) as number, ci: passCi as [number, number] },
+    costDiff: { estimate: mean(shared.map(([x, y]) => meanCost(x.costs) - meanCost(y.costs))) as number, ci: costCi as [number, number] },
+  };
+}
+
+/** One redraw of one side's attempts on one task. */
+interface Redraw {
+  passRate: number;
+  meanCost: number;
+}
+
+/**
+ * One redraw of a side's attempts serving both statistics: it draws exactly as `redrawnPassRate`
+ * would (and as a mean of the costs would), and fills `into` (reused: no allocation per redraw).
+ */
+function redrawBoth(random: Random, side: TaskOutcomes, into: Redraw): void {
+  const n = side.passes.length;
+  const costs = side.costs as number[];
+  let passed = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const j = drawIndex(random, n);
+    if (side.passes[j]) passed += 1;
+    total += costs[j] as number;
+  }
+  into.passRate = passed / n;
+  into.meanCost = total / n;
 }

@@ -125,6 +125,34 @@ export function bootstrapInterval(
   return [quantileSorted(values, alpha / 2), quantileSorted(values, 1 - alpha / 2)];
 }
 
+/**
+ * `bootstrapInterval` for several statistics that would each consume the same random stream in the
+ * same way: `statistics` computes all of them from one resample (one pass over the stream), so the
+ * intervals are exactly those of separate `bootstrapInterval` calls with the same seed, at the cost
+ * of one.
+ */
+export function bootstrapIntervals(
+  count: number,
+  statistics: (random: Random, out: number[]) => void,
+  options: { seed: number; resamples: number; confidence?: number },
+): [number, number][] {
+  const { seed, resamples } = options;
+  const confidence = options.confidence ?? 0.95;
+  if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`resamples must be a positive integer, got ${resamples}`);
+  const random = seededRandom(seed);
+  const values = Array.from({ length: count }, () => new Float64Array(resamples));
+  const out = new Array<number>(count).fill(0);
+  for (let b = 0; b < resamples; b++) {
+    statistics(random, out);
+    for (let k = 0; k < count; k++) (values[k] as Float64Array)[b] = out[k] as number;
+  }
+  const alpha = 1 - confidence;
+  return values.map((v) => {
+    const sorted = Array.from(v).sort((x, y) => x - y);
+    return [quantileSorted(sorted, alpha / 2), quantileSorted(sorted, 1 - alpha / 2)];
+  });
+}
+
 /** Ratio a ÷ b, or null when b is 0 (a share of nothing is undefined, not 0). */
 export function ratio(a: number, b: number): number | null {
   return b === 0 ? null : a / b;
