@@ -319,6 +319,12 @@ export class Store {
         this.saving.then(again, again);
         return;
       }
+      // A save may have ended since this timer was set (its file write finished just before the
+      // timer fired): keep the spacing from that save's end.
+      if (Date.now() < this.lastSave.endedAt + SAVE_SPACING * this.lastSave.ms) {
+        if (this.dirty) this.scheduleSave(0);
+        return;
+      }
       this.saveNow().catch((error: unknown) => {
         this.warn({ code: 'save_failed', file: this.path, message: `could not save ${this.path} (every event is still in the journals; the next save retries): ${(error as Error).message}` });
       });
