@@ -68,6 +68,28 @@ function lookupProvider(model: string, providerId: string | undefined): Provider
   return provider;
 }
 
+/**
+ * Given a provider, calcPrice copies and normalises all its models, then matches the name against
+ * them: most of its ~30 µs per call. Once a name has matched, its provider narrowed to that one
+ * model gives calcPrice the same model (and so the same prices, whatever the call's date) for a
+ * fraction of that; the normalising is idempotent, so a narrowed copy can go through it again.
+ */
+const narrowed = new Map<string, Provider>();
+
+/** Names that matched no model of their provider (that depends on the name alone). */
+const unmatched = new Set<string>();
+
+function rememberMiss(key: string): void {
+  if (unmatched.size > 4096) unmatched.clear();
+  unmatched.add(key);
+}
+
+function rememberMatch(key: string, provider: Provider, model: Provider['models'][number]): void {
+  if (narrowed.has(key)) return;
+  if (narrowed.size > 4096) narrowed.clear();
+  narrowed.set(key, { ...provider, models: [model] });
+}
+
 export function priceCall(usage: TokenUsage, model: string | null, options: PriceOptions = {}): CallPrice {
   if (options.reportedCostUsd !== undefined && options.reportedCostUsd !== null) {
     return { costUsd: options.reportedCostUsd, source: 'reported', flags: ['reported'] };
@@ -82,9 +104,16 @@ export function priceCall(usage: TokenUsage, model: string | null, options: Pric
       if (sim) return { costUsd: sim.total_price, source: 'computed', flags: ['simulated'] };
     }
     for (const candidate of candidates(model, options.providerId)) {
-      const provider = lookupProvider(candidate.model, candidate.providerId);
+      const key = `${candidate.providerId ?? ''}\n${candidate.model}`;
+      if (unmatched.has(key)) continue;
+      const provider = narrowed.get(key) ?? lookupProvider(candidate.model, candidate.providerId);
       const result = provider ? calcPrice(genaiUsage(usage), candidate.model, { provider, ...at }) : null;
-      if (result) return { costUsd: result.total_price, source: 'computed', flags: [] };
+      if (result) {
+        rememberMatch(key, result.provider, result.model);
+        return { costUsd: result.total_price, source: 'computed', flags: [] };
+      }
+      // Given a provider, calcPrice answers null only when no model of it matches the name.
+      if (provider) rememberMiss(key);
     }
   } catch {
     return { costUsd: null, source: 'unpriced', flags: ['unpriced', 'price-error'] };

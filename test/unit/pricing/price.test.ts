@@ -75,3 +75,20 @@ describe('pricing: cost of one call', () => {
     assert.equal(validateOverride({ output: 2 }).length, 1);
   });
 });
+
+describe('pricing: remembered model matches', () => {
+  it('a model priced again (at another date, after other models) gets the same date-dependent price as the first time', () => {
+    const usage = { input: 1_000_000, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };
+    const before = new Date('2025-05-01T00:00:00Z');
+    const after = new Date('2025-07-01T00:00:00Z');
+    // o3's input price fell from $10 to $2 per million on 2025-06-10.
+    const first = priceCall(usage, 'openai/o3', { at: before }).costUsd;
+    const later = priceCall(usage, 'openai/o3', { at: after }).costUsd;
+    priceCall(usage, 'openai/gpt-5', { at: after });
+    assert.equal(first, 10);
+    assert.equal(later, 2);
+    assert.equal(priceCall(usage, 'openai/o3', { at: before }).costUsd, 10);
+    assert.equal(priceCall(usage, 'no-such-model-anywhere', { at: after }).costUsd, null);
+    assert.equal(priceCall(usage, 'no-such-model-anywhere', { at: after }).source, 'unpriced');
+  });
+});
