@@ -221,28 +221,19 @@ const costFlag = matching(/^[a-z][a-z0-9_-]*$/, 'a cost flag (lower-case word)')
  */
 const MAX_CALL_USD = 10_000_000;
 const MAX_CALL_TOKENS = 1_000_000_000;
-const callCount = atMost(count, MAX_CALL_TOKENS);
-const callTokens: Checker<TokenCounts> = (v, path) => {
+/** Token counts, each checked by `each`. */
+const tokenCounts = (each: Checker<number>): Checker<TokenCounts> => (v, path) => {
   const o = object(v, path);
   return {
-    input: req(o, 'input', path, callCount),
-    cacheRead: req(o, 'cacheRead', path, callCount),
-    cacheWrite: req(o, 'cacheWrite', path, callCount),
-    output: req(o, 'output', path, callCount),
-    reasoning: req(o, 'reasoning', path, callCount),
+    input: req(o, 'input', path, each),
+    cacheRead: req(o, 'cacheRead', path, each),
+    cacheWrite: req(o, 'cacheWrite', path, each),
+    output: req(o, 'output', path, each),
+    reasoning: req(o, 'reasoning', path, each),
   };
 };
-
-const tokens: Checker<TokenCounts> = (v, path) => {
-  const o = object(v, path);
-  return {
-    input: req(o, 'input', path, count),
-    cacheRead: req(o, 'cacheRead', path, count),
-    cacheWrite: req(o, 'cacheWrite', path, count),
-    output: req(o, 'output', path, count),
-    reasoning: req(o, 'reasoning', path, count),
-  };
-};
+const callTokens = tokenCounts(atMost(count, MAX_CALL_TOKENS));
+const tokens = tokenCounts(count);
 
 const testResult: Checker<TestResult> = (v, path) => {
   const o = object(v, path);

@@ -9,10 +9,8 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSyn
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Store, StoreError, type StoreWarning } from '../../../src/core/store';
-import { SCHEMA_VERSION, migrate } from '../../../src/core/store/schema';
-import { loadSqlJs } from '../../../src/core/store/sqljs';
 import { CLI, kilobench } from '../../helpers/cli';
-import { llmCall, runCreated, tempStoreDir, trialCreated, trialPassed } from '../store/helpers';
+import { llmCall, runCreated, tempStoreDir, trialCreated, trialPassed, writeNewerDatabase } from '../store/helpers';
 
 const CALLS = 5;
 const journalOf = (dir: string, runId = 'run-1'): string => join(dir, 'results.journals', `${runId}.jsonl`);
@@ -250,12 +248,7 @@ describe('hostile databases through the real CLI', function () {
   });
 
   it('a database from a newer KiloBench: exit 1, one line saying to update, no stack trace', async () => {
-    const SQL = await loadSqlJs();
-    const newer = new SQL.Database();
-    migrate(newer);
-    newer.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
-    writeFileSync(tmp.dbPath, newer.export());
-    newer.close();
+    await writeNewerDatabase(tmp.dbPath);
     const result = runs();
     assert.equal(result.code, 1);
     const lines = result.stderr.trim().split('\n');

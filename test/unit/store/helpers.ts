@@ -1,8 +1,9 @@
 /** Events and folders shared by the store tests. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LlmCallEvent, StoreEvent, TranscriptEventAppended } from '../../../src/core/store';
+import { SCHEMA_VERSION, migrate } from '../../../src/core/store/schema';
 import { loadSqlJs } from '../../../src/core/store/sqljs';
 
 export function tempStoreDir(): { dir: string; dbPath: string; cleanup(): void } {
@@ -83,4 +84,14 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
     if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A database file as a newer KiloBench (one schema version ahead) would leave it. */
+export async function writeNewerDatabase(dbPath: string): Promise<void> {
+  const SQL = await loadSqlJs();
+  const newer = new SQL.Database();
+  migrate(newer);
+  newer.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
+  writeFileSync(dbPath, newer.export());
+  newer.close();
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { Store, StoreError } from '../../../src/core/store';
 import { MIGRATIONS, SCHEMA_VERSION, migrate, readSchemaVersion } from '../../../src/core/store/schema';
 import { loadSqlJs } from '../../../src/core/store/sqljs';
-import { queryFile, tempStoreDir } from './helpers';
+import { queryFile, tempStoreDir, writeNewerDatabase } from './helpers';
 
 describe('store: schema and migrations', () => {
   let tmp: ReturnType<typeof tempStoreDir>;
@@ -53,12 +53,7 @@ describe('store: schema and migrations', () => {
   });
 
   it('a database written by a newer KiloBench is refused with a clear message and left untouched', async () => {
-    const SQL = await loadSqlJs();
-    const newer = new SQL.Database();
-    migrate(newer);
-    newer.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
-    writeFileSync(tmp.dbPath, newer.export());
-    newer.close();
+    await writeNewerDatabase(tmp.dbPath);
     const before = readFileSync(tmp.dbPath);
 
     for (let attempt = 0; attempt < 2; attempt++) {
