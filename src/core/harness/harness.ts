@@ -80,8 +80,12 @@ export interface HarnessOutcome {
 
 export interface Harness {
   readonly name: string;
-  /** `host` when the harness inside the container must reach the metering proxy on loopback. */
-  readonly network: 'none' | 'host';
+  /**
+   * True when the agent runs inside the container and calls the model from there (kilo, command
+   * presets): the trial then needs a model channel to the metering proxy (run/model-channel.ts).
+   * The container's network itself is the task's, whatever the harness.
+   */
+  readonly modelInContainer: boolean;
   /** False for harnesses that use no model (oracle, nop): they run once per task and trial, not per model. */
   readonly needsModel: boolean;
   /**

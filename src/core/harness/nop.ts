@@ -3,7 +3,7 @@ import type { Harness } from './harness';
 
 export const nopHarness: Harness = {
   name: 'nop',
-  network: 'none',
+  modelInContainer: false,
   needsModel: false,
   async run() {
     return { status: 'completed' };

@@ -43,7 +43,7 @@ async function uploadSolution(task: Task, context: HarnessContext): Promise<stri
 
 export const oracleHarness: Harness = {
   name: 'oracle',
-  network: 'none',
+  modelInContainer: false,
   needsModel: false,
   async run(context): Promise<HarnessOutcome> {
     const command = await uploadSolution(context.task, context);

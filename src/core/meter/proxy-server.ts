@@ -10,7 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { BudgetLedger } from './budget';
 import { buildMeteredCall, type CallFacts } from './call-record';
@@ -50,6 +50,13 @@ export interface MeteringProxy {
   carryOverRunSpend(runId: string, usd: number): void;
   /** Totals of a trial (looked up first) or a run; undefined when nothing is known of it. */
   totals(id: string): Totals | undefined;
+  /**
+   * Also listen on one more address of this machine (a per-run Docker network's gateway), so trial
+   * containers reach the proxy without the host's network. Same handler, same tokens: a request
+   * without a registered trial token gets 401 there too. Returns that listener's origin
+   * (`http://ADDRESS:PORT`) and how to stop it; `close()` stops it as well.
+   */
+  listenOn(address: string): Promise<{ url: string; close(): Promise<void> }>;
   on(event: 'call', listener: (call: MeteredCall) => void): this;
   on(event: 'budget_exceeded', listener: (event: BudgetExceededEvent) => void): this;
   off(event: 'call', listener: (call: MeteredCall) => void): this;
@@ -68,6 +75,7 @@ class Proxy extends EventEmitter implements MeteringProxy {
   private readonly agents = new UpstreamAgents();
   private readonly forwarder: Forwarder;
   private readonly maxBodyBytes: number;
+  private readonly extraServers = new Set<http.Server>();
 
   constructor(private readonly options: MeteringProxyOptions) {
     super();
@@ -122,11 +130,33 @@ class Proxy extends EventEmitter implements MeteringProxy {
     return this.ledger.totals(id);
   }
 
+  async listenOn(address: string): Promise<{ url: string; close(): Promise<void> }> {
+    if (isIP(address) === 0) throw new Error(`the metering proxy listens on IP addresses only, not "${address}"`);
+    const server = http.createServer((req, res) => this.handle(req, res));
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRNOTAVAIL'
+        ? new Error(`the metering proxy cannot listen on ${address}: it is not an address of this machine (a remote Docker engine's network?)`)
+        : new Error(`the metering proxy cannot listen on ${address}: ${e.message}`)));
+      server.listen(0, address, () => resolve());
+    });
+    this.extraServers.add(server);
+    const { port } = server.address() as AddressInfo;
+    const close = async () => {
+      if (!this.extraServers.delete(server)) return;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    };
+    return { url: `http://${isIP(address) === 6 ? `[${address}]` : address}:${port}`, close };
+  }
+
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
+    const closed = [this.server, ...this.extraServers].map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    for (const server of [this.server, ...this.extraServers]) server.closeAllConnections();
+    this.extraServers.clear();
     this.agents.destroy();
-    await closed;
+    await Promise.all(closed);
   }
 
   private log(line: string): void {

@@ -8,6 +8,7 @@ import { getHarness, harnessNames } from '../harness/registry';
 import type { ModelSpec } from '../models/model-spec';
 import type { Task } from '../tasks/task';
 import { DEFAULT_SETTINGS, trialId, type RunPlan, type RunSettings } from './plan';
+import { NETWORK_SETTINGS } from './task-network';
 
 export class PlanError extends Error {
   constructor(message: string) {
@@ -36,8 +37,8 @@ export function newRunId(kind: string): string {
 /** Settings over the defaults; budgets left undefined mean "no limit". */
 export function runSettings(choices: Partial<RunSettings>): RunSettings {
   const settings: RunSettings = { ...DEFAULT_SETTINGS };
-  for (const [key, value] of Object.entries(choices) as [keyof RunSettings, number | undefined][]) {
-    if (value !== undefined) settings[key] = value;
+  for (const [key, value] of Object.entries(choices) as [keyof RunSettings, RunSettings[keyof RunSettings]][]) {
+    if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
   }
   return settings;
 }
@@ -84,6 +85,13 @@ export function buildPlan(input: NewPlanInput): RunPlan {
     const v = settings[key];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw new PlanError(`${key} must be a number ≥ 0, not ${v}`);
   }
+  if (settings.network !== undefined && !(NETWORK_SETTINGS as readonly string[]).includes(settings.network)) {
+    throw new PlanError(`network must be one of ${NETWORK_SETTINGS.join(', ')}, not "${String(settings.network)}"`);
+  }
+  if (settings.dockerNetwork !== undefined && (typeof settings.dockerNetwork !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(settings.dockerNetwork))) {
+    throw new PlanError(`dockerNetwork must be a Docker network name (letters, digits, _ . -), not "${String(settings.dockerNetwork)}"`);
+  }
+  if (settings.dockerNetwork !== undefined && settings.network === 'host') throw new PlanError('dockerNetwork cannot be used with network "host"');
   return {
     runId: input.runId ?? newRunId('run'),
     name: input.name ?? `${harness.name} · ${models.map((m) => m.id).join(', ') || 'no model'}`,

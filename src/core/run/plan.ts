@@ -5,6 +5,7 @@
  */
 import type { ModelSpec } from '../models/model-spec';
 import type { Task } from '../tasks/task';
+import type { NetworkSetting } from './task-network';
 
 export interface RunSettings {
   concurrency: number;
@@ -18,6 +19,12 @@ export interface RunSettings {
   seed: number;
   /** Times a trial is run again after an infrastructure error (never after an agent's fail). */
   maxInfraRetries: number;
+  /** `task` (default): each task's own network; `none`: no task gets one; `host`: the host's network (opt-in). */
+  network?: NetworkSetting;
+  /** An existing Docker network for tasks with network, instead of one KiloBench makes for the run. */
+  dockerNetwork?: string;
+  /** Build every task's image from its Dockerfile, even when the task names a prebuilt image. */
+  buildImages?: boolean;
 }
 
 export const DEFAULT_SETTINGS: RunSettings = {

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { ContainerRuntime } from '../runtime/container-runtime';
-import { pruneContainers } from '../runtime/reaper';
+import { pruneContainers, pruneNetworks } from '../runtime/reaper';
 import type { MeteringProxy, MeteredCall, Totals, UpstreamConfig } from '../meter';
 import { redactDeep } from '../meter/redact';
 import type { SimProvider } from '../providers/sim';
@@ -21,6 +21,8 @@ import type { RunEvent, RunProgress } from './events';
 import { runTrial, type TrialOutcome } from './trial-runner';
 import { TrialRecorder } from './trial-recorder';
 import { EXCLUDED_FROM_PASS_RATE, type TrialStatus } from './trial-status';
+import { openModelChannel } from './model-channel';
+import { networkAccess } from './task-network';
 
 /** Times a trial stopped by provider rate limits is run again after backing off. */
 export const MAX_RATE_LIMIT_RETRIES = 3;
@@ -125,8 +127,14 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
   const outcomes = new Map<string, TrialStatus>();
   const ours = new Set(trials.map((t) => t.id));
 
-  // Containers a crashed earlier process left behind go first.
+  // Containers and networks a crashed earlier process left behind go first.
   await pruneContainers(runtime, { activeRuns: [] }).catch(() => undefined);
+  await pruneNetworks(runtime, { activeRuns: [] }).catch(() => undefined);
+  const channel = openModelChannel({
+    runtime, meter, runId: plan.runId,
+    ...(plan.settings.network ? { setting: plan.settings.network } : {}),
+    ...(plan.settings.dockerNetwork ? { dockerNetwork: plan.settings.dockerNetwork } : {}),
+  });
   if (plan.settings.budgetUsd !== undefined) {
     meter.setRunBudget(plan.runId, { usd: plan.settings.budgetUsd });
     // A resumed run's budget also covers what its earlier, killed or cancelled, processes spent.
@@ -225,6 +233,7 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
     const feed = { calls: [] as MeteredCall[], listeners: new Set<(call: MeteredCall) => void>() };
     feeds.set(trial.id, feed);
     try {
+      const networks = await channel.trialNetworks(networkAccess(trial.task, plan.settings.network), harness.modelInContainer);
       let model: ModelAccess | undefined;
       if (harness.needsModel && trial.model) {
         const spec = trial.model;
@@ -242,9 +251,11 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
           ...(spec.price ? { prices: { [spec.id]: spec.price, [spec.model]: spec.price } } : {}),
         });
         handle = registered;
+        // A harness inside the container reaches the proxy through the channel; one beside it, on loopback.
+        const trialUrl = networks.proxyOrigin ? `${networks.proxyOrigin}/t/${registered.token}` : registered.baseUrl;
         model = {
           id: spec.id, providerModel: spec.model, protocol: spec.protocol,
-          baseUrl: registered.baseUrl + (spec.protocol === 'openai' ? '/v1' : ''),
+          baseUrl: trialUrl + (spec.protocol === 'openai' ? '/v1' : ''),
           apiKey: registered.token, simulated: spec.simulated,
         };
       }
@@ -252,7 +263,8 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
         runId: plan.runId, trialId: trial.id, task: trial.task, harness,
         agentTimeoutMultiplier: plan.settings.agentTimeoutMultiplier,
         testTimeoutMultiplier: plan.settings.testTimeoutMultiplier,
-        seed: trial.seed,
+        seed: trial.seed, network: networks,
+        ...(plan.settings.buildImages ? { buildImages: true } : {}),
         ...(model ? { model } : {}),
         ...(deps.harnessMounts ? { readOnlyMounts: deps.harnessMounts } : {}),
       }, {
@@ -296,6 +308,7 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
     await Promise.all(trials.map((trial) => limit(() => runOne(trial))));
   } finally {
     meter.off('call', onCall);
+    await channel.close();
   }
   const status = signal.aborted ? 'cancelled' : 'finished';
   recorder.endRun(status);

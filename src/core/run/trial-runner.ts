@@ -3,7 +3,7 @@
  * harness under the agent timeout → copy the tests in (only now) → run the verifier under the test
  * timeout → score → remove the container, on every path out.
  */
-import type { ContainerRuntime, ImageRef } from '../runtime/container-runtime';
+import type { ContainerRuntime, ImageRef, NetworkMode } from '../runtime/container-runtime';
 import { LABELS } from '../runtime/container-runtime';
 import type { Harness, MeteredCallFeed, TranscriptEntry, TrialSandbox } from '../harness/harness';
 import type { JsonObject } from '../meter/json';
@@ -13,6 +13,12 @@ import type { TestResult } from '../verifier/test-result';
 import { CancelledError, InfraError } from '../errors';
 import type { TrialStatus } from './trial-status';
 import type { ModelAccess } from '../models/model-spec';
+import type { TrialNetworks } from './model-channel';
+
+/** A network as recorded on the trial: `none`, `host` or the Docker network's name. */
+export function networkLabel(network: NetworkMode): string {
+  return typeof network === 'string' ? network : network.name;
+}
 
 /** Limits when a task does not set its own. */
 export const CONTAINER_DEFAULTS = { memoryMb: 2048, cpus: 1, pidsLimit: 1024 };
@@ -32,6 +38,10 @@ export interface TrialSpec {
   seed?: number;
   /** Read-only host folders the harness needs inside the container (e.g. a harness binary). */
   readOnlyMounts?: { hostPath: string; containerPath: string }[];
+  /** The container's network in each phase (the run's model channel decides); default: none in both. */
+  network?: TrialNetworks;
+  /** Build the task's image from its Dockerfile even when the task names a prebuilt image. */
+  buildImages?: boolean;
 }
 
 export type TrialPhase = 'image' | 'container' | 'agent' | 'verifier' | 'cleanup';
@@ -57,6 +67,10 @@ export interface TrialOutcome {
   detail?: string;
   verifierOutput?: string;
   image?: ImageRef;
+  /** The task's image before any harness layer: the name the task named (pulled or present) or the one built, with its registry digest. */
+  taskImage?: ImageRef;
+  /** The container's network in each phase, e.g. `agent kilobench-run-…, verifier none`. */
+  network?: string;
   harnessVersion?: string;
   startedAt: string;
   finishedAt: string;
@@ -80,6 +94,7 @@ export async function runTrial(runtime: ContainerRuntime, spec: TrialSpec, hooks
   const timing = { buildMs: 0, agentMs: 0, testMs: 0 };
   let containerId: string | undefined;
   let image: ImageRef | undefined;
+  let taskImage: ImageRef | undefined;
   let harnessVersion: string | undefined;
   const finish = (status: TrialStatus, extra: Partial<TrialOutcome> = {}): TrialOutcome => {
     const tests = extra.tests ?? [];
@@ -89,6 +104,8 @@ export async function runTrial(runtime: ContainerRuntime, spec: TrialSpec, hooks
       testsPassed: tests.filter((t) => t.outcome === 'passed').length,
       testsFailed: tests.filter((t) => t.outcome === 'failed').length,
       ...(image ? { image } : {}),
+      ...(taskImage ? { taskImage } : {}),
+      ...(containerId ? { network } : {}),
       ...(harnessVersion ? { harnessVersion } : {}),
       ...extra,
       startedAt: new Date(started).toISOString(),
@@ -98,6 +115,8 @@ export async function runTrial(runtime: ContainerRuntime, spec: TrialSpec, hooks
     };
   };
   const signal = hooks.signal ?? new AbortController().signal;
+  const networks: TrialNetworks = spec.network ?? { agent: 'none', verifier: 'none' };
+  const network = `agent ${networkLabel(networks.agent)}, verifier ${networkLabel(networks.verifier)}`;
 
   try {
     if (task.errors.length > 0) return finish('infra_error', { error: `task ${task.id} is invalid: ${task.errors[0]?.message}` });
@@ -109,8 +128,10 @@ export async function runTrial(runtime: ContainerRuntime, spec: TrialSpec, hooks
       contextDir: task.environment.contextDir,
       dockerfile: task.environment.dockerfile,
       ...(task.environment.image ? { prebuiltImage: task.environment.image } : {}),
+      ...(spec.buildImages ? { preferBuild: true } : {}),
       buildTimeoutMs: task.environment.buildTimeoutSec * 1000,
     }, hooks.onBuildLog, signal);
+    taskImage = image;
     if (harness.prepareImage && !signal.aborted) {
       image = await harness.prepareImage({ runtime, image, task, signal, ...(hooks.onBuildLog ? { onLog: hooks.onBuildLog } : {}) });
     }
@@ -125,7 +146,7 @@ export async function runTrial(runtime: ContainerRuntime, spec: TrialSpec, hooks
       memoryMb: task.environment.memoryMb ?? CONTAINER_DEFAULTS.memoryMb,
       cpus: task.environment.cpus ?? CONTAINER_DEFAULTS.cpus,
       pidsLimit: CONTAINER_DEFAULTS.pidsLimit,
-      network: harness.network,
+      network: networks.agent,
       ...(spec.readOnlyMounts ? { readOnlyMounts: spec.readOnlyMounts } : {}),
       ...(task.environment.workdir ? { workdir: task.environment.workdir } : {}),
     });
@@ -160,6 +181,8 @@ export async function runTrial(runtime: ContainerRuntime, spec: TrialSpec, hooks
     // Tests run even after an agent timeout; the trial still records the timeout.
     hooks.onPhase?.('verifier');
     t = Date.now();
+    // A task without network: the container leaves the network its agent used to reach the model.
+    if (networks.verifier === 'none' && typeof networks.agent === 'object') await runtime.disconnectNetwork(id, networks.agent.name);
     const testTimeoutMs = task.testTimeoutSec * 1000 * (spec.testTimeoutMultiplier ?? 1);
     const verifier = await runVerifier(task, sandbox, testTimeoutMs, signal);
     timing.testMs = Date.now() - t;

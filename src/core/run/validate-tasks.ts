@@ -11,6 +11,8 @@ import type { Task } from '../tasks/task';
 import type { Harness } from '../harness/harness';
 import { runTrial, type TrialOutcome } from './trial-runner';
 import type { TrialRecorder } from './trial-recorder';
+import { openModelChannel } from './model-channel';
+import { networkAccess, offlineFailureHint, type NetworkSetting } from './task-network';
 
 export interface TaskValidation {
   task: string;
@@ -24,7 +26,10 @@ export interface TaskValidation {
 
 export function judgeValidation(oracle: TrialOutcome, nop: TrialOutcome): string[] {
   const problems: string[] = [];
-  if (oracle.status !== 'passed') problems.push(`the reference solution does not pass (oracle: ${oracle.status}${oracle.error ? `: ${oracle.error}` : ''})`);
+  if (oracle.status !== 'passed') {
+    const offline = oracle.network?.endsWith('verifier none') ? offlineFailureHint(oracle.verifierOutput ?? oracle.detail) : undefined;
+    problems.push(`the reference solution does not pass (oracle: ${oracle.status}${oracle.error ? `: ${oracle.error}` : ''})${offline ? `: ${offline}` : ''}`);
+  }
   if (nop.status === 'passed') problems.push('the tests pass without any work (nop: passed)');
   else if (nop.status !== 'failed') problems.push(`doing nothing did not end in a plain fail (nop: ${nop.status}${nop.error ? `: ${nop.error}` : ''})`);
   return problems;
@@ -41,6 +46,12 @@ export async function validateTasks(
     recorder?: TrialRecorder;
     onResult?: (v: TaskValidation) => void;
     onBuildLog?: (task: string, line: string) => void;
+    /** The run setting: `task` (default), `none` or `host`. */
+    network?: NetworkSetting;
+    /** An existing Docker network for tasks with network. */
+    dockerNetwork?: string;
+    /** Build images from Dockerfiles even when a task names a prebuilt one. */
+    buildImages?: boolean;
   } = {},
 ): Promise<TaskValidation[]> {
   const runId = options.recorder?.runId ?? options.runId ?? `validate-${randomUUID().slice(0, 8)}`;
@@ -52,10 +63,24 @@ export async function validateTasks(
       recorder?.queue({ id: `${runId}-${task.id}-${harness.name}`, taskId: task.id, modelId: harness.name, harness: harness.name, trialIndex: 0 });
     }
   }
+  const channel = openModelChannel({
+    runtime, runId,
+    ...(options.network ? { setting: options.network } : {}),
+    ...(options.dockerNetwork ? { dockerNetwork: options.dockerNetwork } : {}),
+  });
   const trial = async (task: Task, harness: Harness): Promise<TrialOutcome> => {
     const trialId = `${runId}-${task.id}-${harness.name}`;
     recorder?.start(trialId);
-    const outcome = await runTrial(runtime, { runId, trialId, task, harness }, {
+    let network;
+    try {
+      network = await channel.trialNetworks(networkAccess(task, options.network), false);
+    } catch (e) {
+      const now = new Date().toISOString();
+      const outcome: TrialOutcome = { status: 'infra_error', tests: [], testsPassed: 0, testsFailed: 0, error: (e as Error).message, startedAt: now, finishedAt: now, durationMs: 0, buildMs: 0, agentMs: 0, testMs: 0 };
+      recorder?.finish(trialId, outcome);
+      return outcome;
+    }
+    const outcome = await runTrial(runtime, { runId, trialId, task, harness, network, ...(options.buildImages ? { buildImages: true } : {}) }, {
       ...(options.signal ? { signal: options.signal } : {}),
       onBuildLog: (line: string) => options.onBuildLog?.(task.id, line),
       onTranscript: (entry) => recorder?.transcript(trialId, entry),
@@ -63,13 +88,17 @@ export async function validateTasks(
     recorder?.finish(trialId, outcome);
     return outcome;
   };
-  return Promise.all(tasks.map((task) => limit(async () => {
-    const started = Date.now();
-    const oracle = await trial(task, oracleHarness);
-    const nop = await trial(task, nopHarness);
-    const problems = judgeValidation(oracle, nop);
-    const result: TaskValidation = { task: task.id, oracle, nop, ok: problems.length === 0, problems, durationMs: Date.now() - started };
-    options.onResult?.(result);
-    return result;
-  })));
+  try {
+    return await Promise.all(tasks.map((task) => limit(async () => {
+      const started = Date.now();
+      const oracle = await trial(task, oracleHarness);
+      const nop = await trial(task, nopHarness);
+      const problems = judgeValidation(oracle, nop);
+      const result: TaskValidation = { task: task.id, oracle, nop, ok: problems.length === 0, problems, durationMs: Date.now() - started };
+      options.onResult?.(result);
+      return result;
+    })));
+  } finally {
+    await channel.close();
+  }
 }

@@ -19,8 +19,13 @@ export interface ImageSpec {
   contextDir: string;
   /** Relative to contextDir; undefined to use `prebuiltImage`. */
   dockerfile: string | undefined;
-  /** A prebuilt image to use when there is no Dockerfile to build. */
+  /**
+   * A prebuilt image the task names: used first (pulled when absent); the Dockerfile is built only
+   * when the pull fails or `preferBuild` is set.
+   */
   prebuiltImage?: string;
+  /** Build from the Dockerfile even when the task names a prebuilt image (`--build-images`). */
+  preferBuild?: boolean;
   buildTimeoutMs: number;
 }
 
@@ -29,6 +34,10 @@ export interface ImageRef {
   name: string;
   /** Engine image id (sha256:…). */
   id: string;
+  /** The registry digest of a prebuilt image (`name@sha256:…`), when the engine knows one. */
+  repoDigest?: string;
+  /** How the trial got it: built from the Dockerfile, pulled, or already present. */
+  source?: 'built' | 'pulled' | 'present';
   /** False when an image with the same content hash was already there. */
   built: boolean;
   /** WORKDIR of the image ('/' when it sets none). */
@@ -36,6 +45,25 @@ export interface ImageRef {
 }
 
 export type NetworkMode = 'none' | 'host' | { name: string };
+
+/** A Docker network KiloBench made for a run (or one the user named). */
+export interface NetworkInfo {
+  id: string;
+  name: string;
+  /** The gateway address: the host's side of the bridge (undefined for networks without one). */
+  gateway: string | undefined;
+  /** `--internal`: no route out of the network. */
+  internal: boolean;
+  labels: Record<string, string>;
+  /** Containers attached right now. */
+  containers: number;
+}
+
+export interface NetworkSpec {
+  name: string;
+  internal: boolean;
+  labels: Record<string, string>;
+}
 
 export interface ContainerSpec {
   image: string;
@@ -107,4 +135,14 @@ export interface ContainerRuntime {
   remove(containerId: string): Promise<void>;
   /** Containers carrying KiloBench's labels. */
   listLabelled(): Promise<ContainerInfo[]>;
+  /** Create a bridge network (labelled with the owner, like containers). */
+  createNetwork(spec: NetworkSpec): Promise<NetworkInfo>;
+  /** A network by name or id; undefined when there is none. */
+  inspectNetwork(nameOrId: string): Promise<NetworkInfo | undefined>;
+  /** Remove a network; never throws for one that is already gone. */
+  removeNetwork(nameOrId: string): Promise<void>;
+  /** Networks carrying KiloBench's run label. */
+  listLabelledNetworks(): Promise<NetworkInfo[]>;
+  /** Take a container off a network (e.g. before a verifier that must run without one). */
+  disconnectNetwork(containerId: string, network: string): Promise<void>;
 }

@@ -1,8 +1,10 @@
 /**
- * Removes containers that a crashed or killed KiloBench process left behind. A labelled container is
- * an orphan when its run is not active here and the process that owns it (`host:pid` label) is gone.
- * Containers owned by live processes on this host, or by processes on other hosts, are left alone
- * unless `all` is set.
+ * Removes containers and per-run Docker networks that a crashed or killed KiloBench process left
+ * behind. A labelled container is an orphan when its run is not active here and the process that owns
+ * it (`host:pid` label) is gone. Containers owned by live processes on this host, or by processes on
+ * other hosts, are left alone unless `all` is set. Networks follow the same rule, except that a
+ * network of this very process is always kept (its run removes it when it ends) and one with
+ * containers still attached is kept (the engine refuses; prune the containers first).
  */
 import { hostname } from 'node:os';
 import { LABELS, type ContainerRuntime } from './container-runtime';
@@ -45,6 +47,29 @@ export async function pruneContainers(runtime: ContainerRuntime, options: { acti
     }
     await runtime.remove(container.id);
     result.removed.push({ id: container.id, run, trial: container.labels[LABELS.trial] ?? '' });
+  }
+  return result;
+}
+
+export interface NetworkPruneResult {
+  removed: { id: string; name: string; run: string }[];
+  kept: { id: string; name: string; run: string; reason: string }[];
+}
+
+export async function pruneNetworks(runtime: ContainerRuntime, options: { activeRuns?: Iterable<string>; all?: boolean } = {}): Promise<NetworkPruneResult> {
+  const activeRuns = new Set(options.activeRuns ?? []);
+  const result: NetworkPruneResult = { removed: [], kept: [] };
+  for (const network of await runtime.listLabelledNetworks()) {
+    const run = network.labels[LABELS.run] ?? '';
+    const mine = network.labels[LABELS.owner] === `${hostname()}:${process.pid}`;
+    let reason = options.all ? undefined : mine ? 'made by this process, which removes it when its run ends' : keepReason(network.labels, activeRuns);
+    if (!reason && network.containers > 0) reason = `${network.containers} container(s) still attached`;
+    if (reason) {
+      result.kept.push({ id: network.id, name: network.name, run, reason });
+      continue;
+    }
+    await runtime.removeNetwork(network.id);
+    result.removed.push({ id: network.id, name: network.name, run });
   }
   return result;
 }

@@ -38,13 +38,13 @@ export interface TaskEnvironment {
   contextDir: string;
   /** Dockerfile path relative to the context; undefined when the task only names a prebuilt image. */
   dockerfile: string | undefined;
-  /** A prebuilt image the task names (Harbor `environment.docker_image`). */
+  /** A prebuilt image the task names (Harbor `environment.docker_image`, TB 1.x compose `image:`). */
   image?: string;
   buildTimeoutSec: number;
   cpus?: number;
   memoryMb?: number;
   storageMb?: number;
-  /** Harbor `network_mode`; TB 1.x tasks do not say. */
+  /** Harbor `network_mode`; TB 1.x compose `network_mode: none` reads as `no-network`. Absent: internet. */
   networkMode?: 'public' | 'no-network' | 'allowlist';
   workdir?: string;
   env: Record<string, string>;

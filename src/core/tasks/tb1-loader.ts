@@ -10,6 +10,7 @@ import {
   DIFFICULTIES, TB1_DEFAULTS, type Solution, type SolutionCommand, type Task, type TaskError,
 } from './task';
 import { checkInstruction, taskName } from './common';
+import { readTb1Compose } from './tb1-compose';
 
 export const TB1_TASK_FILE = 'task.yaml';
 
@@ -97,6 +98,7 @@ export async function loadTb1Task(dir: string): Promise<Task> {
   }
 
   const solution = await loadSolution(dir, errors, warnings);
+  const compose = await readTb1Compose(dir, warnings);
   const author = { name: fields.string('author_name', TB1_DEFAULTS.authorName), email: fields.string('author_email', TB1_DEFAULTS.authorEmail) };
   const task: Task = {
     id,
@@ -110,7 +112,11 @@ export async function loadTb1Task(dir: string): Promise<Task> {
     author,
     agentTimeoutSec: fields.timeoutSec('max_agent_timeout_sec', TB1_DEFAULTS.agentTimeoutSec),
     testTimeoutSec: fields.timeoutSec('max_test_timeout_sec', TB1_DEFAULTS.testTimeoutSec),
-    environment: { contextDir: dir, dockerfile: 'Dockerfile', buildTimeoutSec: TB1_DEFAULTS.buildTimeoutSec, env: {} },
+    environment: {
+      contextDir: dir, dockerfile: 'Dockerfile', buildTimeoutSec: TB1_DEFAULTS.buildTimeoutSec, env: {},
+      ...(compose.image ? { image: compose.image } : {}),
+      ...(compose.noNetwork ? { networkMode: 'no-network' as const } : {}),
+    },
     verifier: {
       testsDir: `${dir}/tests`,
       entry: runTests === 'file' ? 'run-tests.sh' : undefined,

@@ -20,7 +20,7 @@ const PYTEST = '#!/bin/bash\ncd /app\npython3 -m pytest "$TEST_DIR/test_outputs.
 function shellAgent(command: string): Harness {
   return {
     name: 'shell-agent',
-    network: 'none',
+    modelInContainer: false,
     needsModel: false,
     async run(ctx) {
       const r = await ctx.sandbox.exec(['bash', '-c', command], { timeoutMs: ctx.timeoutMs, signal: ctx.signal });

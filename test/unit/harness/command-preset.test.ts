@@ -169,7 +169,7 @@ describe('command presets', () => {
         for (const name of ['builtin', 'command:claude-code', 'command:codex', 'command:opencode', 'command:aider', 'command:my-agent']) assert.ok(names.includes(name), name);
         const claude = getHarness('command:claude-code');
         assert.equal(claude.name, 'command:claude-code');
-        assert.equal(claude.network, 'host');
+        assert.equal(claude.modelInContainer, true);
         assert.equal(claude.needsModel, true);
         assert.equal(typeof claude.prepareImage, 'function');
         assert.equal(getHarness('command:my-agent').name, 'command:my-agent');

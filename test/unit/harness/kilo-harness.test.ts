@@ -65,9 +65,9 @@ function scriptedContext(script: Script, timeoutMs = 600_000) {
 const harness = createKiloHarness({ fetchMissing: false });
 
 describe('kilo harness (scripted sandbox)', () => {
-  it('is registered as `kilo`, on the host network, needing a model', () => {
+  it('is registered as `kilo`, calling the model from inside the container, needing a model', () => {
     const kilo = getHarness('kilo');
-    assert.equal(kilo.network, 'host');
+    assert.equal(kilo.modelInContainer, true);
     assert.equal(kilo.needsModel, true);
   });
 

@@ -10,6 +10,7 @@ function fakeRuntime(containers: ContainerInfo[]): { runtime: ContainerRuntime; 
   const runtime: ContainerRuntime = {
     ping: unused, ensureImage: unused, startContainer: unused, exec: unused, copyDirIn: unused, copyFilesIn: unused, readFile: unused,
     listLabelled: async () => containers,
+    createNetwork: unused, inspectNetwork: unused, removeNetwork: unused, listLabelledNetworks: async () => [], disconnectNetwork: unused,
     remove: async (id) => { removed.push(id); },
   };
   return { runtime, removed };

@@ -2,7 +2,7 @@
  * KiloBench's built-in reference agent: a plain tool-calling loop that runs beside the container (in
  * the CLI or extension process) and executes its tools inside it. It speaks OpenAI Chat Completions
  * or Anthropic Messages through the metering proxy with the official SDKs, so its container needs no
- * network at all.
+ * model channel: it gets the task's network only.
  */
 import { setMaxListeners } from 'node:events';
 import Anthropic from '@anthropic-ai/sdk';
@@ -119,7 +119,7 @@ function providerFailure(error: unknown): { message: string; retried: boolean } 
 
 export const builtinHarness: Harness = {
   name: 'builtin',
-  network: 'none',
+  modelInContainer: false,
   needsModel: true,
   async run(ctx): Promise<HarnessOutcome> {
     if (!ctx.model) return { status: 'error', error: 'the builtin harness needs a model', version: BUILTIN_VERSION };

@@ -75,7 +75,7 @@ export function createCommandHarness(preset: CommandPreset, options: CommandHarn
   const name = `command:${preset.name}`;
   const harness: Harness = {
     name,
-    network: 'host',
+    modelInContainer: true,
     needsModel: true,
     async run(ctx: HarnessContext): Promise<HarnessOutcome> {
       const outcome = await runPreset(ctx);

@@ -19,12 +19,11 @@
  * and, when the caller hands the harness the trial's metered calls and a findings sink (the
  * scheduler does), reconciled with the proxy's calls right away and kept as findings (reconcile.ts).
  *
- * Networking: the harness uses the host network so Kilo reaches the proxy on 127.0.0.1. That works
- * on Linux engines. Docker Desktop (macOS, Windows) runs containers in a VM: turn on host networking
- * (Settings → Resources → Network → "Enable host networking", Docker Desktop 4.34 or later) so that
- * 127.0.0.1 in the container reaches the host, and keep the cache folder inside a shared path (the
- * default ~/.cache is under /Users or C:\Users, which Docker Desktop shares). Remote engines
- * (tcp://, ssh://) cannot mount a folder of this machine at all.
+ * Networking: Kilo reaches the proxy through the run's model channel (run/model-channel.ts): the
+ * trial URL it gets points at the gateway of the run's Docker network, never at the host's loopback.
+ * On Docker Desktop keep the cache folder inside a shared path (the default ~/.cache is under /Users
+ * or C:\Users, which Docker Desktop shares). Remote engines (tcp://, ssh://) cannot mount a folder
+ * of this machine at all.
  */
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -154,7 +153,7 @@ async function chooseBuild(ctx: HarnessContext, probe: ContainerProbe, options: 
 export function createKiloHarness(options: KiloHarnessOptions = {}): Harness {
   return {
     name: 'kilo',
-    network: 'host',
+    modelInContainer: true,
     needsModel: true,
     async prepare({ dockerHost, onProgress }) {
       let lastPhase = '';

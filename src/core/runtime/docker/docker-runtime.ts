@@ -8,7 +8,7 @@ import { extract, pack as packFiles } from 'tar-stream';
 import { CancelledError, InfraError } from '../../errors';
 import { imageRepository, packBuildContext, readBuildContext } from '../build-context';
 import type {
-  ContainerInfo, ContainerRuntime, ContainerSpec, ExecOptions, ExecResult, FileEntry, ImageRef, ImageSpec,
+  ContainerInfo, ContainerRuntime, ContainerSpec, ExecOptions, ExecResult, FileEntry, ImageRef, ImageSpec, NetworkInfo, NetworkSpec,
 } from '../container-runtime';
 import { LABELS } from '../container-runtime';
 import { describeHost, dockerOptions, resolveDockerHost } from './docker-host';
@@ -69,7 +69,17 @@ export class DockerRuntime implements ContainerRuntime {
       if (!spec.prebuiltImage) throw new InfraError(`task ${spec.taskId} has neither a Dockerfile nor an image`);
       return this.prebuilt(spec.prebuiltImage, onLog);
     }
-    const dockerfile = spec.dockerfile;
+    if (spec.prebuiltImage && !spec.preferBuild) {
+      try {
+        return await this.prebuilt(spec.prebuiltImage, onLog);
+      } catch (e) {
+        onLog?.(`${(e as Error).message}; building it from the task's Dockerfile instead`);
+      }
+    }
+    return this.buildTaskImage(spec, spec.dockerfile, onLog, signal);
+  }
+
+  private async buildTaskImage(spec: ImageSpec, dockerfile: string, onLog?: (line: string) => void, signal?: AbortSignal): Promise<ImageRef> {
     const context = await readBuildContext(spec.contextDir, dockerfile).catch((e: Error) => {
       throw new InfraError(`cannot read the build context of ${spec.taskId}: ${e.message}`);
     });
@@ -86,7 +96,10 @@ export class DockerRuntime implements ContainerRuntime {
   private async inspectImage(name: string): Promise<ImageRef | undefined> {
     try {
       const info = await this.docker.getImage(name).inspect();
-      return { name, id: info.Id, built: false, workdir: info.Config?.WorkingDir || '/' };
+      // The registry digest of this repository (an image pushed to several has one per repository).
+      const repository = name.replace(/@.*$/, '').replace(/:[^:/]+$/, '');
+      const repoDigest = (info.RepoDigests ?? []).find((d) => d.startsWith(`${repository}@`));
+      return { name, id: info.Id, built: false, workdir: info.Config?.WorkingDir || '/', ...(repoDigest ? { repoDigest } : {}) };
     } catch (e) {
       if (statusOf(e) === 404) return undefined;
       throw new InfraError(`cannot inspect image ${name}: ${messageOf(e)}`);
@@ -95,7 +108,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   private async prebuilt(image: string, onLog?: (line: string) => void): Promise<ImageRef> {
     const found = await this.inspectImage(image);
-    if (found) return found;
+    if (found) return { ...found, source: 'present' };
     onLog?.(`pulling ${image}`);
     try {
       const stream = await this.docker.pull(image);
@@ -105,14 +118,14 @@ export class DockerRuntime implements ContainerRuntime {
     }
     const pulled = await this.inspectImage(image);
     if (!pulled) throw new InfraError(`image ${image} is missing after the pull`);
-    return { ...pulled, built: true };
+    return { ...pulled, built: true, source: 'pulled' };
   }
 
   private async buildOrReuse(name: string, spec: ImageSpec & { dockerfile: string }, onLog?: (line: string) => void, signal?: AbortSignal): Promise<ImageRef> {
     const existing = await this.inspectImage(name);
     if (existing) {
       onLog?.(`reusing ${name} (build context unchanged)`);
-      return existing;
+      return { ...existing, source: 'built' };
     }
     onLog?.(`building ${name}`);
     const log: string[] = [];
@@ -172,7 +185,7 @@ export class DockerRuntime implements ContainerRuntime {
     }
     const built = await this.inspectImage(name);
     if (!built) throw new InfraError(`image ${name} is missing after its build`, log.slice(-60).join('\n'));
-    return { ...built, built: true };
+    return { ...built, built: true, source: 'built' };
   }
 
   async startContainer(spec: ContainerSpec): Promise<string> {
@@ -387,5 +400,66 @@ export class DockerRuntime implements ContainerRuntime {
     const list = await this.docker.listContainers({ all: true, filters: { label: [LABELS.run] } });
     return list.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, state: c.State }));
   }
+
+  async createNetwork(spec: NetworkSpec): Promise<NetworkInfo> {
+    try {
+      const created = await this.docker.createNetwork({
+        Name: spec.name, Driver: 'bridge', Internal: spec.internal, CheckDuplicate: true,
+        Labels: { ...spec.labels, [LABELS.owner]: ownerLabel() },
+      });
+      const info = await this.inspectNetwork(created.id);
+      if (!info) throw new Error('it is gone right after its creation');
+      return info;
+    } catch (e) {
+      throw new InfraError(`cannot create the Docker network ${spec.name}: ${messageOf(e)}`);
+    }
+  }
+
+  async inspectNetwork(nameOrId: string): Promise<NetworkInfo | undefined> {
+    try {
+      return networkInfo(await this.docker.getNetwork(nameOrId).inspect() as DockerNetwork);
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw new InfraError(`cannot inspect the Docker network ${nameOrId}: ${messageOf(e)}`);
+    }
+  }
+
+  async removeNetwork(nameOrId: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(nameOrId).remove();
+    } catch (e) {
+      if (statusOf(e) === 404) return;
+      throw new InfraError(`cannot remove the Docker network ${nameOrId}: ${messageOf(e)}`);
+    }
+  }
+
+  async listLabelledNetworks(): Promise<NetworkInfo[]> {
+    const list = await this.docker.listNetworks({ filters: { label: [LABELS.run] } }) as DockerNetwork[];
+    // The list leaves out attached containers: inspect each (few networks, at most two per run).
+    const infos = await Promise.all(list.map((n) => this.inspectNetwork(n.Id)));
+    return infos.filter((n): n is NetworkInfo => n !== undefined);
+  }
+
+  async disconnectNetwork(containerId: string, network: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(network).disconnect({ Container: containerId, Force: true });
+    } catch (e) {
+      throw new InfraError(`cannot take container ${containerId.slice(0, 12)} off the network ${network}: ${messageOf(e)}`);
+    }
+  }
+}
+
+interface DockerNetwork {
+  Id: string;
+  Name: string;
+  Internal?: boolean;
+  Labels?: Record<string, string> | null;
+  IPAM?: { Config?: { Gateway?: string }[] | null };
+  Containers?: Record<string, unknown> | null;
+}
+
+function networkInfo(n: DockerNetwork): NetworkInfo {
+  const gateway = (n.IPAM?.Config ?? []).map((c) => c.Gateway).find((g): g is string => Boolean(g) && !String(g).includes(':'));
+  return { id: n.Id, name: n.Name, gateway, internal: Boolean(n.Internal), labels: n.Labels ?? {}, containers: Object.keys(n.Containers ?? {}).length };
 }
 
