@@ -13,6 +13,7 @@ import { DEFAULT_DB } from '../store';
 import { formatTable } from '../table';
 import { loadCliTasks, selectTasks } from './tasks';
 import { collect, nonNegativeNumber, positiveInt, positiveNumber } from '../options';
+import { forcedOfflineWarning, type NetworkSetting } from '../../core/run/task-network';
 
 export interface RunOptions {
   tasks?: string;
@@ -33,6 +34,9 @@ export interface RunOptions {
   name?: string;
   json?: boolean;
   modelsFile?: string[];
+  network?: string;
+  dockerNetwork?: string;
+  buildImages?: boolean;
 }
 
 /** The plan for a new run, from the command line; every mistake is a usage error. */
@@ -69,6 +73,9 @@ export async function planFromOptions(options: RunOptions): Promise<RunPlan> {
         seed: options.seed,
         budgetUsd: options.budgetUsd,
         trialBudgetUsd: options.trialBudgetUsd,
+        ...(options.network ? { network: options.network as NetworkSetting } : {}),
+        ...(options.dockerNetwork ? { dockerNetwork: options.dockerNetwork } : {}),
+        ...(options.buildImages ? { buildImages: true } : {}),
       },
       ...(options.name ? { name: options.name } : {}),
     });
@@ -131,6 +138,8 @@ export async function executeRun(options: RunOptions): Promise<RunSummary> {
     const harness = getHarness(plan.harness);
     progress = progressReporter({ json: Boolean(options.json), tty: Boolean(process.stderr.isTTY) });
     const { onEvent } = progress;
+    const offline = forcedOfflineWarning(plan.tasks, plan.settings.network);
+    if (offline) process.stderr.write(`kilobench: warning: ${offline}\n`);
     if (!options.json) process.stderr.write(`${options.resume ? 'resuming' : 'run'} ${plan.runId}: ${plan.tasks.length} task(s) × ${plan.models.length || 1} model(s) × ${plan.settings.trialsPerPair} trial(s), harness ${plan.harness}\n`);
     const summary = options.resume
       ? await session.resume(plan, harness, { signal: abort.signal, onEvent })
@@ -167,6 +176,9 @@ export function registerRunCommand(program: Command): void {
     .option('--resume <runId>', 'run the trials of an earlier run that have no final status (after a crash, kill or cancel)')
     .option('--db <file>', `results database (default: ${DEFAULT_DB})`)
     .option('--docker-host <url>', 'Docker engine (default: DOCKER_HOST or the local socket)')
+    .option('--network <mode>', 'task: each task\'s own network (default); none: no task gets one (offline); host: the host\'s network (opt-in, shares its loopback)')
+    .option('--docker-network <name>', 'an existing Docker network for tasks with network, instead of one made for the run')
+    .option('--build-images', 'build every task image from its Dockerfile, even when the task names a prebuilt image')
     .option('--json', 'one JSON line per event on stdout instead of the progress line')
     .addHelpText('after', '\nKeys are never given on the command line: a models file names the environment variable that holds each key.\nExit code: 0 when the run finished, 1 on failure, 2 on bad usage, 130 when cancelled.')
     .action(async (options: RunOptions) => {

@@ -1,6 +1,7 @@
 /** `kilobench validate`: run each task's reference solution (must pass) and nothing (must fail). */
 import type { Command } from 'commander';
-import { pruneContainers } from '../../core/runtime/reaper';
+import { pruneContainers, pruneNetworks } from '../../core/runtime/reaper';
+import { forcedOfflineWarning, NETWORK_SETTINGS, type NetworkSetting } from '../../core/run/task-network';
 import { validateTasks, type TaskValidation } from '../../core/run/validate-tasks';
 import { UsageError } from '../errors';
 import { TrialRecorder } from '../../core/run/trial-recorder';
@@ -30,14 +31,25 @@ export function registerValidateCommand(program: Command): void {
     .option('--no-bundled', 'leave out the tasks bundled with KiloBench')
     .option('-c, --concurrency <n>', 'tasks validated at the same time', positiveInt('--concurrency', RUN_LIMITS.concurrency), 2)
     .option('--docker-host <url>', 'Docker engine (default: DOCKER_HOST or the local socket)')
+    .option('--network <mode>', 'task: each task\'s own network (default); none: no task gets one (offline); host: the host\'s network')
+    .option('--docker-network <name>', 'an existing Docker network for tasks with network, instead of one made for the run')
+    .option('--build-images', 'build every task image from its Dockerfile, even when the task names a prebuilt image')
     .option('--db <file>', `results database; the run's journal is kept beside it (default: ${DEFAULT_DB})`)
     .option('--json', 'print {"results": [{task, oracle, nop, ok, durationMs}]}')
     .addHelpText('after', '\nExit code: 0 when every task is ok, 1 when any is broken, 2 on bad usage.')
-    .action(async (options: { tasks?: string; path?: string[]; bundled: boolean; concurrency: number; dockerHost?: string; db?: string; json?: boolean }) => {
+    .action(async (options: {
+      tasks?: string; path?: string[]; bundled: boolean; concurrency: number; dockerHost?: string; db?: string; json?: boolean;
+      network?: string; dockerNetwork?: string; buildImages?: boolean;
+    }) => {
       const tasks = selectTasks(await loadCliTasks(options.path ?? [], options.bundled), options.tasks);
       if (tasks.length === 0) throw new UsageError('no tasks to validate');
+      const network = options.network;
+      if (network !== undefined && !(NETWORK_SETTINGS as readonly string[]).includes(network)) throw new UsageError(`--network must be one of ${NETWORK_SETTINGS.join(', ')}, not "${network}"`);
+      const offline = forcedOfflineWarning(tasks, network as NetworkSetting | undefined);
+      if (offline) process.stderr.write(`kilobench: warning: ${offline}\n`);
       const runtime = await connectRuntime(options.dockerHost);
       await pruneContainers(runtime);
+      await pruneNetworks(runtime);
       const store = await openCliStore(options.db);
       const recorder = new TrialRecorder(store, newRunId('validate'));
       recorder.createRun('validate', { tasks: tasks.map((t) => t.id), models: [], harness: 'oracle+nop', trialsPerPair: 1 }, { concurrency: options.concurrency });
@@ -50,6 +62,9 @@ export function registerValidateCommand(program: Command): void {
       process.once('SIGINT', onSigint);
       const results = await validateTasks(runtime, tasks, {
         concurrency: options.concurrency,
+        ...(network ? { network: network as NetworkSetting } : {}),
+        ...(options.dockerNetwork ? { dockerNetwork: options.dockerNetwork } : {}),
+        ...(options.buildImages ? { buildImages: true } : {}),
         signal: abort.signal,
         recorder,
         onResult: (r) => {
