@@ -31,6 +31,8 @@ export function transcriptLines(store: Store, trial: TrialRecord): string[] {
     `  task ${trial.taskId} · model ${trial.modelId} · harness ${trial.harness} · status ${trial.status}${trial.error ? ` (${trial.error})` : ''}`,
     `  tokens: input ${trial.tokens.input}, cache read ${trial.tokens.cacheRead}, cache write ${trial.tokens.cacheWrite}, output ${trial.tokens.output} (reasoning ${trial.tokens.reasoning}) · cost ${money(trial.costUsd)}${trial.costFlags.length ? ` [${trial.costFlags.join(', ')}]` : ''}`,
     `  time: ${((trial.durationMs ?? 0) / 1000).toFixed(1)} s (agent ${((trial.agentDurationMs ?? 0) / 1000).toFixed(1)} s, tests ${((trial.testDurationMs ?? 0) / 1000).toFixed(1)} s)${trial.harnessVersion ? ` · ${trial.harness} ${trial.harnessVersion}` : ''}`,
+    ...(trial.image ? [`  image: ${trial.image}${trial.imageRepoDigest ? ` (${trial.imageRepoDigest})` : ''}${trial.imageDigest ? ` · id ${trial.imageDigest.slice(0, 19)}` : ''}`] : []),
+    ...(trial.network ? [`  network: ${trial.network}`] : []),
     '',
   ];
   const calls = new Map(store.listLlmCalls(trial.id).map((c) => [c.seq, c]));

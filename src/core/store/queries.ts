@@ -78,6 +78,9 @@ function toTrial(row: Row): TrialRecord {
     testsFailed: numOrNull(row, 'tests_failed'),
     harnessVersion: textOrNull(row, 'harness_version'),
     imageDigest: textOrNull(row, 'image_digest'),
+    image: textOrNull(row, 'image'),
+    imageRepoDigest: textOrNull(row, 'image_repo_digest'),
+    network: textOrNull(row, 'network'),
     error: textOrNull(row, 'error'),
     findings: parsed<JsonObject[]>(row, 'findings_json'),
   };

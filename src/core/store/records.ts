@@ -87,6 +87,12 @@ export interface TrialFields {
   testsFailed: number | null;
   harnessVersion: string | null;
   imageDigest: string | null;
+  /** The task's image that ran: the prebuilt name the task named, or the one built from its Dockerfile. */
+  image?: string | null;
+  /** Its registry digest (`name@sha256:…`), for a pulled or present prebuilt image. */
+  imageRepoDigest?: string | null;
+  /** The container's network in each phase: `agent kilobench-run-…, verifier none`. */
+  network?: string | null;
   error: string | null;
   findings: JsonObject[];
 }
@@ -281,6 +287,9 @@ function trialFields(o: Record<string, unknown>, path: string): TrialPatch {
     testsFailed: opt(o, 'testsFailed', path, nullable(count)),
     harnessVersion: opt(o, 'harnessVersion', path, nullable(string)),
     imageDigest: opt(o, 'imageDigest', path, nullable(string)),
+    image: opt(o, 'image', path, nullable(string)),
+    imageRepoDigest: opt(o, 'imageRepoDigest', path, nullable(string)),
+    network: opt(o, 'network', path, nullable(string)),
     error: opt(o, 'error', path, nullable(string)),
     findings: opt(o, 'findings', path, arrayOf(jsonObject)),
   });

@@ -138,6 +138,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX trial_call_summaries_by_run ON trial_call_summaries (run_id);
     `,
   },
+  {
+    version: 4,
+    description: "which image a trial ran (name and registry digest) and its container's network in each phase",
+    sql: `
+      ALTER TABLE trials ADD COLUMN image TEXT;
+      ALTER TABLE trials ADD COLUMN image_repo_digest TEXT;
+      ALTER TABLE trials ADD COLUMN network TEXT;
+    `,
+  },
 ];
 
 /** The version that added `trial_call_summaries`; opening an older database fills the table. */
