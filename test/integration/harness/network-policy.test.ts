@@ -36,7 +36,7 @@ import { tempDir, writeFiles } from '../../helpers/task-fixtures';
 const TASK_TOML = (noNetwork: boolean) => [
   'version = "1.0"', '', '[metadata]', 'difficulty = "easy"', 'category = "networking"', '',
   '[verifier]', 'timeout_sec = 60.0', '', '[agent]', 'timeout_sec = 240.0', '',
-  '[environment]', 'build_timeout_sec = 120.0', 'cpus = 1', 'memory_mb = 512',
+  '[environment]', 'build_timeout_sec = 120.0', 'cpus = 1', 'memory_mb = 1024',
   ...(noNetwork ? ['network_mode = "no-network"'] : []), '',
 ].join('\n');
 
