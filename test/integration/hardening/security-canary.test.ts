@@ -7,8 +7,8 @@
  *
  * Both the built-in agent (plain JSON responses) and the real Kilo CLI (streamed responses) are run.
  * While a trial runs, its container is inspected: unprivileged, memory and pids limits, no Docker
- * socket mounted or present, no-new-privileges, a reduced capability set, network `none` for the
- * built-in harness (it talks to the proxy from the host) and read-only mounts only.
+ * socket mounted or present, no-new-privileges, a reduced capability set, the run's own bridge
+ * network (never the host's) and read-only mounts only.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -216,8 +216,9 @@ for (const harness of ['builtin', 'kilo'] as const) {
         // CAP_NET_RAW is bit 13, CAP_SYS_ADMIN bit 21, CAP_MKNOD bit 27: none is effective inside.
         const capEff = BigInt(`0x${seen.capEff}`);
         for (const bit of [13n, 21n, 27n]) assert.equal((capEff >> bit) & 1n, 0n, `capability bit ${bit}`);
-        // The built-in agent runs beside the container; Kilo runs inside and needs the proxy on loopback.
-        assert.equal(host.NetworkMode, harness === 'builtin' ? 'none' : 'host');
+        // Every harness gets the task's network (this task's default: a bridge network made for the run),
+        // never the host's; Kilo reaches the proxy on that network's gateway.
+        assert.match(host.NetworkMode ?? '', /^kilobench-run-/, `network ${host.NetworkMode}`);
         assert.ok((host.Binds ?? []).every((b) => b.endsWith(':ro')), `read-only mounts only: ${host.Binds}`);
         assert.ok((seen.inspect.Mounts ?? []).every((mount) => mount.RW === false), 'read-only mounts only');
         assert.doesNotMatch(JSON.stringify([seen.inspect.Mounts, host.Binds]), /docker\.sock|:\/var\/run|:\/run\b/);
