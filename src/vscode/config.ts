@@ -84,6 +84,11 @@ export class Config {
     return this.raw.get<string>('dockerHost', '').trim() || undefined;
   }
 
+  /** `task` (each task's own network), `none` (offline) or `host` (opt-in); checked when a run is planned. */
+  get network(): string {
+    return this.raw.get<string>('network', 'task');
+  }
+
   /** Extra task folders, absolute. */
   get taskFolders(): string[] {
     return this.raw.get<string[]>('taskFolders', []).filter((p) => typeof p === 'string' && p.trim()).map((p) => this.resolve(p));

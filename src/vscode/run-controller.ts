@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { RunPlan } from '../core/run/plan';
+import type { NetworkSetting } from '../core/run/task-network';
 import type { RunSummary } from '../core/run/scheduler';
 import type { StartRunParams } from '../protocol';
 import type { Ctx } from './context';
@@ -62,6 +63,7 @@ export class RunController {
           testTimeoutMultiplier: this.ctx.config.testTimeoutMultiplier,
           budgetUsd: params.budgetUsd ?? undefined,
           trialBudgetUsd: params.trialBudgetUsd ?? undefined,
+          network: this.ctx.config.network as NetworkSetting,
         },
       });
       return { plan, env: runEnv };

@@ -242,6 +242,7 @@ async function validate(ctx: Ctx, tree: TasksTree, entries: CatalogTask[]): Prom
     const results = await core.validateTasks(runtime, tasks, {
       concurrency: ctx.config.concurrency,
       signal: abort.signal,
+      ...(['none', 'host'].includes(ctx.config.network) ? { network: ctx.config.network as 'none' | 'host' } : {}),
       onBuildLog: (task, line) => ctx.log.trace(`build ${task}: ${line}`),
       onResult: (v) => {
         done++;
