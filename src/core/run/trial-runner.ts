@@ -14,6 +14,7 @@ import { CancelledError, InfraError } from '../errors';
 import type { TrialStatus } from './trial-status';
 import type { ModelAccess } from '../models/model-spec';
 import type { TrialNetworks } from './model-channel';
+import { offlineFailureHint } from './task-network';
 
 /** A network as recorded on the trial: `none`, `host` or the Docker network's name. */
 export function networkLabel(network: NetworkMode): string {
@@ -192,14 +193,16 @@ export async function runTrial(runtime: ContainerRuntime, spec: TrialSpec, hooks
     }
     const verifierOutput = verifier.output;
     if (verifier.timedOut) return finish('test_timeout', { error: `tests ran past their ${Math.round(testTimeoutMs / 1000)} s limit`, verifierOutput });
+    // Tests that failed downloading something in a container without network: say so plainly.
+    const offline = networks.verifier === 'none' ? offlineFailureHint(verifierOutput) : undefined;
     if (verifier.verdict.kind === 'unparseable') {
-      return finish('verifier_error', { error: verifier.verdict.reason, detail: verifierOutput.slice(-8000), verifierOutput });
+      return finish('verifier_error', { error: offline ? `${verifier.verdict.reason}; ${offline}` : verifier.verdict.reason, detail: verifierOutput.slice(-8000), verifierOutput });
     }
     const { tests, resolved } = verifier.verdict;
     if (agent.status === 'timeout') {
       return finish('timeout', { tests, verifierOutput, error: `the agent ran past its ${Math.round(agentTimeoutMs / 1000)} s limit` });
     }
-    return finish(resolved ? 'passed' : 'failed', { tests, verifierOutput });
+    return finish(resolved ? 'passed' : 'failed', { tests, verifierOutput, ...(!resolved && offline ? { error: offline } : {}) });
   } catch (e) {
     if (e instanceof CancelledError || signal.aborted) return finish('cancelled');
     if (e instanceof InfraError) return finish('infra_error', { error: e.message, ...(e.detail ? { detail: e.detail } : {}) });

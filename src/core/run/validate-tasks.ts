@@ -12,7 +12,7 @@ import type { Harness } from '../harness/harness';
 import { runTrial, type TrialOutcome } from './trial-runner';
 import type { TrialRecorder } from './trial-recorder';
 import { openModelChannel } from './model-channel';
-import { networkAccess, offlineFailureHint, type NetworkSetting } from './task-network';
+import { networkAccess, type NetworkSetting } from './task-network';
 
 export interface TaskValidation {
   task: string;
@@ -27,8 +27,7 @@ export interface TaskValidation {
 export function judgeValidation(oracle: TrialOutcome, nop: TrialOutcome): string[] {
   const problems: string[] = [];
   if (oracle.status !== 'passed') {
-    const offline = oracle.network?.endsWith('verifier none') ? offlineFailureHint(oracle.verifierOutput ?? oracle.detail) : undefined;
-    problems.push(`the reference solution does not pass (oracle: ${oracle.status}${oracle.error ? `: ${oracle.error}` : ''})${offline ? `: ${offline}` : ''}`);
+    problems.push(`the reference solution does not pass (oracle: ${oracle.status}${oracle.error ? `: ${oracle.error}` : ''})`);
   }
   if (nop.status === 'passed') problems.push('the tests pass without any work (nop: passed)');
   else if (nop.status !== 'failed') problems.push(`doing nothing did not end in a plain fail (nop: ${nop.status}${nop.error ? `: ${nop.error}` : ''})`);
