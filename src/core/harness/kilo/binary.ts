@@ -27,9 +27,16 @@ import Docker from 'dockerode';
 import { extract } from 'tar-fs';
 import { InfraError } from '../../errors';
 import { dockerOptions, resolveDockerHost } from '../../runtime/docker/docker-host';
+import { compareVersions } from '../harness-spec';
+import { kiloVersionRefusal } from './versions';
 
-/** The Kilo CLI release KiloBench runs (newer platform packages are not served everywhere). */
+/**
+ * The Kilo CLI release `--harness kilo` runs (the README names it); `kilo@<version>` picks another.
+ * Every version lives in its own cache folder, so several can be used side by side.
+ */
 export const KILO_VERSION = '7.7.7';
+/** The package whose published versions say which Kilo releases exist (every release ships it). */
+export const KILO_VERSIONS_PACKAGE = '@kilocode/cli-linux-x64';
 /** Where the version folder of the cache is mounted in trial containers. */
 export const KILO_MOUNT = '/opt/kilobench/kilo';
 /** Marker file in the version folder; its presence in a container proves the mount is there. */
@@ -356,6 +363,61 @@ async function fetchOnce(platform: KiloPlatform, name: string, version: string, 
   }
 }
 
+/** Versions with an extracted build in the cache, in release order (for the editor's harness picker). */
+export async function installedKiloVersions(cacheRoot = kiloCacheRoot()): Promise<string[]> {
+  const versions: string[] = [];
+  for (const entry of await readdir(cacheRoot).catch(() => [] as string[])) {
+    if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(entry)) continue;
+    const platforms = await readdir(join(cacheRoot, entry)).catch(() => [] as string[]);
+    for (const platform of platforms.filter((p) => parsePlatformName(p))) {
+      if (await usable(join(cacheRoot, entry, platform), platform, entry)) {
+        versions.push(entry);
+        break;
+      }
+    }
+  }
+  return versions.sort(compareVersions);
+}
+
+/** The Kilo releases npm offers (`npm view @kilocode/cli-linux-x64 versions --json`), in release order. */
+export async function publishedKiloVersions(options: Pick<EnsureOptions, 'npm' | 'npmEnv' | 'signal'> = {}): Promise<string[]> {
+  const { execa } = await import('execa');
+  const npm = options.npm ?? 'npm';
+  const result = await execa(npm, ['view', KILO_VERSIONS_PACKAGE, 'versions', '--json', '--loglevel', 'error'], {
+    env: { npm_config_update_notifier: 'false', ...options.npmEnv },
+    reject: false,
+    stdin: 'ignore',
+    timeout: 120_000,
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+  });
+  if (result.failed || result.exitCode !== 0) {
+    const detail = tail(String(result.stderr ?? '') || String(result.stdout ?? '') || String((result as { shortMessage?: string }).shortMessage ?? ''), 3);
+    throw new KiloBinaryError(`cannot ask npm which Kilo CLI versions exist (npm view ${KILO_VERSIONS_PACKAGE} versions): ${detail.replace(/\n/g, ' / ') || `exit ${result.exitCode}`}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(result.stdout));
+  } catch {
+    throw new KiloBinaryError(`npm view ${KILO_VERSIONS_PACKAGE} versions printed no JSON: ${tail(String(result.stdout), 2)}`);
+  }
+  const list = (Array.isArray(parsed) ? parsed : [parsed]).filter((v): v is string => typeof v === 'string');
+  return list.sort(compareVersions);
+}
+
+/**
+ * Before any trial: the version must be one KiloBench can drive (kilo-versions.ts) and one npm
+ * offers (or already be in the cache). An unknown one fails here with the list npm offers.
+ */
+export async function checkKiloVersion(version: string, options: Pick<EnsureOptions, 'npm' | 'npmEnv' | 'signal' | 'cacheRoot'> = {}): Promise<void> {
+  const refusal = kiloVersionRefusal(version);
+  if (refusal) throw new KiloBinaryError(refusal);
+  if ((await installedKiloVersions(options.cacheRoot ?? kiloCacheRoot())).includes(version)) return;
+  const offered = await publishedKiloVersions(options);
+  if (!offered.includes(version)) {
+    throw new KiloBinaryError(`Kilo CLI ${version} is not published on npm (${KILO_VERSIONS_PACKAGE}); npm offers: ${offered.join(', ') || 'nothing'}. Pick one with --harness kilo@<version>.`);
+  }
+}
+
 /** What a Docker engine is, as far as choosing a Kilo build goes. */
 export interface EngineInfo {
   arch: KiloArch;
@@ -401,6 +463,7 @@ export interface PreparedKilo {
 export async function prepareKilo(options: PrepareKiloOptions = {}): Promise<PreparedKilo> {
   const version = options.version ?? KILO_VERSION;
   const root = options.cacheRoot ?? kiloCacheRoot();
+  await checkKiloVersion(version, { ...options, cacheRoot: root });
   let platforms = options.platforms;
   if (!platforms) {
     const engine = await engineInfo(options.docker, options.dockerHost);
