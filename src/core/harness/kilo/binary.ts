@@ -27,7 +27,7 @@ import Docker from 'dockerode';
 import { extract } from 'tar-fs';
 import { InfraError } from '../../errors';
 import { dockerOptions, resolveDockerHost } from '../../runtime/docker/docker-host';
-import { compareVersions } from '../harness-spec';
+import { compareVersions, versionMatches } from '../harness-spec';
 import { kiloVersionRefusal } from './versions';
 
 /**
@@ -295,6 +295,27 @@ async function extractTarball(tarball: string, into: string, onBytes: (read: num
   onBytes(total, total);
 }
 
+/**
+ * A freshly fetched build that can run on this machine (Linux, same CPU and C library) must print
+ * the version asked for; every trial checks it again inside its container (harness.ts).
+ */
+async function verifyOnHost(kilo: string, platform: KiloPlatform, version: string, spec: string, work: string): Promise<void> {
+  const hostArch = process.arch === 'x64' ? 'x64' : process.arch === 'arm64' ? 'arm64' : undefined;
+  const glibc = Boolean((process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime);
+  if (process.platform !== 'linux' || platform.arch !== hostArch || platform.libc !== (glibc ? 'glibc' : 'musl') || platform.baseline) return;
+  const { execa } = await import('execa');
+  const home = join(work, 'home');
+  await mkdir(home, { recursive: true });
+  const result = await execa(kilo, ['--version'], {
+    env: { HOME: home, XDG_CONFIG_HOME: home, XDG_DATA_HOME: home, XDG_CACHE_HOME: home, XDG_STATE_HOME: home, KILO_DISABLE_AUTOUPDATE: '1', KILO_TELEMETRY_LEVEL: 'off' },
+    extendEnv: false, reject: false, timeout: 120_000, stdin: 'ignore',
+  });
+  // A build that does not start here says nothing about containers; one that prints another version is wrong.
+  if (result.exitCode !== 0) return;
+  const printed = String(result.stdout).trim().split('\n').pop()?.trim() ?? '';
+  if (!versionMatches(version, printed)) throw new KiloBinaryError(`${spec} printed "${printed}" for --version, not ${version}: the registry served another release`);
+}
+
 const inFlight = new Map<string, Promise<KiloBinary>>();
 
 /**
@@ -344,6 +365,7 @@ async function fetchOnce(platform: KiloPlatform, name: string, version: string, 
     const kilo = join(unpacked, 'bin', 'kilo');
     if (!existsSync(kilo)) throw new KiloBinaryError(`${spec} holds no bin/kilo: not a Kilo platform package?`);
     await chmod(kilo, 0o755);
+    await verifyOnHost(kilo, platform, version, spec, work);
     const manifest: PackageManifest = { package: spec, platform: name, version, integrity, tarballBytes, fetchedAt: new Date().toISOString() };
     await writeFile(join(unpacked, PACKAGE_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
     try {

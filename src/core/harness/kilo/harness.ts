@@ -1,5 +1,5 @@
 /**
- * The `kilo` harness: the real Kilo CLI (`@kilocode/cli` 7.7.7) inside the trial container.
+ * The `kilo` harness: the real Kilo CLI (`@kilocode/cli`, 7.7.7 by default; `kilo@<version>` runs another release, see versions.ts) inside the trial container.
  *
  * Before a run, `prepareKilo()` (binary.ts) fetches the Kilo build for the engine's containers and
  * returns a read-only mount of the cache (`SchedulerDeps.harnessMounts`). In each trial the harness:
