@@ -434,9 +434,10 @@ export async function checkKiloVersion(version: string, options: Pick<EnsureOpti
   const refusal = kiloVersionRefusal(version);
   if (refusal) throw new KiloBinaryError(refusal);
   if ((await installedKiloVersions(options.cacheRoot ?? kiloCacheRoot())).includes(version)) return;
-  const offered = await publishedKiloVersions(options);
-  if (!offered.includes(version)) {
-    throw new KiloBinaryError(`Kilo CLI ${version} is not published on npm (${KILO_VERSIONS_PACKAGE}); npm offers: ${offered.join(', ') || 'nothing'}. Pick one with --harness kilo@<version>.`);
+  // When npm cannot say (offline, a mirror without package documents), the fetch itself will tell.
+  const offered = await publishedKiloVersions(options).catch(() => [] as string[]);
+  if (offered.length > 0 && !offered.includes(version)) {
+    throw new KiloBinaryError(`Kilo CLI ${version} is not published on npm (${KILO_VERSIONS_PACKAGE}); npm offers: ${offered.join(', ')}. Pick one with --harness kilo@<version>.`);
   }
 }
 
