@@ -38,6 +38,7 @@ import { KiloEventParser, type KiloError, type KiloStep } from './events';
 import { reconcileKiloSteps, type ReconcilableCall } from './reconcile';
 import { kiloOutputIncludesReasoning } from './versions';
 import type { JsonObject } from '../../meter/json';
+import { InfraError } from '../../errors';
 import { versionMatches } from '../harness-spec';
 
 export interface KiloHarnessOptions {
@@ -56,6 +57,8 @@ export function kiloRunArgs(modelArg: string, instruction: string): string[] {
 }
 
 const STDERR_TAIL = 64 * 1024;
+/** `kilo --version` starts the whole CLI (some 5-15 s on a busy machine). */
+const VERSION_TIMEOUT_MS = 120_000;
 
 /**
  * What a metering caller (the scheduler) may add to the context: the trial's calls and a findings
@@ -196,8 +199,11 @@ export function createKiloHarness(options: KiloHarnessOptions = {}): Harness {
 
       const mkdir = await ctx.sandbox.exec(['mkdir', '-p', KILO_HOME], { timeoutMs: 30_000, signal: ctx.signal });
       if (mkdir.exitCode !== 0 && !mkdir.cancelled) return { status: 'error', error: `cannot create ${KILO_HOME} in the container: ${tailLines(mkdir.stderr, 3)}` };
-      const versionRun = await ctx.sandbox.exec([binary, '--version'], { env, timeoutMs: 60_000, signal: ctx.signal, maxOutputBytes: 64 * 1024 });
+      const versionRun = await ctx.sandbox.exec([binary, '--version'], { env, timeoutMs: VERSION_TIMEOUT_MS, signal: ctx.signal, maxOutputBytes: 64 * 1024 });
       if (versionRun.cancelled || ctx.signal.aborted) return { status: 'cancelled' };
+      // Seen on a loaded machine with several Kilo containers starting at once: says nothing about
+      // the agent, so it is an infrastructure error (retried), not an attempt.
+      if (versionRun.timedOut) throw new InfraError(`kilo --version did not answer within ${VERSION_TIMEOUT_MS / 1000} s in the container (is the machine overloaded?)`);
       if (versionRun.exitCode !== 0) {
         return {
           status: 'error', exitCode: versionRun.exitCode,
