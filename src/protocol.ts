@@ -159,6 +159,16 @@ export interface DashboardView {
   heatmap: HeatmapView;
   complementarity: ComplementarityView;
   totals: { trials: number; attempts: number; excluded: number; spendText: string };
+  /** The same models through successive harness versions (empty rows when the run has one version). */
+  harnessVersions: HarnessVersionsView;
+}
+
+export interface HarnessVersionsView {
+  columns: string[];
+  /** Formatted cells, one row per (model, harness, version step). */
+  rows: string[][];
+  /** One plain sentence per row. */
+  sentences: string[];
 }
 
 export interface TrialRow {
@@ -348,6 +358,7 @@ const dashboardView = partial<DashboardView>({
   }),
   complementarity: partial<ComplementarityView>({ lines: arrayOf(str), uniqueSolves: arrayOf(shape<{ task: string; label: string }>({ task: str, label: str })) }),
   totals: partial<DashboardView['totals']>({ trials: num, attempts: num, excluded: num, spendText: str }),
+  harnessVersions: shape<HarnessVersionsView>({ columns: arrayOf(str), rows: arrayOf(arrayOf(str)), sentences: arrayOf(str) }),
 });
 
 const tokensView = shape<TokensView>({ input: num, cacheRead: num, cacheWrite: num, output: num, reasoning: num });

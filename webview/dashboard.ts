@@ -58,6 +58,18 @@ function leaderboardTable(v: DashboardView): HTMLElement {
     h('tbody', null, rows)));
 }
 
+/** The harness versions view: what each step from one version to the next changed, per model. */
+function harnessVersionsSection(v: DashboardView): HTMLElement | string {
+  const hv = v.harnessVersions;
+  if (!hv || hv.rows.length === 0) return '';
+  return section('Harness versions', 'sec-harness-versions',
+    h('div', { class: 'table-wrap' }, h('table', { id: 'harness-versions', class: 'data' },
+      h('thead', null, h('tr', null, hv.columns.map((c, i) => h('th', i >= 3 ? { class: 'num' } : null, c)))),
+      h('tbody', null, hv.rows.map((r) => h('tr', null, r.map((c, i) => h('td', i >= 3 ? { class: 'num' } : null, c))))))),
+    h('ul', { class: 'plain' }, hv.sentences.map((line) => h('li', null, line))),
+    h('p', { class: 'muted small' }, 'Pass rate and re-sent context in percentage points, costs and calls in % of the older version; [95% paired bootstrap interval over the tasks both versions ran].'));
+}
+
 function heatColor(cell: HeatCell): string | null {
   if (cell.passRate === null) return null;
   const pct = Math.round(cell.passRate * 100);
@@ -179,6 +191,7 @@ function render(): void {
       v.complementarity.uniqueSolves.length
         ? h('p', null, 'Solved by exactly one model: ', v.complementarity.uniqueSolves.map((u, i) => [i ? ', ' : '', h('code', null, u.task), ` (${u.label})`]).flat())
         : h('p', { class: 'muted' }, 'No task is solved by exactly one model.')),
+    harnessVersionsSection(v),
     v.notes.length ? h('section', { class: 'notes' }, h('ul', null, v.notes.map((n) => h('li', { class: 'muted small' }, n)))) : '',
   );
   drawCharts(v);

@@ -13,9 +13,28 @@ import { errorHtml, webviewHtml, webviewOptions } from './webview-html';
 
 export const BENCHMARK_VIEW = 'kilobench.benchmark';
 
+/** The Kilo releases npm offers, asked once per session (an offline machine lists the installed ones only). */
+let published: Promise<string[]> | undefined;
+
+/**
+ * `kilo` (the default release), then `kilo@<version>` for each release in the cache and each other
+ * one npm offers (fetched when a run first uses it, with progress in the run status).
+ */
+async function kiloVersionNames(): Promise<string[]> {
+  const core = loadCore();
+  published ??= core.publishedKiloVersions().catch(() => []);
+  const timeout = new Promise<string[]>((resolve) => setTimeout(() => resolve([]), 3000));
+  const [installed, offered] = await Promise.all([core.installedKiloVersions(), Promise.race([published, timeout])]);
+  const versions = [...installed, ...offered.filter((v) => !installed.includes(v))];
+  return versions.map((v) => `kilo@${v}`).filter((name) => core.isKnownHarness(name));
+}
+
 export async function sidebarOptions(ctx: Ctx): Promise<SidebarOptions> {
   const core = loadCore();
-  const harnesses = core.harnessNames().map((name) => ({ name, needsModel: core.getHarness(name).needsModel }));
+  const names = core.harnessNames();
+  const kilo = names.indexOf('kilo');
+  if (kilo >= 0) names.splice(kilo + 1, 0, ...(await kiloVersionNames().catch(() => [])));
+  const harnesses = names.map((name) => ({ name, needsModel: core.getHarness(name).needsModel }));
   const configured = ctx.config.harness;
   const harness = harnesses.some((h) => h.name === configured) ? configured : harnesses.find((h) => h.name === 'builtin')?.name ?? harnesses[0]?.name ?? '';
   const problems: string[] = [];

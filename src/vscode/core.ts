@@ -10,7 +10,8 @@ export { describeInterrupted, markInterruptedRuns } from '../core/run/interrupte
 export { buildPlan, newRunId, PlanError } from '../core/run/new-plan';
 export { planFromRecord, ResumeError } from '../core/run/stored-plan';
 export { validateTasks } from '../core/run/validate-tasks';
-export { getHarness, harnessNames } from '../core/harness/registry';
+export { getHarness, harnessNames, isKnownHarness } from '../core/harness/registry';
+export { installedKiloVersions, publishedKiloVersions, KILO_VERSION } from '../core/harness/kilo/binary';
 export { builtinModels, parseModelEntry, readModelsFile, resolveModels, ModelConfigError } from '../core/models/models-file';
 export { bundledTasksDir, formatTaskError, loadTask, loadTasks, findTaskDirs, TaskPathError } from '../core/tasks';
 export { DockerRuntime } from '../core/runtime/docker/docker-runtime';

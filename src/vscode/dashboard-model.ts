@@ -9,6 +9,7 @@ import {
 } from '../core/report/format';
 import { chartView, orderedModels } from '../core/report/html-view';
 import { leaderboardNotes } from '../core/report/leaderboard';
+import { HARNESS_VERSION_COLUMNS, harnessVersionRows } from '../core/report/harness-versions';
 import type { TrialRecord } from '../core/store/records';
 import type { ComplementarityView, DashboardView, HeatCell, HeatmapView, LeaderboardRow, TrialRow } from '../protocol';
 import { duration, money } from './runs-model';
@@ -118,6 +119,11 @@ export function dashboardView(report: Report, live: boolean): DashboardView {
       attempts: run.totals.attempts,
       excluded: run.totals.excluded,
       spendText: formatCost(run.totals.spendUsd),
+    },
+    harnessVersions: {
+      columns: [...HARNESS_VERSION_COLUMNS],
+      rows: harnessVersionRows(report.harnessVersions ?? []),
+      sentences: (report.harnessVersions ?? []).map((s) => s.sentence),
     },
   };
 }

@@ -36,7 +36,7 @@ export class RunController {
       if (!entry) throw new EngineError(`task folder ${key} is no longer in the task list; refresh the Tasks view`);
       tasks.push(entry.task);
     }
-    const harness = core.harnessNames().includes(params.harness) ? core.getHarness(params.harness) : undefined;
+    const harness = core.isKnownHarness(params.harness) ? core.getHarness(params.harness) : undefined;
     if (!harness) throw new EngineError(`the ${params.harness} harness is not available in this version (available: ${core.harnessNames().join(', ')})`);
     const { models: catalog } = this.ctx.models.list();
     const chosen = harness.needsModel ? params.modelIds.map((id) => {

@@ -2,7 +2,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatLeaderboard, modelsCsv, renderHtmlReport, reportFromStore, ReportError, reportJson, tasksCsv } from '../../core/report';
+import { formatHarnessVersions, formatLeaderboard, modelsCsv, renderHtmlReport, reportFromStore, ReportError, reportJson, tasksCsv } from '../../core/report';
 import { UsageError } from '../errors';
 import { DEFAULT_DB, openCliStore } from '../store';
 
@@ -36,7 +36,7 @@ export function registerReportCommand(program: Command): void {
         text = format === 'json' ? reportJson(report)
           : format === 'csv' ? `${modelsCsv(report)}\n${tasksCsv(report)}`
           : format === 'html' ? renderHtmlReport(report)
-          : formatLeaderboard(report);
+          : [formatLeaderboard(report), formatHarnessVersions(report.harnessVersions)].filter(Boolean).join('\n');
       } finally {
         await store.close();
       }

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { getHarness, harnessNames } from '../../core/harness/registry';
 import { knownModels, ModelConfigError, resolveModels } from '../../core/models/models-file';
 import { BenchmarkSession } from '../../core/run/benchmark-session';
-import { DEFAULT_SETTINGS, type RunPlan } from '../../core/run/plan';
-import { buildPlan, PlanError, RUN_LIMITS } from '../../core/run/new-plan';
+import { DEFAULT_SETTINGS, planHarnesses, type RunPlan } from '../../core/run/plan';
+import { buildPlan, planHarnessList, PlanError, RUN_LIMITS } from '../../core/run/new-plan';
 import { planFromRecord, ResumeError } from '../../core/run/stored-plan';
 import type { RunSummary } from '../../core/run/scheduler';
 import { UsageError } from '../errors';
@@ -43,9 +43,10 @@ export interface RunOptions {
 export async function planFromOptions(options: RunOptions): Promise<RunPlan> {
   let harness: ReturnType<typeof getHarness>;
   try {
-    harness = getHarness(options.harness);
+    // One harness or several (`kilo@7.7.2,kilo@7.7.9`); unknown names, bad versions and command
+    // presets whose file has a mistake are told here (the message says which).
+    harness = planHarnessList(options.harness)[0] as ReturnType<typeof getHarness>;
   } catch (e) {
-    // Unknown names, and command presets whose file has a mistake (the message says which).
     throw new UsageError((e as Error).message);
   }
   const tasks = selectTasks(await loadCliTasks(options.path ?? [], options.bundled), options.tasks);
@@ -64,7 +65,7 @@ export async function planFromOptions(options: RunOptions): Promise<RunPlan> {
   }
   try {
     return buildPlan({
-      tasks, models, harness: harness.name,
+      tasks, models, harness: options.harness,
       settings: {
         trialsPerPair: options.trials,
         concurrency: options.concurrency,
@@ -88,14 +89,18 @@ export async function planFromOptions(options: RunOptions): Promise<RunPlan> {
 /** Per model: attempts, passes and spend, as a quick summary (the full report: `kilobench report`). */
 export function summaryTable(session: BenchmarkSession, runId: string): string {
   const rows = new Map<string, { attempts: number; passed: number; errors: number; cost: number; unpriced: boolean }>();
-  for (const t of session.store.listTrials(runId)) {
-    const row = rows.get(t.modelId) ?? { attempts: 0, passed: 0, errors: 0, cost: 0, unpriced: false };
+  const trials = session.store.listTrials(runId);
+  // A run of several harnesses (versions) gets a row per (model, harness).
+  const several = new Set(trials.map((t) => t.harness)).size > 1;
+  for (const t of trials) {
+    const key = several ? `${t.modelId} · ${t.harness}` : t.modelId;
+    const row = rows.get(key) ?? { attempts: 0, passed: 0, errors: 0, cost: 0, unpriced: false };
     if (['infra_error', 'verifier_error', 'provider_error', 'cancelled', 'interrupted', 'queued', 'running'].includes(t.status)) row.errors++;
     else row.attempts++;
     if (t.status === 'passed') row.passed++;
     if (t.costUsd === null && t.status !== 'cancelled') row.unpriced ||= t.costFlags.includes('unpriced');
     row.cost += t.costUsd ?? 0;
-    rows.set(t.modelId, row);
+    rows.set(key, row);
   }
   return formatTable(['MODEL', 'PASSED', 'ATTEMPTS', 'ERRORS', 'SPEND'], [...rows].map(([model, r]) => [
     model, String(r.passed), String(r.attempts), String(r.errors), `$${r.cost.toFixed(4)}${r.unpriced ? ' + unpriced' : ''}`,
@@ -140,7 +145,7 @@ export async function executeRun(options: RunOptions): Promise<RunSummary> {
     const { onEvent } = progress;
     const offline = forcedOfflineWarning(plan.tasks, plan.settings.network);
     if (offline) process.stderr.write(`kilobench: warning: ${offline}\n`);
-    if (!options.json) process.stderr.write(`${options.resume ? 'resuming' : 'run'} ${plan.runId}: ${plan.tasks.length} task(s) × ${plan.models.length || 1} model(s) × ${plan.settings.trialsPerPair} trial(s), harness ${plan.harness}\n`);
+    if (!options.json) process.stderr.write(`${options.resume ? 'resuming' : 'run'} ${plan.runId}: ${plan.tasks.length} task(s) × ${plan.models.length || 1} model(s) × ${plan.settings.trialsPerPair} trial(s), harness ${planHarnesses(plan).join(', ')}\n`);
     const summary = options.resume
       ? await session.resume(plan, harness, { signal: abort.signal, onEvent })
       : await session.start(plan, harness, { signal: abort.signal, onEvent });
@@ -164,7 +169,7 @@ export function registerRunCommand(program: Command): void {
     .option('--no-bundled', 'leave out the tasks bundled with KiloBench')
     .option('-m, --models <ids>', 'comma-separated model ids (from kilobench.models.json, or sim/<profile>)')
     .option('--models-file <file>', 'a models file (repeatable; default: ./kilobench.models.json and ~/.config/kilobench/models.json)', collect)
-    .option('-H, --harness <name>', `harness: ${harnessNames().join(', ')}`, 'builtin')
+    .option('-H, --harness <name>', `harness: ${harnessNames().join(', ')}; a version with @ (kilo@7.7.9, command:claude-code@2.1.x); several to compare, comma-separated (kilo@7.7.2,kilo@7.7.9)`, 'builtin')
     .option('-n, --trials <n>', 'trials per (task, model) pair', positiveInt('--trials', RUN_LIMITS.trialsPerPair), DEFAULT_SETTINGS.trialsPerPair)
     .option('-c, --concurrency <n>', 'trials at the same time', positiveInt('--concurrency', RUN_LIMITS.concurrency), DEFAULT_SETTINGS.concurrency)
     .option('--budget-usd <x>', 'stop starting trials once the run has spent this much', nonNegativeNumber('--budget-usd'))

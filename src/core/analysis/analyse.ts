@@ -12,6 +12,7 @@ import {
 } from './cost';
 import { groupFingerprint, trialFingerprint, type GroupFingerprint, type TrialFingerprint, type UsagePricer } from './fingerprint';
 import { paretoFront, type ParetoPoint } from './pareto';
+import { harnessVersionSteps, type HarnessVersionStep } from './harness-versions';
 import { mean, Z95 } from './stats';
 import { addTokens, compareText, groupId, groupsOf, trialFacts, zeroTokens, type GroupKey, type TrialFacts } from './trials';
 
@@ -75,6 +76,8 @@ export interface RunAnalysis {
   /** Paired bootstrap comparison of every two groups (a before b in group order). */
   comparisons: Comparison[];
   trialFingerprints: TrialFingerprint[];
+  /** The same model through successive versions of one harness (harness-versions.ts); empty when none ran at two. */
+  harnessVersions: HarnessVersionStep[];
   totals: {
     trials: number;
     attempts: number;
@@ -180,13 +183,15 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
   }
 
   const overall = passCounts(facts);
+  const trialFingerprints = facts.map((f) => trialFingerprint(f, input.pricer));
   return {
     groups: analysed,
     tasks,
     complementarity: complementarity(groups, allCells),
     pareto,
     comparisons,
-    trialFingerprints: facts.map((f) => trialFingerprint(f, input.pricer)),
+    trialFingerprints,
+    harnessVersions: harnessVersionSteps(facts, trialFingerprints, { seed, resamples }),
     totals: {
       trials: facts.length,
       attempts: overall.attempts,

@@ -20,3 +20,4 @@ export {
   Z95, bootstrapInterval, mean, median, p90, passAtK, passAtKTable, quantile, ratio, seededRandom, wilson, type Random,
 } from './stats';
 export { groupId, recordedOrder, totalInput, trialFacts, type GroupKey, type TrialCostFlag, type TrialFacts } from './trials';
+export { harnessVersionSteps, formatVersionChange, type HarnessVersionStep, type VersionChange } from './harness-versions';

@@ -9,3 +9,4 @@ export { contentSecurityPolicy, escapeHtml, jsonForScript, renderHtmlReport, typ
 export { chartJsPackageDir, loadChartJs } from './chartjs';
 export { chartView, type ChartGroup, type ChartView } from './html-view';
 export { reportFromStore, ReportError } from './from-store';
+export { formatHarnessVersions, harnessVersionRows, harnessVersionsHtml, HARNESS_VERSION_COLUMNS } from './harness-versions';

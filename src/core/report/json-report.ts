@@ -9,6 +9,7 @@ import type { CompletionCost, CostSummary } from '../analysis/cost';
 import type { GroupFingerprint } from '../analysis/fingerprint';
 import type { RunAnalysis } from '../analysis/analyse';
 import type { GroupKey } from '../analysis/trials';
+import type { HarnessVersionStep } from '../analysis/harness-versions';
 import type { RunRecord, TokenCounts } from '../store/records';
 
 export const REPORT_VERSION = 1;
@@ -96,6 +97,8 @@ export interface Report {
   pareto: ReportParetoPoint[];
   /** Paired bootstrap comparisons of every two models. */
   comparisons: Comparison[];
+  /** Per model, each step from one harness version to the next (empty when no harness ran at two versions). */
+  harnessVersions: HarnessVersionStep[];
 }
 
 export interface BuildReportOptions {
@@ -113,7 +116,7 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
       status: run.status,
       createdAt: run.createdAt,
       finishedAt: run.finishedAt,
-      harness: run.plan.harness,
+      harness: Array.isArray(run.plan.harnesses) ? run.plan.harnesses.join(', ') : run.plan.harness,
       trialsPerPair: run.plan.trialsPerPair,
       plannedTasks: [...run.plan.tasks],
       plannedModels: [...run.plan.models],
@@ -176,6 +179,7 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
       .filter((p) => p.onFront && p.cost !== null && p.passRate !== null)
       .map((p) => ({ model: p.model, harness: p.harness, costPerAttempt: p.cost as number, passRate: p.passRate as number })),
     comparisons: analysis.comparisons,
+    harnessVersions: analysis.harnessVersions,
   };
 }
 

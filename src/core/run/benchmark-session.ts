@@ -10,7 +10,8 @@ import { startSimProvider, type SimProvider } from '../providers/sim';
 import { Store, type StoreWarning } from '../store';
 import type { Harness } from '../harness/harness';
 import type { RunEvent } from './events';
-import type { RunPlan } from './plan';
+import { planHarnesses, type RunPlan } from './plan';
+import { getHarness } from '../harness/registry';
 import { markInterruptedRuns } from './interrupted-runs';
 import { resumeRun, startRun, type RunSummary, type SchedulerDeps } from './scheduler';
 
@@ -55,14 +56,23 @@ export class BenchmarkSession {
 
   private async deps(plan: RunPlan, harness: Harness, extra: Partial<SchedulerDeps>, onEvent?: (e: RunEvent) => void): Promise<SchedulerDeps> {
     if (plan.models.some((m) => m.provider === 'sim') && !this.sim) this.sim = await startSimProvider();
-    // A harness that needs something on the host first (the Kilo binary) gets it now, once per run.
-    const prepared = harness.prepare
-      ? await harness.prepare({ ...(this.dockerHost ? { dockerHost: this.dockerHost } : {}), onProgress: (message) => onEvent?.({ type: 'harness_prepare', runId: plan.runId, message }) })
-      : undefined;
+    // A harness that needs something on the host first (the Kilo binary) gets it now, once per run;
+    // every harness of a run of several (versions) does, before any trial, so a bad version fails early.
+    const prepare = (h: Harness) => h.prepare
+      ? h.prepare({ ...(this.dockerHost ? { dockerHost: this.dockerHost } : {}), onProgress: (message) => onEvent?.({ type: 'harness_prepare', runId: plan.runId, message }) })
+      : Promise.resolve(undefined);
+    const prepared = await prepare(harness);
+    const others = new Map<string, { harness: Harness; mounts?: { hostPath: string; containerPath: string }[] }>();
+    for (const name of planHarnesses(plan).filter((n) => n !== harness.name)) {
+      const other = getHarness(name);
+      const mounts = (await prepare(other))?.mounts;
+      others.set(name, { harness: other, ...(mounts?.length ? { mounts } : {}) });
+    }
     return {
       runtime: this.runtime, store: this.store, meter: this.meter, harness,
       ...(this.sim ? { sim: this.sim } : {}),
       ...(prepared?.mounts.length ? { harnessMounts: prepared.mounts } : {}),
+      ...(others.size ? { harnesses: others } : {}),
       ...extra,
     };
   }

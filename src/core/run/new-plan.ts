@@ -4,7 +4,9 @@
  * build plans here, so they cannot drift apart.
  */
 import { randomBytes } from 'node:crypto';
-import { getHarness, harnessNames } from '../harness/registry';
+import { getHarness } from '../harness/registry';
+import { parseHarnessList } from '../harness/harness-spec';
+import type { Harness } from '../harness/harness';
 import type { ModelSpec } from '../models/model-spec';
 import type { Task } from '../tasks/task';
 import { DEFAULT_SETTINGS, trialId, type RunPlan, type RunSettings } from './plan';
@@ -46,6 +48,7 @@ export function runSettings(choices: Partial<RunSettings>): RunSettings {
 export interface NewPlanInput {
   tasks: readonly Task[];
   models: readonly ModelSpec[];
+  /** One harness name or a comma-separated list (`kilo@7.7.2,kilo@7.7.9`). */
   harness: string;
   settings: Partial<RunSettings>;
   name?: string;
@@ -54,8 +57,8 @@ export interface NewPlanInput {
 
 /** Checks the choices and builds the plan; every mistake is a PlanError that says what to change. */
 export function buildPlan(input: NewPlanInput): RunPlan {
-  if (!harnessNames().includes(input.harness)) throw new PlanError(`unknown harness "${input.harness}" (known: ${harnessNames().join(', ')})`);
-  const harness = getHarness(input.harness);
+  const all = planHarnessList(input.harness);
+  const harness = all[0] as Harness;
   if (input.tasks.length === 0) throw new PlanError('no tasks to run');
   const invalid = input.tasks.filter((t) => t.errors.length);
   if (invalid.length) throw new PlanError(`invalid task(s): ${invalid.map((t) => t.id).join(', ')}`);
@@ -94,10 +97,25 @@ export function buildPlan(input: NewPlanInput): RunPlan {
   if (settings.dockerNetwork !== undefined && settings.network === 'host') throw new PlanError('dockerNetwork cannot be used with network "host"');
   return {
     runId: input.runId ?? newRunId('run'),
-    name: input.name ?? `${harness.name} · ${models.map((m) => m.id).join(', ') || 'no model'}`,
+    name: input.name ?? `${all.map((h) => h.name).join(', ')} · ${models.map((m) => m.id).join(', ') || 'no model'}`,
     tasks: [...input.tasks],
     models,
     harness: harness.name,
+    ...(all.length > 1 ? { harnesses: all.map((h) => h.name) } : {}),
     settings,
   };
+}
+
+/** The harnesses of `kilo@7.7.2,kilo@7.7.9`; all must agree on whether they use a model. */
+export function planHarnessList(text: string): Harness[] {
+  let harnesses: Harness[];
+  try {
+    harnesses = parseHarnessList(text).map((spec) => getHarness(spec.name));
+  } catch (e) {
+    throw new PlanError((e as Error).message);
+  }
+  const first = harnesses[0] as Harness;
+  const odd = harnesses.find((h) => h.needsModel !== first.needsModel);
+  if (odd) throw new PlanError(`harnesses ${first.name} and ${odd.name} cannot share a run: one uses a model and the other does not`);
+  return harnesses;
 }

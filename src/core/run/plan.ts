@@ -42,8 +42,16 @@ export interface RunPlan {
   tasks: Task[];
   /** Empty for harnesses that need no model (oracle, nop). */
   models: ModelSpec[];
+  /** The (first) harness; `harnesses` lists all of them when a run compares several (versions). */
   harness: string;
+  /** Every harness of the run, `harness` first (`kilo@7.7.2`, `kilo@7.7.9`); absent means `[harness]`. */
+  harnesses?: string[];
   settings: RunSettings;
+}
+
+/** The harnesses of a plan, in order. */
+export function planHarnesses(plan: Pick<RunPlan, 'harness' | 'harnesses'>): string[] {
+  return plan.harnesses?.length ? plan.harnesses : [plan.harness];
 }
 
 export interface PlannedTrial {
@@ -51,6 +59,8 @@ export interface PlannedTrial {
   task: Task;
   /** Undefined for harnesses without a model; the trial is then reported under the harness's name. */
   model: ModelSpec | undefined;
+  /** The harness that runs it (one of the plan's harnesses). */
+  harness: string;
   trialIndex: number;
   seed: number;
 }
@@ -66,14 +76,24 @@ export function trialId(runId: string, taskId: string, modelId: string, index: n
   return `${runId}.${taskId}.${modelId.replace(/[^A-Za-z0-9._-]+/g, '_')}.${index + 1}`;
 }
 
+/**
+ * With one harness, trial ids are as they always were; with several, each id also names its harness
+ * (`….sim_direct_kilo_7.7.2.1`). The seed is derived from the id without the harness, so every
+ * harness version meets the same simulated behaviour on the same (task, model, index): a paired
+ * comparison.
+ */
 export function planTrials(plan: RunPlan): PlannedTrial[] {
   const models: (ModelSpec | undefined)[] = plan.models.length ? plan.models : [undefined];
+  const harnesses = planHarnesses(plan);
   const trials: PlannedTrial[] = [];
   for (let index = 0; index < plan.settings.trialsPerPair; index++) {
     for (const task of plan.tasks) {
       for (const model of models) {
-        const id = trialId(plan.runId, task.id, model?.id ?? plan.harness, index);
-        trials.push({ id, task, model, trialIndex: index, seed: trialSeed(plan.settings.seed, id) });
+        for (const harness of harnesses) {
+          const single = trialId(plan.runId, task.id, model?.id ?? harness, index);
+          const id = harnesses.length > 1 ? trialId(plan.runId, task.id, `${model?.id ?? 'none'}@${harness}`, index) : single;
+          trials.push({ id, task, model, harness, trialIndex: index, seed: trialSeed(plan.settings.seed, harnesses.length > 1 ? trialId(plan.runId, task.id, model?.id ?? 'none', index) : single) });
+        }
       }
     }
   }

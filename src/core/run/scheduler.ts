@@ -38,6 +38,19 @@ export interface SchedulerDeps {
   env?: NodeJS.ProcessEnv;
   /** Read-only mounts and environment the harness needs in every container (e.g. the Kilo binary). */
   harnessMounts?: { hostPath: string; containerPath: string }[];
+  /**
+   * The other harnesses of a plan with several (`RunPlan.harnesses`), by name, each with its own
+   * mounts (each Kilo version mounts its own folder). `harness` and `harnessMounts` serve the rest.
+   */
+  harnesses?: ReadonlyMap<string, { harness: Harness; mounts?: { hostPath: string; containerPath: string }[] }>;
+}
+
+/** The harness (and mounts) a trial runs with. */
+function harnessOf(deps: SchedulerDeps, name: string): { harness: Harness; mounts?: { hostPath: string; containerPath: string }[] } {
+  const other = deps.harnesses?.get(name);
+  if (other) return other;
+  if (name !== deps.harness.name && deps.harnesses?.size) throw new Error(`no harness "${name}" was prepared for this run`);
+  return { harness: deps.harness, ...(deps.harnessMounts ? { mounts: deps.harnessMounts } : {}) };
 }
 
 export interface SchedulerOptions {
@@ -83,6 +96,7 @@ export async function startRun(plan: RunPlan, deps: SchedulerDeps, options: Sche
     tasks: plan.tasks.map((t) => t.id),
     models: plan.models.map((m) => m.id),
     harness: plan.harness,
+    ...(plan.harnesses && plan.harnesses.length > 1 ? { harnesses: [...plan.harnesses] } : {}),
     trialsPerPair: plan.settings.trialsPerPair,
     taskPaths: plan.tasks.map((t) => t.path),
     modelSpecs: plan.models.map((m) => ({ ...m, price: m.price ? { ...m.price } : null })),
@@ -101,8 +115,8 @@ async function recordPlan(plan: RunPlan, recorder: TrialRecorder, store: Store, 
   const recorded = new Set(store.listTrials(plan.runId).map((t) => t.id));
   const trials = planTrials(plan);
   for (const t of trials.filter((t) => !recorded.has(t.id))) {
-    recorder.queue({ id: t.id, taskId: t.task.id, modelId: t.model?.id ?? plan.harness, harness: plan.harness, trialIndex: t.trialIndex, seed: t.seed });
-    options.onEvent?.({ type: 'trial_queued', runId: plan.runId, trialId: t.id, taskId: t.task.id, modelId: t.model?.id ?? plan.harness, trialIndex: t.trialIndex });
+    recorder.queue({ id: t.id, taskId: t.task.id, modelId: t.model?.id ?? t.harness, harness: t.harness, trialIndex: t.trialIndex, seed: t.seed });
+    options.onEvent?.({ type: 'trial_queued', runId: plan.runId, trialId: t.id, taskId: t.task.id, modelId: t.model?.id ?? t.harness, trialIndex: t.trialIndex });
   }
   return trials;
 }
@@ -118,7 +132,7 @@ export async function resumeRun(plan: RunPlan, deps: SchedulerDeps, options: Sch
 }
 
 async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: TrialRecorder, deps: SchedulerDeps, options: SchedulerOptions): Promise<RunSummary> {
-  const { runtime, meter, harness } = deps;
+  const { runtime, meter } = deps;
   const env = deps.env ?? process.env;
   const signal = options.signal ?? new AbortController().signal;
   const secrets = runSecrets(plan, env);
@@ -181,7 +195,7 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
     if (status === 'passed') progress.passed++;
     else if (EXCLUDED_FROM_PASS_RATE.has(status)) progress.errors++;
     else progress.failed++;
-    emit({ type: 'trial_finished', runId: plan.runId, trialId: trial.id, taskId: trial.task.id, modelId: trial.model?.id ?? plan.harness, status, costUsd, durationMs, ...(error ? { error } : {}) });
+    emit({ type: 'trial_finished', runId: plan.runId, trialId: trial.id, taskId: trial.task.id, modelId: trial.model?.id ?? trial.harness, status, costUsd, durationMs, ...(error ? { error } : {}) });
     emit({ type: 'run_progress', runId: plan.runId, progress: { ...progress } });
   };
 
@@ -233,6 +247,7 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
     const feed = { calls: [] as MeteredCall[], listeners: new Set<(call: MeteredCall) => void>() };
     feeds.set(trial.id, feed);
     try {
+      const { harness, mounts } = harnessOf(deps, trial.harness);
       const networks = await channel.trialNetworks(networkAccess(trial.task, plan.settings.network), harness.modelInContainer);
       let model: ModelAccess | undefined;
       if (harness.needsModel && trial.model) {
@@ -266,7 +281,7 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
         seed: trial.seed, network: networks,
         ...(plan.settings.buildImages ? { buildImages: true } : {}),
         ...(model ? { model } : {}),
-        ...(deps.harnessMounts ? { readOnlyMounts: deps.harnessMounts } : {}),
+        ...(mounts ? { readOnlyMounts: mounts } : {}),
       }, {
         signal,
         onPhase: (phase) => emit({ type: 'trial_phase', runId: plan.runId, trialId: trial.id, phase }),

@@ -15,7 +15,7 @@ export class ResumeError extends Error {
 }
 
 export async function planFromRecord(run: RunRecord): Promise<RunPlan> {
-  const plan = run.plan as RunRecord['plan'] & { taskPaths?: unknown; modelSpecs?: unknown };
+  const plan = run.plan as RunRecord['plan'] & { taskPaths?: unknown; modelSpecs?: unknown; harnesses?: unknown };
   if (!Array.isArray(plan.taskPaths)) throw new ResumeError(`run ${run.id} was not started by \`kilobench run\`; it cannot be resumed`);
   const tasks = await Promise.all(plan.taskPaths.map(async (path) => {
     const task = await loadTask(String(path));
@@ -30,5 +30,6 @@ export async function planFromRecord(run: RunRecord): Promise<RunPlan> {
     return parseModelEntry(entry, `run ${run.id}: models[${i}]`);
   });
   const settings = { ...DEFAULT_SETTINGS, ...(run.settings as Partial<RunSettings>) };
-  return { runId: run.id, name: run.name, tasks, models, harness: plan.harness, settings };
+  const harnesses = Array.isArray(plan.harnesses) ? plan.harnesses.map(String) : [];
+  return { runId: run.id, name: run.name, tasks, models, harness: plan.harness, ...(harnesses.length > 1 ? { harnesses } : {}), settings };
 }

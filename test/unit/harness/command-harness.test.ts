@@ -15,6 +15,7 @@ import type { ExecOptions, ExecResult, FileEntry } from '../../../src/core/runti
 import type { Task } from '../../../src/core/tasks/task';
 import { createCommandHarness, COMMAND_HOME, INSTRUCTION_FILE } from '../../../src/core/harness/command/harness';
 import { builtinPreset } from '../../../src/core/harness/command/presets';
+import { commandHarness } from '../../../src/core/harness/command';
 
 const TOKEN = 'tok_SECRET_123';
 const INSTRUCTION = `Fix the "report" — don't break $HOME or \`id\`; it's fine`;
@@ -120,6 +121,20 @@ function scripted(script: Script, model: Partial<NonNullable<HarnessContext['mod
 const claude = createCommandHarness(builtinPreset('claude-code')!, { settleMs: 0 });
 
 describe('command harness (scripted sandbox)', () => {
+  it('a version asked for (command:claude-code@2.1.x) is installed as KB_VERSION and must be the one the CLI prints', async () => {
+    const ranged = commandHarness('command:claude-code', '2.1.x');
+    assert.equal(ranged.name, 'command:claude-code@2.1.x');
+    const s = scripted({ calls: CALLS, stdout: `${RESULT_EVENT}\n`, versionExit: 127 });
+    const outcome = await ranged.run(s.ctx);
+    assert.equal(outcome.status, 'completed', outcome.error);
+    assert.equal(outcome.version, '2.1.332 (Claude Code)');
+    const script = s.copies.flatMap((c) => c.files).find((f) => f.path.endsWith('install.sh'));
+    assert.match(String(script?.content ?? ''), /KB_VERSION="2\.1\.x"/);
+    const other = await commandHarness('command:claude-code', '2.0.5').run(scripted({ calls: CALLS }).ctx);
+    assert.equal(other.status, 'error');
+    assert.match(other.error ?? '', /claude-code 2\.0\.5 was asked for, but `claude --version` printed "2\.1\.332 \(Claude Code\)"/);
+  });
+
   it('runs Claude Code in the working folder under the agent timeout, pointed at the proxy', async () => {
     const s = scripted({ calls: CALLS, stdout: `{"type":"system","subtype":"init"}\n${RESULT_EVENT}\n` });
     const outcome = await claude.run(s.ctx);

@@ -23,8 +23,12 @@ async function fakePackageTarball(): Promise<Buffer> {
   return gzipSync(Buffer.concat(chunks));
 }
 
-/** A stand-in for npm: `npm pack <spec> --pack-destination <dir> --json` copies the tarball, or fails like npm. */
+/**
+ * A stand-in for npm: `npm pack <spec> --pack-destination <dir> --json` copies the tarball, or fails
+ * like npm; `npm view <package> versions --json` prints the versions it offers.
+ */
 const FAKE_NPM = `#!/bin/sh
+if [ "$1" = "view" ]; then echo '["7.0.33", "7.7.7"]'; exit 0; fi
 echo "$*" >> "$FAKE_NPM_LOG"
 if [ -n "$FAKE_NPM_FAIL" ]; then
   echo "npm error code E404" >&2
@@ -161,5 +165,18 @@ describe('kilo binary: fetch and cache', function () {
     assert.deepEqual(npmCalls().map((l) => l.split(' ')[1]), ['@kilocode/cli-linux-arm64@7.7.7', '@kilocode/cli-linux-arm64-musl@7.7.7']);
     assert.deepEqual(prepared.mounts, [{ hostPath: join(root, '7.7.7'), containerPath: KILO_MOUNT }]);
     await assert.rejects(prepareKilo({ cacheRoot: root, npm, npmEnv: env, docker: { version: async () => ({ Arch: 'amd64', Os: 'windows' }) } as never }), /Linux containers/);
+  });
+
+  it('refuses a version npm does not offer before fetching anything, listing the ones it does', async () => {
+    const root = join(dir, 'cache-f');
+    const before = npmCalls().length;
+    const docker = { version: async () => ({ Arch: 'amd64', Os: 'linux' }) } as never;
+    await assert.rejects(prepareKilo({ version: '7.7.8', cacheRoot: root, npm, npmEnv: env, docker }), (e: Error) => {
+      assert.ok(e instanceof KiloBinaryError);
+      assert.equal(e.message, 'Kilo CLI 7.7.8 is not published on npm (@kilocode/cli-linux-x64); npm offers: 7.0.33, 7.7.7. Pick one with --harness kilo@<version>.');
+      return true;
+    });
+    await assert.rejects(prepareKilo({ version: '6.9.0', cacheRoot: root, npm, npmEnv: env, docker }), /Kilo CLI 6\.9\.0 is older than 7\.0\.33/);
+    assert.equal(npmCalls().length, before);
   });
 });

@@ -124,6 +124,20 @@ describe('kilo harness (scripted sandbox)', () => {
     assert.match(outcome.error ?? '', /does not run in this container \(exit 127\): exec: kilo: not found/);
   });
 
+  it('a build printing another version than the one asked for is refused; a --version that hangs is an infrastructure error', async () => {
+    const pinned = createKiloHarness({ fetchMissing: false, version: '7.7.9' });
+    assert.equal(pinned.name, 'kilo@7.7.9');
+    const outcome = await pinned.run(scriptedContext({}).ctx);
+    assert.equal(outcome.status, 'error');
+    assert.equal(outcome.version, '7.7.7');
+    assert.match(outcome.error ?? '', /printed "7\.7\.7" for --version, not 7\.7\.9/);
+    await assert.rejects(harness.run(scriptedContext({ version: { exitCode: 137, timedOut: true, stdout: '' } }).ctx), (e: Error) => {
+      assert.equal(e.name, 'InfraError');
+      assert.match(e.message, /kilo --version did not answer within 120 s/);
+      return true;
+    });
+  });
+
   it("ends with provider_error when Kilo gives up on the provider", async () => {
     const { ctx } = scriptedContext({ stdout: readFileSync(join(FIXTURES, 'provider-error.jsonl')), run: { exitCode: 1, stderr: '\u001b[91mError: \u001b[0mInternal server error (simulated).\n' } });
     const outcome = await harness.run(ctx);

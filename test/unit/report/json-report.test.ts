@@ -13,7 +13,7 @@ const keys = (o: object) => Object.keys(o).sort();
 describe('report: JSON', () => {
   it('has exactly the issue’s shape (plus the documented additions)', () => {
     const r = report();
-    assert.deepEqual(keys(r), ['comparisons', 'complementarity', 'models', 'pareto', 'run', 'tasks', 'version']);
+    assert.deepEqual(keys(r), ['comparisons', 'complementarity', 'harnessVersions', 'models', 'pareto', 'run', 'tasks', 'version']);
     assert.deepEqual(keys(r.run), [
       'analysis', 'createdAt', 'finishedAt', 'generatedAt', 'harness', 'id', 'name', 'plannedModels', 'plannedTasks',
       'simulated', 'simulatedModels', 'status', 'totals', 'trialsPerPair',

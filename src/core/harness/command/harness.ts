@@ -20,6 +20,7 @@
  */
 import { CancelledError } from '../../errors';
 import type { MeteredCall } from '../../meter/types';
+import { versionMatches } from '../harness-spec';
 import type { Harness, HarnessContext, HarnessOutcome } from '../harness';
 import { clip } from '../harness';
 import { DEFAULT_INSTALL_TIMEOUT_SEC, ensureDerivedImage, installInContainer, type DerivedImageOptions } from './install';
@@ -41,6 +42,8 @@ export interface CommandHarnessOptions {
   image?: DerivedImageOptions;
   /** How long to wait after the CLI exits for its last metered call to be recorded (default 300 ms). */
   settleMs?: number;
+  /** A version the user asked for (`command:claude-code@2.1.x`): the CLI's `--version` must print it. */
+  expectVersion?: string;
 }
 
 function stripAnsi(text: string): string {
@@ -137,6 +140,9 @@ export function createCommandHarness(preset: CommandPreset, options: CommandHarn
     }
     const version = stripAnsi(versionRun.stdout).trim().split('\n')[0]?.trim() || preset.version;
     const base = { version };
+    if (options.expectVersion && !versionMatches(options.expectVersion, version)) {
+      return { ...base, status: 'error', error: `${preset.name} ${options.expectVersion} was asked for, but \`${preset.versionCommand}\` printed "${version}" (an image built for another version?)` };
+    }
 
     // 2. The command, with the transcript derived from the metered calls as they are recorded.
     const command = renderCommand(preset.command, values);

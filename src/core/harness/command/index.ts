@@ -12,6 +12,8 @@ export { ReportedUsageReader, reconcileReported, type ReportedUsage } from './re
 
 import { createCommandHarness } from './harness';
 import type { Harness } from '../harness';
+import type { CommandPreset } from './preset';
+import { isExactVersion } from '../harness-spec';
 import { BUILTIN_PRESETS } from './presets';
 import { loadUserPresets } from './user-presets';
 
@@ -22,14 +24,27 @@ export function commandHarnessNames(): string[] {
   return [...BUILTIN_PRESETS, ...loadUserPresets().presets].map((p) => `${COMMAND_PREFIX}${p.name}`);
 }
 
-/** The harness of `command:<name>`; an unknown name explains what exists and what is wrong with the user's preset files. */
-export function commandHarness(harnessName: string): Harness {
+/**
+ * The harness of `command:<name>`, at the preset's version or at `version` (`command:claude-code@2.1.x`):
+ * the install script gets it as KB_VERSION, so the derived image is built for it, and the trial
+ * fails when the CLI's `--version` prints another. Ranges (`2.1.x`) only for presets installed
+ * with npm, which resolves them. An unknown name explains what exists and what is wrong with the
+ * user's preset files.
+ */
+export function commandHarness(harnessName: string, version?: string): Harness {
   const name = harnessName.slice(COMMAND_PREFIX.length);
-  const builtin = BUILTIN_PRESETS.find((p) => p.name === name);
-  if (builtin) return createCommandHarness(builtin);
-  const user = loadUserPresets();
-  const preset = user.presets.find((p) => p.name === name);
-  if (preset) return createCommandHarness(preset);
+  const user = BUILTIN_PRESETS.some((p) => p.name === name) ? undefined : loadUserPresets();
+  const preset = BUILTIN_PRESETS.find((p) => p.name === name) ?? user?.presets.find((p) => p.name === name);
+  if (preset) return version === undefined ? createCommandHarness(preset) : versionedCommandHarness(preset, version);
+  if (!user) throw new Error(`unknown command preset "${name}"`);
   const known = [...BUILTIN_PRESETS, ...user.presets].map((p) => p.name).join(', ');
   throw new Error(`unknown command preset "${name}" (known: ${known})${user.problems.length ? `; preset file problems: ${user.problems.join('; ')}` : ''}`);
+}
+
+function versionedCommandHarness(preset: CommandPreset, version: string): Harness {
+  if (!isExactVersion(version) && !/\bnpm install\b/.test(preset.install)) {
+    throw new Error(`command:${preset.name}@${version}: ${preset.name} is not installed with npm, so it needs an exact version (e.g. command:${preset.name}@${preset.version}), not a range`);
+  }
+  const harness = createCommandHarness({ ...preset, version }, { expectVersion: version });
+  return { ...harness, name: `${COMMAND_PREFIX}${preset.name}@${version}` };
 }

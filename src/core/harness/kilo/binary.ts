@@ -27,9 +27,16 @@ import Docker from 'dockerode';
 import { extract } from 'tar-fs';
 import { InfraError } from '../../errors';
 import { dockerOptions, resolveDockerHost } from '../../runtime/docker/docker-host';
+import { compareVersions, versionMatches } from '../harness-spec';
+import { kiloVersionRefusal } from './versions';
 
-/** The Kilo CLI release KiloBench runs (newer platform packages are not served everywhere). */
+/**
+ * The Kilo CLI release `--harness kilo` runs (the README names it); `kilo@<version>` picks another.
+ * Every version lives in its own cache folder, so several can be used side by side.
+ */
 export const KILO_VERSION = '7.7.7';
+/** The package whose published versions say which Kilo releases exist (every release ships it). */
+export const KILO_VERSIONS_PACKAGE = '@kilocode/cli-linux-x64';
 /** Where the version folder of the cache is mounted in trial containers. */
 export const KILO_MOUNT = '/opt/kilobench/kilo';
 /** Marker file in the version folder; its presence in a container proves the mount is there. */
@@ -288,6 +295,27 @@ async function extractTarball(tarball: string, into: string, onBytes: (read: num
   onBytes(total, total);
 }
 
+/**
+ * A freshly fetched build that can run on this machine (Linux, same CPU and C library) must print
+ * the version asked for; every trial checks it again inside its container (harness.ts).
+ */
+async function verifyOnHost(kilo: string, platform: KiloPlatform, version: string, spec: string, work: string): Promise<void> {
+  const hostArch = process.arch === 'x64' ? 'x64' : process.arch === 'arm64' ? 'arm64' : undefined;
+  const glibc = Boolean((process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime);
+  if (process.platform !== 'linux' || platform.arch !== hostArch || platform.libc !== (glibc ? 'glibc' : 'musl') || platform.baseline) return;
+  const { execa } = await import('execa');
+  const home = join(work, 'home');
+  await mkdir(home, { recursive: true });
+  const result = await execa(kilo, ['--version'], {
+    env: { HOME: home, XDG_CONFIG_HOME: home, XDG_DATA_HOME: home, XDG_CACHE_HOME: home, XDG_STATE_HOME: home, KILO_DISABLE_AUTOUPDATE: '1', KILO_TELEMETRY_LEVEL: 'off' },
+    extendEnv: false, reject: false, timeout: 120_000, stdin: 'ignore',
+  });
+  // A build that does not start here says nothing about containers; one that prints another version is wrong.
+  if (result.exitCode !== 0) return;
+  const printed = String(result.stdout).trim().split('\n').pop()?.trim() ?? '';
+  if (!versionMatches(version, printed)) throw new KiloBinaryError(`${spec} printed "${printed}" for --version, not ${version}: the registry served another release`);
+}
+
 const inFlight = new Map<string, Promise<KiloBinary>>();
 
 /**
@@ -337,6 +365,7 @@ async function fetchOnce(platform: KiloPlatform, name: string, version: string, 
     const kilo = join(unpacked, 'bin', 'kilo');
     if (!existsSync(kilo)) throw new KiloBinaryError(`${spec} holds no bin/kilo: not a Kilo platform package?`);
     await chmod(kilo, 0o755);
+    await verifyOnHost(kilo, platform, version, spec, work);
     const manifest: PackageManifest = { package: spec, platform: name, version, integrity, tarballBytes, fetchedAt: new Date().toISOString() };
     await writeFile(join(unpacked, PACKAGE_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
     try {
@@ -353,6 +382,62 @@ async function fetchOnce(platform: KiloPlatform, name: string, version: string, 
     for (const entry of await readdir(versionDir).catch(() => [] as string[])) {
       if (entry.startsWith(`${name}.stale-`)) await rm(join(versionDir, entry), { recursive: true, force: true }).catch(() => undefined);
     }
+  }
+}
+
+/** Versions with an extracted build in the cache, in release order (for the editor's harness picker). */
+export async function installedKiloVersions(cacheRoot = kiloCacheRoot()): Promise<string[]> {
+  const versions: string[] = [];
+  for (const entry of await readdir(cacheRoot).catch(() => [] as string[])) {
+    if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(entry)) continue;
+    const platforms = await readdir(join(cacheRoot, entry)).catch(() => [] as string[]);
+    for (const platform of platforms.filter((p) => parsePlatformName(p))) {
+      if (await usable(join(cacheRoot, entry, platform), platform, entry)) {
+        versions.push(entry);
+        break;
+      }
+    }
+  }
+  return versions.sort(compareVersions);
+}
+
+/** The Kilo releases npm offers (`npm view @kilocode/cli-linux-x64 versions --json`), in release order. */
+export async function publishedKiloVersions(options: Pick<EnsureOptions, 'npm' | 'npmEnv' | 'signal'> = {}): Promise<string[]> {
+  const { execa } = await import('execa');
+  const npm = options.npm ?? 'npm';
+  const result = await execa(npm, ['view', KILO_VERSIONS_PACKAGE, 'versions', '--json', '--loglevel', 'error'], {
+    env: { npm_config_update_notifier: 'false', ...options.npmEnv },
+    reject: false,
+    stdin: 'ignore',
+    timeout: 120_000,
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+  });
+  if (result.failed || result.exitCode !== 0) {
+    const detail = tail(String(result.stderr ?? '') || String(result.stdout ?? '') || String((result as { shortMessage?: string }).shortMessage ?? ''), 3);
+    throw new KiloBinaryError(`cannot ask npm which Kilo CLI versions exist (npm view ${KILO_VERSIONS_PACKAGE} versions): ${detail.replace(/\n/g, ' / ') || `exit ${result.exitCode}`}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(String(result.stdout));
+  } catch {
+    throw new KiloBinaryError(`npm view ${KILO_VERSIONS_PACKAGE} versions printed no JSON: ${tail(String(result.stdout), 2)}`);
+  }
+  const list = (Array.isArray(parsed) ? parsed : [parsed]).filter((v): v is string => typeof v === 'string');
+  return list.sort(compareVersions);
+}
+
+/**
+ * Before any trial: the version must be one KiloBench can drive (kilo-versions.ts) and one npm
+ * offers (or already be in the cache). An unknown one fails here with the list npm offers.
+ */
+export async function checkKiloVersion(version: string, options: Pick<EnsureOptions, 'npm' | 'npmEnv' | 'signal' | 'cacheRoot'> = {}): Promise<void> {
+  const refusal = kiloVersionRefusal(version);
+  if (refusal) throw new KiloBinaryError(refusal);
+  if ((await installedKiloVersions(options.cacheRoot ?? kiloCacheRoot())).includes(version)) return;
+  // When npm cannot say (offline, a mirror without package documents), the fetch itself will tell.
+  const offered = await publishedKiloVersions(options).catch(() => [] as string[]);
+  if (offered.length > 0 && !offered.includes(version)) {
+    throw new KiloBinaryError(`Kilo CLI ${version} is not published on npm (${KILO_VERSIONS_PACKAGE}); npm offers: ${offered.join(', ')}. Pick one with --harness kilo@<version>.`);
   }
 }
 
@@ -401,6 +486,7 @@ export interface PreparedKilo {
 export async function prepareKilo(options: PrepareKiloOptions = {}): Promise<PreparedKilo> {
   const version = options.version ?? KILO_VERSION;
   const root = options.cacheRoot ?? kiloCacheRoot();
+  await checkKiloVersion(version, { ...options, cacheRoot: root });
   let platforms = options.platforms;
   if (!platforms) {
     const engine = await engineInfo(options.docker, options.dockerHost);

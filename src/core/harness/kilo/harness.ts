@@ -1,5 +1,5 @@
 /**
- * The `kilo` harness: the real Kilo CLI (`@kilocode/cli` 7.7.7) inside the trial container.
+ * The `kilo` harness: the real Kilo CLI (`@kilocode/cli`, 7.7.7 by default; `kilo@<version>` runs another release, see versions.ts) inside the trial container.
  *
  * Before a run, `prepareKilo()` (binary.ts) fetches the Kilo build for the engine's containers and
  * returns a read-only mount of the cache (`SchedulerDeps.harnessMounts`). In each trial the harness:
@@ -29,15 +29,20 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Harness, HarnessContext, HarnessOutcome } from '../harness';
 import {
-  compatiblePlatforms, containerBinary, ensureKiloBinary, KILO_MARKER, KILO_MOUNT, parseProbe, platformName, platformOf, prepareKilo,
+  compatiblePlatforms, containerBinary, ensureKiloBinary, KILO_MARKER, KILO_MOUNT, KILO_VERSION, parseProbe, platformName, platformOf, prepareKilo,
   PROBE_SCRIPT, type ContainerProbe, type KiloFetchProgress,
 } from './binary';
 import { KILO_HOME, kiloEnv, kiloModelArg, type KiloModelCost } from './config';
 import { KiloEventParser, type KiloError, type KiloStep } from './events';
 import { reconcileKiloSteps, type ReconcilableCall } from './reconcile';
+import { kiloOutputIncludesReasoning } from './versions';
 import type { JsonObject } from '../../meter/json';
+import { InfraError } from '../../errors';
+import { versionMatches } from '../harness-spec';
 
 export interface KiloHarnessOptions {
+  /** The Kilo CLI release (default KILO_VERSION); the harness is then named `kilo@<version>`. */
+  version?: string;
   /** Fetch a build the mount lacks when a container needs it (default true). */
   fetchMissing?: boolean;
   onFetchProgress?: (progress: KiloFetchProgress) => void;
@@ -51,6 +56,8 @@ export function kiloRunArgs(modelArg: string, instruction: string): string[] {
 }
 
 const STDERR_TAIL = 64 * 1024;
+/** `kilo --version` starts the whole CLI (some 5-15 s on a busy machine). */
+const VERSION_TIMEOUT_MS = 120_000;
 
 /**
  * What a metering caller (the scheduler) may add to the context: the trial's calls and a findings
@@ -66,13 +73,13 @@ interface MeteredContext {
  * (`kilo_reconciliation`) plus each mismatch and each call Kilo reports no step for. Waits briefly
  * for the proxy to finish recording the last calls.
  */
-async function recordReconciliation(ctx: HarnessContext & MeteredContext, steps: readonly KiloStep[]): Promise<void> {
+async function recordReconciliation(ctx: HarnessContext & MeteredContext, steps: readonly KiloStep[], version: string | undefined): Promise<void> {
   const { calls, finding } = ctx;
   if (!calls || !finding) return;
   for (let waited = 0; calls.list().length < steps.length && waited < 2000; waited += 100) await new Promise((r) => setTimeout(r, 100));
-  const r = reconcileKiloSteps(steps, calls.list());
+  const r = reconcileKiloSteps(steps, calls.list(), { outputIncludesReasoning: kiloOutputIncludesReasoning(version) });
   finding({
-    kind: 'kilo_reconciliation', steps: steps.length, calls: calls.list().length, matched: r.pairs.length, mismatches: r.mismatches,
+    kind: 'kilo_reconciliation', ...(version ? { kiloVersion: version } : {}), steps: steps.length, calls: calls.list().length, matched: r.pairs.length, mismatches: r.mismatches,
     kiloTokens: { ...r.kiloTotals }, proxyTokens: { ...r.proxyTotals }, kiloCostUsd: r.kiloCost,
     text: r.mismatches === 0
       ? `Kilo's ${steps.length} steps match the proxy's calls${r.findings.length ? ` (${r.findings.length} extra call${r.findings.length === 1 ? '' : 's'} explained)` : ''}`
@@ -151,13 +158,15 @@ async function chooseBuild(ctx: HarnessContext, probe: ContainerProbe, options: 
 }
 
 export function createKiloHarness(options: KiloHarnessOptions = {}): Harness {
+  const wantedVersion = options.version ?? KILO_VERSION;
   return {
-    name: 'kilo',
+    name: options.version ? `kilo@${options.version}` : 'kilo',
     modelInContainer: true,
     needsModel: true,
     async prepare({ dockerHost, onProgress }) {
       let lastPhase = '';
       const prepared = await prepareKilo({
+        version: wantedVersion,
         ...(dockerHost ? { dockerHost } : {}),
         onProgress: (p) => {
           // One line per phase, and the download's size as it grows (in MB steps) for the first fetch.
@@ -189,8 +198,11 @@ export function createKiloHarness(options: KiloHarnessOptions = {}): Harness {
 
       const mkdir = await ctx.sandbox.exec(['mkdir', '-p', KILO_HOME], { timeoutMs: 30_000, signal: ctx.signal });
       if (mkdir.exitCode !== 0 && !mkdir.cancelled) return { status: 'error', error: `cannot create ${KILO_HOME} in the container: ${tailLines(mkdir.stderr, 3)}` };
-      const versionRun = await ctx.sandbox.exec([binary, '--version'], { env, timeoutMs: 60_000, signal: ctx.signal, maxOutputBytes: 64 * 1024 });
+      const versionRun = await ctx.sandbox.exec([binary, '--version'], { env, timeoutMs: VERSION_TIMEOUT_MS, signal: ctx.signal, maxOutputBytes: 64 * 1024 });
       if (versionRun.cancelled || ctx.signal.aborted) return { status: 'cancelled' };
+      // Seen on a loaded machine with several Kilo containers starting at once: says nothing about
+      // the agent, so it is an infrastructure error (retried), not an attempt.
+      if (versionRun.timedOut) throw new InfraError(`kilo --version did not answer within ${VERSION_TIMEOUT_MS / 1000} s in the container (is the machine overloaded?)`);
       if (versionRun.exitCode !== 0) {
         return {
           status: 'error', exitCode: versionRun.exitCode,
@@ -199,6 +211,10 @@ export function createKiloHarness(options: KiloHarnessOptions = {}): Harness {
       }
       const version = versionRun.stdout.trim().split('\n').pop()?.trim() || undefined;
       const base = version ? { version } : {};
+      // The mount holds the asked release's folder: anything else printed means a mixed-up cache.
+      if (!version || !versionMatches(wantedVersion, version)) {
+        return { ...base, status: 'error', error: `the Kilo build in the mount printed "${version ?? ''}" for --version, not ${wantedVersion}: remove ${KILO_MOUNT}'s host folder (the ${wantedVersion} cache folder) and run again` };
+      }
 
       // One argv string is limited to 128 KiB by Linux (MAX_ARG_STRLEN).
       if (Buffer.byteLength(ctx.task.instruction) > 128 * 1024 - 1) {
@@ -226,7 +242,7 @@ export function createKiloHarness(options: KiloHarnessOptions = {}): Harness {
       parser.end();
       const outcome = { ...base, exitCode: result.exitCode, steps: parser.steps };
       if (result.cancelled || ctx.signal.aborted) return { ...outcome, status: 'cancelled' };
-      await recordReconciliation(ctx, parser.steps);
+      await recordReconciliation(ctx, parser.steps, version);
       if (result.timedOut) return { ...outcome, status: 'timeout' };
 
       const noEvents = parser.stats.events === 0;

@@ -7,6 +7,9 @@
  *   so they compare directly, as do cache reads and writes.
  * - Kilo's `output` excludes reasoning; the proxy's `output` includes it: Kilo output + reasoning
  *   = proxy output. A provider that reports no reasoning breakdown gives Kilo reasoning 0.
+ *   Older releases (7.0.x) report `output` with reasoning included, like the proxy: which
+ *   convention a release uses is in versions.ts (`kiloOutputIncludesReasoning`), and the harness
+ *   passes it here.
  * - Kilo makes calls that have no step: the session title (`small_model`), a `task` subagent's
  *   turns, compaction summaries, and retries of failed requests. They are listed as explained
  *   `kilo_extra_call` findings.
@@ -31,6 +34,8 @@ export interface KiloReconcileOptions {
   toleranceMs?: number;
   /** How many later calls a step that matches none exactly may be compared with. Default 3. */
   window?: number;
+  /** The Kilo release reports `output` with reasoning included (7.0.x); default false (7.7.x). */
+  outputIncludesReasoning?: boolean;
 }
 
 export interface KiloReconciliation {
@@ -49,8 +54,9 @@ export interface KiloReconciliation {
 }
 
 /** Kilo's step figures in the proxy's convention. */
-export function kiloUsage(tokens: KiloStepTokens): TokenUsage {
-  return { input: tokens.input, cacheRead: tokens.cacheRead, cacheWrite: tokens.cacheWrite, output: tokens.output + tokens.reasoning, reasoning: tokens.reasoning };
+export function kiloUsage(tokens: KiloStepTokens, outputIncludesReasoning = false): TokenUsage {
+  const output = outputIncludesReasoning ? tokens.output : tokens.output + tokens.reasoning;
+  return { input: tokens.input, cacheRead: tokens.cacheRead, cacheWrite: tokens.cacheWrite, output, reasoning: tokens.reasoning };
 }
 
 /** Steps as returned on the harness outcome (`steps: unknown`), checked. */
@@ -95,6 +101,7 @@ function usageJson(u: TokenUsage): JsonObject {
 export function reconcileKiloSteps(steps: readonly KiloStep[], calls: readonly ReconcilableCall[], options: KiloReconcileOptions = {}): KiloReconciliation {
   const tolerance = options.toleranceMs ?? 2000;
   const window = options.window ?? 3;
+  const usageOf = (step: KiloStep) => kiloUsage(step.tokens, options.outputIncludesReasoning);
   const ordered = [...calls].sort((a, b) => a.seq - b.seq);
   const taken = new Set<number>();
   const pairs: KiloReconciliation['pairs'] = [];
@@ -108,7 +115,7 @@ export function reconcileKiloSteps(steps: readonly KiloStep[], calls: readonly R
   };
 
   for (const step of steps) {
-    const expected = kiloUsage(step.tokens);
+    const expected = usageOf(step);
     let chosen = -1;
     let exact = false;
     for (let i = next; i < ordered.length; i++) {
@@ -175,7 +182,7 @@ export function reconcileKiloSteps(steps: readonly KiloStep[], calls: readonly R
     pairs,
     findings,
     mismatches: findings.filter((f) => f.explained === false).length,
-    kiloTotals: steps.reduce((sum, s) => add(sum, kiloUsage(s.tokens)), zero()),
+    kiloTotals: steps.reduce((sum, s) => add(sum, usageOf(s)), zero()),
     proxyTotals: ordered.reduce((sum, c) => add(sum, c.usage), zero()),
     kiloCost: steps.reduce((sum, s) => sum + (s.cost ?? 0), 0),
   };
