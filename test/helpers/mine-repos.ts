@@ -153,3 +153,59 @@ export function cHistory(): RepoCommit[] {
     },
   ];
 }
+
+/** Commits that must be rejected for what they are: a test that passes before the fix, and a code-only change. */
+export function noTaskHistory(): RepoCommit[] {
+  const [first] = pythonHistory();
+  return [
+    first!,
+    {
+      message: 'Tidy subtotal and add a test for an empty cart',
+      expect: 'tests already pass before the fix',
+      files: {
+        'pricing/core.py': 'def subtotal(items):\n    total = 0\n    for price, qty in items:\n        total += price * qty\n    return total\n\n\ndef discount(total, percent):\n    return total - total * percent / 100\n',
+        'tests/test_empty.py': 'from pricing.core import subtotal\n\n\ndef test_empty_cart():\n    assert subtotal([]) == 0\n',
+      },
+    },
+    { message: 'Mention rounding in the README', expect: 'no test changes', files: { 'README.md': '# pricing\n' } },
+  ];
+}
+
+/**
+ * Ten fix commits on a Python project: seven real fixes, one whose new test passes before the fix,
+ * one whose "fix" leaves its test failing, one with no test.
+ */
+export function tenFixHistory(): RepoCommit[] {
+  const ops = Array.from({ length: 10 }, (_, i) => i + 1);
+  const buggy = (n: number) => `def scale_${n}(x):\n    """Multiply by ${n}, then add one."""\n    return x * ${n}\n`;
+  const fixed = (n: number) => `def scale_${n}(x):\n    """Multiply by ${n}, then add one."""\n    return x * ${n} + 1\n`;
+  const test = (n: number) => `from mathkit.scale_${n} import scale_${n}\n\n\ndef test_scale_${n}_adds_one():\n    assert scale_${n}(2) == ${2 * n + 1}\n`;
+  const history: RepoCommit[] = [{
+    message: 'mathkit: scaling helpers',
+    expect: 'first commit',
+    files: {
+      'pyproject.toml': '[project]\nname = "mathkit"\nversion = "0.1.0"\n',
+      'mathkit/__init__.py': '',
+      ...Object.fromEntries(ops.map((n) => [`mathkit/scale_${n}.py`, buggy(n)])),
+      'tests/test_import.py': 'import mathkit\n\n\ndef test_import():\n    assert mathkit is not None\n',
+    },
+  }];
+  for (const n of ops) {
+    if (n === 4) {
+      history.push({
+        message: `scale_${n}: document and test zero`, expect: 'tests already pass before the fix',
+        files: { [`mathkit/scale_${n}.py`]: `${buggy(n)}\n\n# scale_${n}(0) is 0.\n`, [`tests/test_scale_${n}.py`]: `from mathkit.scale_${n} import scale_${n}\n\n\ndef test_zero():\n    assert scale_${n}(0) == 0\n` },
+      });
+    } else if (n === 7) {
+      history.push({
+        message: `scale_${n}: attempt to add one`, expect: 'no test goes from failing to passing',
+        files: { [`mathkit/scale_${n}.py`]: buggy(n).replace(`x * ${n}\n`, `x * ${n} + 0\n`), [`tests/test_scale_${n}.py`]: test(n) },
+      });
+    } else if (n === 9) {
+      history.push({ message: `scale_${n}: add one`, expect: 'no test changes', files: { [`mathkit/scale_${n}.py`]: fixed(n) } });
+    } else {
+      history.push({ message: `scale_${n} forgets to add one\n\nCallers expect scale_${n}(x) == ${n}x + 1.`, expect: 'kept', files: { [`mathkit/scale_${n}.py`]: fixed(n), [`tests/test_scale_${n}.py`]: test(n) } });
+    }
+  }
+  return history;
+}

@@ -125,5 +125,5 @@ export async function ignoredPaths(repo: string, paths: readonly string[]): Prom
 /** Unified diff of `paths` between two commits, paths relative to the repository (a/ b/ prefixes). */
 export function diffOf(repo: string, parent: string, sha: string, paths: readonly string[]): Promise<string> {
   if (paths.length === 0) return Promise.resolve('');
-  return git(repo, ['diff', '--no-renames', '--no-color', '--no-ext-diff', parent, sha, '--', ...paths.map((p) => `:(literal)${p}`)]);
+  return git(repo, ['diff', '--binary', '--no-renames', '--no-color', '--no-ext-diff', parent, sha, '--', ...paths.map((p) => `:(literal)${p}`)]);
 }

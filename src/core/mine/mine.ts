@@ -121,8 +121,6 @@ function screen(commit: Commit, changes: FileChange[]): string | undefined {
   const code = changes.filter((c) => !isTestPath(c.path) && !isDocPath(c.path));
   if (tests.length === 0) return 'no test changes';
   if (code.length === 0) return 'no code changes (only tests or documentation)';
-  const binary = code.find((c) => c.binary);
-  if (binary) return `the fix changes a binary file (${binary.path}), which a patch cannot carry`;
   return undefined;
 }
 

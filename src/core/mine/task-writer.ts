@@ -72,16 +72,18 @@ export function solveScript(files: TaskFiles): string {
 # Reference solution: the code change of commit ${files.commit.sha.slice(0, 12)} ("${files.commit.subject.replace(/[\r\n]/g, ' ')}"), as a patch.
 set -euo pipefail
 cd ${PROJECT_DIR}
-patch -p1 --forward --no-backup-if-mismatch <<'${tag}'
+cat > /tmp/kilobench-fix.patch <<'${tag}'
 ${body}${tag}
+if command -v git >/dev/null; then git apply --whitespace=nowarn /tmp/kilobench-fix.patch; else patch -p1 --forward < /tmp/kilobench-fix.patch; fi
+rm -f /tmp/kilobench-fix.patch
 `;
 }
 
 export function dockerfile(toolchain: Toolchain): string {
   const lines = [`FROM ${toolchain.baseImage}`];
-  // The same RUN line for every task of a toolchain, so the engine builds it once.
-  if (toolchain.aptPackages.length) {
-    lines.push(`RUN apt-get update && apt-get install -y --no-install-recommends ${toolchain.aptPackages.join(' ')} && rm -rf /var/lib/apt/lists/*`);
+  // The same RUN lines for every task of a toolchain, so the engine builds them once.
+  for (const packages of toolchain.aptLayers) {
+    lines.push(`RUN apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')} && rm -rf /var/lib/apt/lists/*`);
   }
   lines.push(`COPY repo/ ${PROJECT_DIR}/`, `WORKDIR ${PROJECT_DIR}`);
   return lines.join('\n') + '\n';

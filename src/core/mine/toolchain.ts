@@ -10,8 +10,8 @@ export interface Toolchain {
   name: 'python' | 'node' | 'make' | 'custom';
   /** FROM line of the task image. */
   baseImage: string;
-  /** Debian packages the image installs. */
-  aptPackages: string[];
+  /** Debian packages the image installs, one `apt-get install` layer per list. */
+  aptLayers: string[][];
   /** The whole test suite, run from the project folder. */
   testCommand: string;
   /** per-test: results per test id (pytest); suite: the command's exit status only. */
@@ -28,8 +28,15 @@ export interface DetectOptions {
 }
 
 export const DEFAULT_BASE_IMAGE = 'debian:bookworm-slim';
-/** Every task image gets `patch`: the reference solution is a patch. */
-const BASE_PACKAGES = ['patch'];
+/**
+ * Layers every task image starts with: Python with pytest, then git (`git apply` plays the reference
+ * solution, binary changes included). The bundled tasks install exactly these lines, so the engine
+ * builds them once and mined tasks reuse them.
+ */
+const BASE_LAYERS = [['python3', 'python3-pytest'], ['git']];
+function layers(image: string | undefined, ...toolchain: string[][]): string[][] {
+  return image ? [] : [...BASE_LAYERS, ...toolchain];
+}
 
 // A test file that does not import yet (the fix adds the module) must not stop the other files' tests.
 const PYTEST_FLAGS = '-p no:cacheprovider -rA --continue-on-collection-errors';
@@ -55,7 +62,7 @@ export async function detectToolchain(files: readonly string[], read: (path: str
       return {
         ok: true,
         toolchain: {
-          name: 'node', baseImage: options.image ?? DEFAULT_BASE_IMAGE, aptPackages: options.image ? [] : ['nodejs', ...BASE_PACKAGES],
+          name: 'node', baseImage: options.image ?? DEFAULT_BASE_IMAGE, aptLayers: layers(options.image, ['nodejs']),
           // The package manager's `test` script, run the way it runs it (node_modules/.bin first on PATH).
           testCommand: custom ?? `PATH="$PWD/node_modules/.bin:$PATH" sh -c ${shellQuote(script)}`,
           granularity: 'suite', evidence: `package.json test script (${manager})`,
@@ -69,7 +76,7 @@ export async function detectToolchain(files: readonly string[], read: (path: str
     return {
       ok: true,
       toolchain: {
-        name: 'python', baseImage: options.image ?? DEFAULT_BASE_IMAGE, aptPackages: options.image ? [] : ['python3', 'python3-pytest', ...BASE_PACKAGES],
+        name: 'python', baseImage: options.image ?? DEFAULT_BASE_IMAGE, aptLayers: layers(options.image),
         testCommand: custom ?? `python3 -m pytest ${PYTEST_FLAGS}`, granularity: custom ? 'suite' : 'per-test', evidence: pythonMarker,
       },
     };
@@ -82,7 +89,7 @@ export async function detectToolchain(files: readonly string[], read: (path: str
       return {
         ok: true,
         toolchain: {
-          name: 'make', baseImage: options.image ?? DEFAULT_BASE_IMAGE, aptPackages: options.image ? [] : ['make', 'gcc', 'libc6-dev', ...BASE_PACKAGES],
+          name: 'make', baseImage: options.image ?? DEFAULT_BASE_IMAGE, aptLayers: layers(options.image, ['gcc', 'libc6-dev', 'make']),
           testCommand: custom ?? `make ${target}`, granularity: 'suite', evidence: `${makefile} target "${target ?? 'custom'}"`,
         },
       };
@@ -91,7 +98,7 @@ export async function detectToolchain(files: readonly string[], read: (path: str
   if (custom) {
     return {
       ok: true,
-      toolchain: { name: 'custom', baseImage: options.image ?? DEFAULT_BASE_IMAGE, aptPackages: options.image ? [] : BASE_PACKAGES, testCommand: custom, granularity: 'suite', evidence: '--test-command' },
+      toolchain: { name: 'custom', baseImage: options.image ?? DEFAULT_BASE_IMAGE, aptLayers: layers(options.image), testCommand: custom, granularity: 'suite', evidence: '--test-command' },
     };
   }
   return {
