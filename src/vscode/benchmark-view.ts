@@ -13,6 +13,13 @@ import { errorHtml, webviewHtml, webviewOptions } from './webview-html';
 
 export const BENCHMARK_VIEW = 'kilobench.benchmark';
 
+/** Task keys the form should select when it next gets its options (set after mining). */
+let pendingSelection: string[] | null = null;
+
+export function preselectTasks(keys: readonly string[]): void {
+  pendingSelection = [...keys];
+}
+
 export async function sidebarOptions(ctx: Ctx): Promise<SidebarOptions> {
   const core = loadCore();
   const harnesses = core.harnessNames().map((name) => ({ name, needsModel: core.getHarness(name).needsModel }));
@@ -25,8 +32,12 @@ export async function sidebarOptions(ctx: Ctx): Promise<SidebarOptions> {
   });
   const models = await ctx.models.options((name) => ctx.keys.has(name)).catch((e: Error) => ({ options: [], problems: [e.message] }));
   problems.push(...models.problems);
+  // Given once, and only when the tasks to select are loaded.
+  const preselect = pendingSelection && pendingSelection.every((key) => tasks.some((t) => t.key === key)) ? pendingSelection : null;
+  if (preselect) pendingSelection = null;
   return {
     tasks,
+    preselect,
     models: models.options,
     harnesses,
     defaults: {

@@ -19,3 +19,4 @@ export { reportFromStore, ReportError } from '../core/report/from-store';
 export { reportJson } from '../core/report/json-report';
 export { modelsCsv, tasksCsv } from '../core/report/csv';
 export { renderHtmlReport } from '../core/report/html';
+export { mine, readMineReport } from '../core/mine';
