@@ -35,11 +35,20 @@ export function reviewMarkdown(result: MineResult): string {
   return lines.join('\n') + '\n';
 }
 
-/** Mines the workspace; undefined when cancelled. */
-export async function mineWorkspace(ctx: Ctx): Promise<MineResult | undefined> {
+/** The workspace folder, once it is known to be trusted and a git repository (runs git, whose config can run commands). */
+async function workspaceRepo(ctx: Ctx): Promise<string> {
   requireTrust();
   const root = ctx.config.workspaceRoot;
   if (!root) throw new EngineError('Open a folder first: tasks are mined from the workspace\'s git history.');
+  await loadCore().repoRoot(root).catch((e: Error) => {
+    throw new EngineError(`${e.message}. Tasks are mined from the commits of a git repository.`);
+  });
+  return root;
+}
+
+/** Mines the workspace; undefined when cancelled. */
+export async function mineWorkspace(ctx: Ctx): Promise<MineResult | undefined> {
+  const root = await workspaceRepo(ctx);
   const core = loadCore();
   const out = minedTasksFolder(ctx);
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'KiloBench: mining tasks from this workspace\'s history', cancellable: true }, async (progress, token) => {
@@ -98,6 +107,7 @@ export async function compareOnWorkspace(ctx: Ctx): Promise<MineResult | undefin
  * and validates). Mines first when this workspace has no mined task yet.
  */
 export async function newTaskFromWorkspace(ctx: Ctx): Promise<string | undefined> {
+  await workspaceRepo(ctx);
   const core = loadCore();
   let report = await core.readMineReport(minedTasksFolder(ctx));
   if (!report || report.kept.length === 0) {

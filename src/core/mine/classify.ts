@@ -25,7 +25,7 @@ const SECRET_PATTERNS: RegExp[] = [
   /(^|\/)(credentials|secrets?)(\.[^/]*)?$/i,
   /(^|\/)\.(npmrc|pypirc|netrc|git-credentials|htpasswd)$/i,
   /(^|\/)\.(aws|ssh|gnupg|docker)\//i,
-  /(^|\/)service[-_]account[^/]*\.json$/i,
+  /service[-_]account[^/]*\.json$/i,
 ];
 
 export function isSecretPath(path: string): boolean {
