@@ -26,7 +26,7 @@ export function reviewMarkdown(result: MineResult): string {
   for (const task of result.kept) {
     lines.push(`## ${task.id}`, '', `Commit \`${task.sha.slice(0, 7)}\` · ${task.toolchain} · tests: \`${task.testCommand}\``);
     if (task.failToPass.length) lines.push('', `Fail → pass: ${task.failToPass.map((t) => `\`${t}\``).join(', ')}; kept passing: ${task.passToPass.length}`);
-    lines.push('', `Instruction (edit it in [instruction.md](${vscode.Uri.file(join(task.dir, 'instruction.md')).toString()})):`, '', ...task.instruction.trim().split('\n').map((l) => `> ${l}`), '');
+    lines.push('', `Instruction (edit it in [instruction.md](<${vscode.Uri.file(join(task.dir, 'instruction.md')).toString()}>)):`, '', ...task.instruction.trim().split('\n').map((l) => `> ${l}`), '');
   }
   if (result.rejected.length) {
     lines.push('## Rejected commits', '', '| Commit | Subject | Reason |', '| --- | --- | --- |');
