@@ -73,6 +73,7 @@ describe('Compare models on this workspace (code-server + Chromium)', function (
     const taskBox = sidebar.locator(`vscode-checkbox[data-task^="pricing-${fix}"]`);
     await taskBox.waitFor({ timeout: 30_000 });
     await sidebar.waitForFunction((sel) => (document.querySelector(sel) as HTMLInputElement | null)?.checked === true, `vscode-checkbox[data-task^="pricing-${fix}"]`, { timeout: 30_000 });
+    await taskBox.scrollIntoViewIfNeeded();
     await page.locator('.part.sidebar').screenshot({ path: join(ARTIFACTS, 'mine-selected.png') });
 
     await sidebar.click('vscode-checkbox[data-model="sim/direct"]');

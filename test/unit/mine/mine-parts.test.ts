@@ -10,6 +10,8 @@ import { writeInstructionText } from '../../../src/core/mine/instruction';
 import { defaultMineDir, ignoreInsideRepo, sample } from '../../../src/core/mine/mine';
 import { heredocCommand } from '../../../src/core/providers/sim/policy';
 import { tempDir } from '../../helpers/task-fixtures';
+import { changedFiles, listCommits } from '../../../src/core/mine/git';
+import { makeRepo, tenFixHistory } from '../../helpers/mine-repos';
 
 const reader = (files: Record<string, string>) => async (path: string) => files[path];
 
@@ -92,6 +94,22 @@ describe('mining: files, toolchains and task scripts', () => {
       assert.ok(!existsSync(join(root, '.gitignore')), 'a folder outside the repository gets none');
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('walks first parents newest first, narrowed by --since and --paths, with each commit\'s changed files', async () => {
+    const repo = makeRepo('walk', tenFixHistory());
+    try {
+      const all = await listCommits(repo.dir);
+      assert.equal(all.length, 11);
+      assert.equal(all[0]!.sha, repo.commits.at(-1)!.sha);
+      assert.equal(all.at(-1)!.parent, undefined, 'the root commit has no parent');
+      assert.deepEqual((await listCommits(repo.dir, { paths: 'mathkit/scale_1*.py' })).map((c) => c.subject), ['scale_10 forgets to add one', 'scale_1 forgets to add one', 'mathkit: scaling helpers']);
+      assert.deepEqual((await listCommits(repo.dir, { since: '2026-01-09' })).map((c) => c.subject), ['scale_10 forgets to add one', 'scale_9: add one', 'scale_8 forgets to add one']);
+      const fix = all[0]!;
+      assert.deepEqual((await changedFiles(repo.dir, fix.parent!, fix.sha)).map((c) => `${c.kind} ${c.path}`), ['modified mathkit/scale_10.py', 'added tests/test_scale_10.py']);
+    } finally {
+      repo.remove();
     }
   });
 });
