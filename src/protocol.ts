@@ -55,6 +55,8 @@ export interface RunDefaults {
 
 export interface SidebarOptions {
   tasks: TaskOption[];
+  /** Task keys to select in the form (tasks just mined from the workspace), or null. */
+  preselect: string[] | null;
   models: ModelOption[];
   harnesses: HarnessOption[];
   defaults: RunDefaults;
@@ -340,6 +342,7 @@ const taskOption = shape<TaskOption>({
 
 const sidebarOptions = shape<SidebarOptions>({
   tasks: arrayOf(taskOption),
+  preselect: nullable(arrayOf(str)),
   models: arrayOf(shape<ModelOption>({ id: str, provider: str, simulated: bool, keyName: nullable(str), hasKey: bool })),
   harnesses: arrayOf(shape<HarnessOption>({ name: str, needsModel: bool })),
   defaults: shape<RunDefaults>({ harness: str, trialsPerPair: num, concurrency: num, budgetUsd: nullable(num), trialBudgetUsd: nullable(num) }),

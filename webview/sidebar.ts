@@ -277,7 +277,8 @@ async function main(): Promise<void> {
   watchProblems();
   on('sidebar/options', (o) => {
     options = o;
-    form = { ...form, harness: o.harnesses.some((x) => x.name === form.harness) ? form.harness : o.defaults.harness };
+    form = { ...form, harness: o.harnesses.some((x) => x.name === form.harness) ? form.harness : o.defaults.harness, ...(o.preselect ? { tasks: o.preselect } : {}) };
+    if (o.preselect) save();
     render();
   });
   on('run/status', (s) => {
@@ -291,6 +292,7 @@ async function main(): Promise<void> {
     options = o;
     status = s;
     form = initialForm(o);
+    if (o.preselect) form.tasks = o.preselect;
     save();
     render();
   } catch (e) {

@@ -9,6 +9,7 @@ import { registerRunCommand } from './commands/run';
 import { registerRunsCommands } from './commands/runs';
 import { registerReportCommand } from './commands/report';
 import { registerDemoCommand } from './commands/demo';
+import { registerMineCommand } from './commands/mine';
 import { registerSimCommand } from './commands/sim';
 import { registerTasksCommand } from './commands/tasks';
 import { registerValidateCommand } from './commands/validate';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text) });
   registerTasksCommand(program);
   registerValidateCommand(program);
+  registerMineCommand(program);
   registerRunCommand(program);
   registerRunsCommands(program);
   registerReportCommand(program);

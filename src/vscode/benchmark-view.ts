@@ -29,6 +29,13 @@ async function kiloVersionNames(): Promise<string[]> {
   return versions.map((v) => `kilo@${v}`).filter((name) => core.isKnownHarness(name));
 }
 
+/** Task keys the form should select when it next gets its options (set after mining). */
+let pendingSelection: string[] | null = null;
+
+export function preselectTasks(keys: readonly string[]): void {
+  pendingSelection = [...keys];
+}
+
 export async function sidebarOptions(ctx: Ctx): Promise<SidebarOptions> {
   const core = loadCore();
   const names = core.harnessNames();
@@ -44,8 +51,12 @@ export async function sidebarOptions(ctx: Ctx): Promise<SidebarOptions> {
   });
   const models = await ctx.models.options((name) => ctx.keys.has(name)).catch((e: Error) => ({ options: [], problems: [e.message] }));
   problems.push(...models.problems);
+  // Given once, and only when the tasks to select are loaded.
+  const preselect = pendingSelection && pendingSelection.every((key) => tasks.some((t) => t.key === key)) ? pendingSelection : null;
+  if (preselect) pendingSelection = null;
   return {
     tasks,
+    preselect,
     models: models.options,
     harnesses,
     defaults: {

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { isAbsolute, join } from 'node:path';
 
 export const SECTION = 'kilobench';
+/** Workspace state key: task folders the extension added for this workspace. */
+const ADDED_FOLDERS_KEY = 'kilobench.addedTaskFolders';
 
 /** A `kilobench.models` entry as written in settings (checked later by the core's model parser). */
 export interface ModelSetting {
@@ -84,34 +86,56 @@ export class Config {
     return this.raw.get<string>('dockerHost', '').trim() || undefined;
   }
 
+  /**
+   * @param state the workspace's saved state: task folders the extension adds (mined tasks, new
+   * tasks) are kept there, so nothing is written into the workspace's `.vscode/settings.json`.
+   */
+  constructor(private readonly state?: { get<T>(key: string): T | undefined; update(key: string, value: unknown): Thenable<void> }) {}
+
   /** `task` (each task's own network), `none` (offline) or `host` (opt-in); checked when a run is planned. */
   get network(): string {
     return this.raw.get<string>('network', 'task');
   }
 
-  /** Extra task folders, absolute. */
+  /** Extra task folders, absolute: those of the settings, then those the extension added. */
   get taskFolders(): string[] {
-    return this.raw.get<string[]>('taskFolders', []).filter((p) => typeof p === 'string' && p.trim()).map((p) => this.resolve(p));
+    const set = this.raw.get<string[]>('taskFolders', []).filter((p) => typeof p === 'string' && p.trim()).map((p) => this.resolve(p));
+    return [...new Set([...set, ...this.addedTaskFolders])];
   }
 
-  /** The results database, absolute: under the workspace, or the extension's global storage without one. */
-  resultsPath(globalStorage: string): string {
-    const setting = this.raw.get<string>('resultsPath', '.kilobench/results.sqlite').trim() || '.kilobench/results.sqlite';
+  private get addedTaskFolders(): string[] {
+    const added = this.state?.get<unknown>(ADDED_FOLDERS_KEY);
+    return Array.isArray(added) ? added.filter((p): p is string => typeof p === 'string' && isAbsolute(p)) : [];
+  }
+
+  /**
+   * The results database, absolute. By default in the extension's storage for this workspace (outside
+   * the repository); a relative setting resolves in the workspace.
+   */
+  resultsPath(storage: string): string {
+    const setting = this.raw.get<string>('resultsPath', '').trim();
+    if (!setting) return join(storage, 'results.sqlite');
     if (isAbsolute(setting)) return setting;
-    return join(this.workspaceRoot ?? globalStorage, setting);
+    return join(this.workspaceRoot ?? storage, setting);
   }
 
   resolve(path: string): string {
     return isAbsolute(path) || !this.workspaceRoot ? path : join(this.workspaceRoot, path);
   }
 
-  /** Adds a folder to `kilobench.taskFolders` in the workspace settings (relative when inside the workspace). */
+  /**
+   * Adds a task folder for this workspace. Kept in the workspace's saved state (no settings file is
+   * written); without saved state (tests), in the global settings.
+   */
   async addTaskFolder(path: string): Promise<string> {
     const root = this.workspaceRoot;
     const shown = root && (path === root || path.startsWith(root + '/')) ? path.slice(root.length + 1) || '.' : path;
-    const current = this.raw.get<string[]>('taskFolders', []);
-    if (!current.includes(shown)) {
-      await this.raw.update('taskFolders', [...current, shown], root ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    if (this.state) {
+      const added = this.addedTaskFolders;
+      if (!added.includes(path)) await this.state.update(ADDED_FOLDERS_KEY, [...added, path]);
+    } else {
+      const current = this.raw.get<string[]>('taskFolders', []);
+      if (!current.includes(path)) await this.raw.update('taskFolders', [...current, path], vscode.ConfigurationTarget.Global);
     }
     return shown;
   }

@@ -9,6 +9,7 @@ import { EngineError } from './errors';
 import { Keys } from './secrets';
 import { ModelCatalog } from './model-catalog';
 import { TaskCatalog } from './task-catalog';
+import { storageFolder } from './storage';
 
 export interface Ctx {
   extension: vscode.ExtensionContext;
@@ -26,8 +27,8 @@ export interface Ctx {
 
 export function createContext(extension: vscode.ExtensionContext): Ctx {
   const log = vscode.window.createOutputChannel('KiloBench', { log: true });
-  const config = new Config();
-  const engine = new Engine(config, extension.globalStorageUri.fsPath, log);
+  const config = new Config(extension.workspaceState);
+  const engine = new Engine(config, storageFolder(extension), log);
   const ctx: Ctx = {
     extension,
     log,

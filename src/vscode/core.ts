@@ -20,3 +20,5 @@ export { reportFromStore, ReportError } from '../core/report/from-store';
 export { reportJson } from '../core/report/json-report';
 export { modelsCsv, tasksCsv } from '../core/report/csv';
 export { renderHtmlReport } from '../core/report/html';
+export { mine, readMineReport } from '../core/mine';
+export { repoRoot } from '../core/mine/git';

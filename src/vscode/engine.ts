@@ -14,7 +14,9 @@ import type { RunSummary } from '../core/run/scheduler';
 import type { Store } from '../core/store';
 import type { RunStatusView } from '../protocol';
 import type { Config } from './config';
+import { dirname } from 'node:path';
 import { EngineError } from './errors';
+import { ignoreInsideWorkspace } from './storage';
 import { loadCore, type Core } from './load-core';
 import { applyRunEvent, isActive, startingStatus } from './run-status';
 
@@ -70,6 +72,7 @@ export class Engine implements vscode.Disposable {
       const core = loadCore();
       const path = this.dbPath;
       try {
+        await ignoreInsideWorkspace(this.config.workspaceRoot, dirname(path));
         const store = await core.Store.open(path, { onWarning: (w) => this.log.warn(`results store: ${w.message}`) });
         this.store = store;
         this.log.info(`results store open: ${path}`);

@@ -62,6 +62,8 @@ export class TaskCatalog implements vscode.Disposable {
   }
 
   folderLabel(folder: string): string {
+    // Folders in the extension's own storage (mined and new tasks of this workspace) get a name, not a long path.
+    if (/[/\\]kilobench\.kilobench[/\\](mined|tasks)$/.test(folder)) return folder.endsWith('mined') ? 'Mined from this workspace' : 'New tasks of this workspace';
     const root = this.config.workspaceRoot;
     const rel = root ? relative(root, folder) : folder;
     return rel && !rel.startsWith('..') ? rel : folder;

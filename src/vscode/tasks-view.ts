@@ -5,18 +5,18 @@
  * this workspace…" (a Harbor task on a snapshot of the workspace's git-tracked files).
  */
 import * as vscode from 'vscode';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { promisify } from 'node:util';
 import type { Task } from '../core/tasks/task';
 import type { Ctx } from './context';
 import { EngineError } from './errors';
 import { loadCore } from './load-core';
 import { requireTrust } from './run-controller';
 import { instructionFile, taskFile, type CatalogFolder, type CatalogTask } from './task-catalog';
-import { checkTaskId, scaffoldTask, scaffoldWorkspaceTask, snapshotFiles, SNAPSHOT_DIR, type ScaffoldFile, type ScaffoldFormat } from './task-scaffold';
+import { checkTaskId, scaffoldTask, type ScaffoldFile, type ScaffoldFormat } from './task-scaffold';
+import { ignoreInsideWorkspace, storageFolder } from './storage';
+import { compareOnWorkspace, newTaskFromWorkspace } from './mine-workspace';
 
 export const TASKS_VIEW = 'kilobench.tasks';
 
@@ -102,13 +102,19 @@ export class TasksTree implements vscode.TreeDataProvider<TasksNode> {
   }
 }
 
-/** The folder new tasks go in: the first configured task folder inside the workspace, else `kilobench-tasks/` (added to the settings). */
+/**
+ * The folder new tasks go in: the first configured task folder inside the workspace (the user chose
+ * it), else `tasks/` in the extension's storage for this workspace (nothing written into the repository).
+ */
 async function newTaskHome(ctx: Ctx): Promise<string> {
   const root = ctx.config.workspaceRoot;
-  if (!root) throw new EngineError('Open a folder first: new tasks are created in the workspace.');
+  if (!root) throw new EngineError('Open a folder first: new tasks are created for a workspace.');
   const inside = ctx.config.taskFolders.find((f) => !relative(root, f).startsWith('..'));
-  if (inside) return inside;
-  const home = join(root, 'kilobench-tasks');
+  if (inside) {
+    await ignoreInsideWorkspace(root, inside);
+    return inside;
+  }
+  const home = join(storageFolder(ctx.extension), 'tasks');
   await mkdir(home, { recursive: true });
   await ctx.config.addTaskFolder(home);
   return home;
@@ -147,80 +153,6 @@ async function newTask(ctx: Ctx, tree: TasksTree): Promise<string | undefined> {
   ctx.tasks.refresh();
   tree.refresh();
   await vscode.window.showTextDocument(vscode.Uri.file(join(dir, format.format === 'harbor' ? 'instruction.md' : 'task.yaml')));
-  return dir;
-}
-
-const exec = promisify(execFile);
-
-function guessEnvironment(root: string): { image: string; setup: string; command: string } {
-  if (existsSync(join(root, 'package.json'))) return { image: 'debian:bookworm-slim', setup: 'RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm git && rm -rf /var/lib/apt/lists/*', command: 'npm ci && npm test' };
-  if (existsSync(join(root, 'pyproject.toml')) || existsSync(join(root, 'setup.py'))) return { image: 'debian:bookworm-slim', setup: 'RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-pip python3-pytest git && rm -rf /var/lib/apt/lists/*', command: 'python3 -m pytest -q' };
-  if (existsSync(join(root, 'go.mod'))) return { image: 'golang:1.22-bookworm', setup: '', command: 'go test ./...' };
-  if (existsSync(join(root, 'Cargo.toml'))) return { image: 'rust:1-bookworm', setup: '', command: 'cargo test' };
-  if (existsSync(join(root, 'Makefile'))) return { image: 'debian:bookworm-slim', setup: 'RUN apt-get update && apt-get install -y --no-install-recommends make gcc git && rm -rf /var/lib/apt/lists/*', command: 'make test' };
-  return { image: 'debian:bookworm-slim', setup: '', command: './run-tests.sh' };
-}
-
-async function newWorkspaceTask(ctx: Ctx, tree: TasksTree): Promise<string | undefined> {
-  // Runs git in the workspace (whose config can run commands) and copies its files into a task image.
-  requireTrust();
-  const root = ctx.config.workspaceRoot;
-  if (!root) throw new EngineError('Open a folder first: the task is a snapshot of the workspace.');
-  let tracked: string[];
-  try {
-    const { stdout } = await exec('git', ['ls-files', '-z', '--cached'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
-    tracked = stdout.split('\0').filter(Boolean);
-  } catch (e) {
-    throw new EngineError(`the workspace is not a git repository (or git is missing): ${(e as Error).message.split('\n')[0]}. The snapshot is made of git-tracked files.`);
-  }
-  const home = await newTaskHome(ctx);
-  const files = snapshotFiles(tracked, [relative(root, home)].filter((p) => p && !p.startsWith('..')));
-  if (files.length === 0) throw new EngineError('git tracks no files in this workspace yet; commit (or at least `git add`) the project first.');
-  const guess = guessEnvironment(root);
-  const id = await askTaskId(home, `${root.split('/').pop()?.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'workspace'}-task`);
-  if (!id) return undefined;
-  const instruction = await vscode.window.showInputBox({
-    title: 'New task from this workspace: what should the agent do?',
-    prompt: 'The instruction the agent gets (you can edit instruction.md afterwards).',
-    placeHolder: 'Fix the failing date parsing in src/dates.ts so that the test suite passes.',
-    validateInput: (v) => (v.trim().length < 10 ? 'Say what the agent must achieve (at least a sentence).' : null),
-  });
-  if (!instruction) return undefined;
-  const command = await vscode.window.showInputBox({
-    title: 'New task from this workspace: verifier command',
-    prompt: 'Runs in /app after the agent has stopped; exit code 0 means the task passed (e.g. the project\'s own test command).',
-    value: guess.command,
-    validateInput: (v) => (v.trim() ? null : 'A command is needed.'),
-  });
-  if (!command) return undefined;
-  const image = await vscode.window.showInputBox({
-    title: 'New task from this workspace: base image',
-    prompt: 'The Docker image the snapshot is copied onto (you can edit environment/Dockerfile afterwards).',
-    value: guess.image,
-    validateInput: (v) => (/^[a-z0-9][\w./:@-]*$/i.test(v.trim()) ? null : 'A Docker image reference such as debian:bookworm-slim.'),
-  });
-  if (!image) return undefined;
-  const dir = join(home, id);
-  const input = { id, instruction, verifierCommand: command.trim(), baseImage: image.trim(), setup: image.trim() === guess.image ? guess.setup : '', files };
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `KiloBench: snapshot of ${files.length} files`, cancellable: true }, async (progress, token) => {
-    await writeScaffold(dir, scaffoldWorkspaceTask(input));
-    let copied = 0;
-    for (const file of files) {
-      if (token.isCancellationRequested) throw new EngineError(`cancelled; the partial task is left at ${dir}`);
-      const from = join(root, file);
-      if (!existsSync(from)) continue; // deleted but not yet committed
-      const to = join(dir, SNAPSHOT_DIR, file);
-      await mkdir(dirname(to), { recursive: true });
-      await copyFile(from, to);
-      if (++copied % 50 === 0) progress.report({ message: `${copied}/${files.length}`, increment: (50 / files.length) * 100 });
-    }
-  });
-  ctx.log.info(`workspace task ${id}: ${files.length} git-tracked files copied to ${join(dir, SNAPSHOT_DIR)}`);
-  ctx.tasks.refresh();
-  tree.refresh();
-  await vscode.window.showTextDocument(vscode.Uri.file(join(dir, 'environment', 'Dockerfile')), { preview: false });
-  await vscode.window.showTextDocument(vscode.Uri.file(join(dir, 'instruction.md')), { preview: false });
-  void vscode.window.showInformationMessage(`Task ${id} created from ${files.length} git-tracked files. Pick it in the Benchmark view to compare models on this workspace.`);
   return dir;
 }
 
@@ -281,7 +213,8 @@ export function activateTasksView(ctx: Ctx) {
         if (task) await vscode.window.showTextDocument(vscode.Uri.file(instructionFile(task)), { preview: true });
       },
       newTask: () => newTask(ctx, tree),
-      newWorkspaceTask: () => newWorkspaceTask(ctx, tree),
+      newWorkspaceTask: () => newTaskFromWorkspace(ctx),
+      compareOnWorkspace: () => compareOnWorkspace(ctx),
     },
   };
 }

@@ -258,6 +258,7 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
     await assert.rejects(commands.resumeRun('r1'), untrusted);
     await assert.rejects(tasks.validateTasks(), untrusted);
     await assert.rejects(tasks.newWorkspaceTask(), untrusted);
+    await assert.rejects(tasks.compareOnWorkspace(), untrusted);
     assert.deepEqual(reached.filter((r) => r !== 'tasks.all'), [], 'nothing was planned, read or run');
     assert.equal(state.progress, 0, 'no progress notification: nothing started');
 
@@ -266,7 +267,8 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
     await sidebar!.webview.deliver({ kind: 'request', id: 2, method: 'run/start', params: VALID['run/start'] });
     assert.match(String((sidebar!.webview.posted.at(-1) as { error?: string }).error), /no longer in the task list/);
     await assert.rejects(runs.resume('r1'), /no store in this test/);
-    await assert.rejects(tasks.newWorkspaceTask(), /not a git repository/);
+    await assert.rejects(tasks.newWorkspaceTask(), /not inside a git repository/);
+    await assert.rejects(tasks.compareOnWorkspace(), /not inside a git repository/);
     assert.ok(reached.includes('tasks.byKey') && reached.includes('engine.ready'));
   });
 
