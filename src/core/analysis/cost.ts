@@ -125,9 +125,16 @@ export function pairStats(taskId: string, group: GroupKey, trials: readonly Tria
 }
 
 export interface GroupCostToComplete {
-  /** Mean over solved tasks of the per-task expected cost to complete; "unsolved" if it solved none. */
+  /**
+   * THE HEADLINE: Σ cost of every attempt ÷ passes, the expected spend per pass (mean cost per
+   * attempt ÷ pass rate, pooled over all attempted tasks). A failed attempt adds its cost and no
+   * pass, so failing can never make it lower. "unsolved" with no pass; null with no attempts or an
+   * unknown cost.
+   */
+  perPass: CompletionCost;
+  /** SOLVED-ONLY: mean over solved tasks of the per-task expected cost to complete; "unsolved" if it solved none. */
   expected: CompletionCost;
-  /** Mean over solved tasks of the per-task empirical cost to complete; "unsolved" if it solved none. */
+  /** SOLVED-ONLY: mean over solved tasks of the per-task empirical cost to complete; "unsolved" if it solved none. */
   empirical: CompletionCost;
   /** Sum of the per-task expected costs over solved tasks (the bill to finish them all once). */
   expectedTotal: number | null;
@@ -146,18 +153,41 @@ function meanOfCosts(values: readonly CompletionCost[]): number | null {
   return mean(numbers);
 }
 
-/** A group's cost to complete, aggregated over the tasks it solved, with the unsolved count beside it. */
+/**
+ * Cost per pass: Σ spend ÷ Σ passes over the pairs. "unsolved" with attempts but no pass (never 0,
+ * even when the attempts were free); null with no attempts or any unknown cost.
+ */
+export function costPerPass(pairs: readonly Pick<PairStats, 'attempts' | 'passed' | 'spendUsd'>[]): CompletionCost {
+  let attempts = 0;
+  let passed = 0;
+  let spend = 0;
+  let known = true;
+  for (const p of pairs) {
+    attempts += p.attempts;
+    passed += p.passed;
+    if (p.attempts === 0) continue;
+    if (p.spendUsd === null) known = false;
+    else spend += p.spendUsd;
+  }
+  if (attempts === 0) return null;
+  if (passed === 0) return UNSOLVED;
+  return known ? spend / passed : null;
+}
+
+/** A group's cost to complete: the headline per pass, and solved-only means with the unsolved count beside them. */
 export function groupCostToComplete(pairs: readonly PairStats[]): GroupCostToComplete {
   const solved = pairs.filter((p) => p.attempts > 0 && p.passed > 0);
   const unsolved = pairs.filter((p) => p.attempts > 0 && p.passed === 0).length;
   const unattempted = pairs.filter((p) => p.attempts === 0).length;
   const attemptedAny = solved.length + unsolved > 0;
+  const perPass = costPerPass(pairs);
   if (solved.length === 0) {
     const value = attemptedAny ? UNSOLVED : null;
-    return { expected: value, empirical: value, expectedTotal: null, solvedTasks: 0, unsolvedTasks: unsolved, unattemptedTasks: unattempted };
+    return { perPass, expected: value, empirical: value, expectedTotal: null, solvedTasks: 0, unsolvedTasks: unsolved, unattemptedTasks: unattempted };
   }
   const expected = meanOfCosts(solved.map((p) => p.costToComplete.expected));
   return {
+    perPass,
     expected,
     empirical: meanOfCosts(solved.map((p) => p.costToComplete.empirical)),
     expectedTotal: expected === null ? null : expected * solved.length,

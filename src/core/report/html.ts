@@ -100,7 +100,7 @@ function simulatedBanner(report: Report): string {
 
 function leaderboard(report: Report, models: readonly ReportModel[]): string {
   const maxK = Math.max(0, ...models.map((m) => Object.keys(m.passAtK).length));
-  const head = ['#', 'model', 'harness', 'pass rate [95% CI]', ...(maxK > 1 ? [`pass@${maxK}`] : []), 'cost / attempt', 'cost to complete', 'unsolved', 'calls / attempt', 'excluded', 'Pareto'];
+  const head = ['#', 'model', 'harness', 'pass rate [95% CI]', ...(maxK > 1 ? [`pass@${maxK}`] : []), 'cost / attempt', 'cost to complete', 'solved-only / task', 'unsolved', 'calls / attempt', 'excluded', 'Pareto'];
   const numeric = (column: number) => column === 0 || column >= 3;
   const rows = models.map((m, i) => {
     const cpa = m.attempts === 0 ? '—' : 'unpriced';
@@ -114,6 +114,7 @@ function leaderboard(report: Report, models: readonly ReportModel[]): string {
       `<span title="${e(passAtK)}">${e(formatPassRate(m.passRate, m.passRateCI))}</span>`,
       ...(maxK > 1 ? [e(m.passAtK[String(maxK)] === undefined ? '—' : formatPercent(m.passAtK[String(maxK)] as number))] : []),
       `<span title="${e(spread)}">${e(formatCost(m.costPerAttempt.mean, cpa))}</span>`,
+      `<span title="spend on all attempts ÷ passes">${e(formatCompletion(m.costToComplete.perPass, cpa))}</span>`,
       `<span title="${e(empirical)}">${e(formatCompletion(m.costToComplete.expected, cpa))}</span>`,
       e(`${m.costToComplete.unsolvedTasks} / ${m.costToComplete.solvedTasks + m.costToComplete.unsolvedTasks}`),
       e(formatNumber(m.fingerprint.llmCallsPerAttempt)),
@@ -140,9 +141,10 @@ function chartCard(id: string, title: string, note: string, tall = false): strin
 }
 
 function unplacedNote(models: readonly ReportModel[]): string {
-  const out = models.filter((m) => m.costPerAttempt.mean === null || m.costPerAttempt.mean <= 0 || m.passRate === null);
-  if (out.length === 0) return 'Filled circles are on the Pareto front (no model is both cheaper and better); diamonds are dominated. Whiskers: 95% interval.';
-  const why = (m: ReportModel) => (m.passRate === null ? 'no attempts' : m.costPerAttempt.mean === null ? 'cost unknown' : 'costs $0, which a log axis cannot show');
+  const cost = (m: ReportModel) => m.costToComplete.perPass;
+  const out = models.filter((m) => m.passRate === null || typeof cost(m) !== 'number' || (cost(m) as number) <= 0);
+  if (out.length === 0) return 'Cost = spend on all attempts ÷ passes. Filled circles are on the Pareto front (no model is both cheaper and better); diamonds are dominated. Whiskers: 95% interval.';
+  const why = (m: ReportModel) => (m.passRate === null ? 'no attempts' : cost(m) === 'unsolved' ? 'never passed' : cost(m) === null ? 'cost unknown' : 'costs $0, which a log axis cannot show');
   return `Filled circles are on the Pareto front; diamonds are dominated. Not plotted: ${out.map((m) => `${e(m.model)} (${e(m.harness)}): ${e(why(m))}`).join('; ')}.`;
 }
 
@@ -198,7 +200,7 @@ function complementaritySection(report: Report, showHarness: boolean): string {
     ['best single model', c.bestSingle === null ? '—' : `${name(c.bestSingle)}: ${e(formatPercent(c.bestSingle.passRate))}`],
     ['oracle gain', c.oracleGain === null ? '—' : e(formatPoints(c.oracleGain))],
     ['cheapest-solver router', c.router.passRate === null ? '—'
-      : `${e(formatPercent(c.router.passRate))} pass rate, ${e(formatCost(c.router.costPerAttempt))} per attempt, ${e(formatCompletion(c.router.costToComplete))} to complete (${c.router.solvedTasks} solved)`],
+      : `${e(formatPercent(c.router.passRate))} pass rate over all ${c.tasksConsidered} tasks, ${e(formatCompletion(c.router.costPerPass))} to complete (per pass), ${e(formatCost(c.router.costPerAttempt))} per attempt; solved-only ${e(formatCompletion(c.router.costToComplete))} per solved task (${c.router.solvedTasks} solved, ${c.tasksConsidered - c.router.solvedTasks} unsolved)`],
   ];
   const only = c.solvedByExactlyOne.length === 0 ? '<p class="muted">No task is solved by exactly one model.</p>'
     : `<ul class="plain">${c.solvedByExactlyOne.map((x) => `<li><code>${e(x.task)}</code>: only ${name(x)}</li>`).join('')}</ul>`;
@@ -262,8 +264,8 @@ export function renderHtmlReport(report: Report, options: HtmlReportOptions = {}
     leaderboard(report, models),
     '<h2 id="cost">Cost and pass rate</h2>',
     '<div class="grid">',
-    chartCard('chart-scatter', 'Cost per attempt vs pass rate', unplacedNote(models), true),
-    chartCard('chart-completion', 'Cost to complete a task', 'Mean over the tasks each model solved; the second line says how many it never solved.', true),
+    chartCard('chart-scatter', 'Cost to complete vs pass rate', unplacedNote(models), true),
+    chartCard('chart-completion', 'Cost to complete a task', 'Cost to complete: spend on all attempts ÷ passes, failures included. Solved-only: mean over the tasks each model solved; the second line says how many it never solved.', true),
     '</div>',
     '<h2 id="fingerprint">Behaviour fingerprint</h2>',
     '<div class="grid">',

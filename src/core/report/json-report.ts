@@ -11,7 +11,12 @@ import type { RunAnalysis } from '../analysis/analyse';
 import type { GroupKey } from '../analysis/trials';
 import type { RunRecord, TokenCounts } from '../store/records';
 
-export const REPORT_VERSION = 1;
+/**
+ * 2: `models[].costToComplete.perPass` (spend per pass) is the headline cost to complete, the
+ * Pareto front is placed at it (`pareto[].costToComplete`), the router has `costPerPass`; the
+ * solved-only figures (`expected`, `empirical`) are unchanged. 1: the first version.
+ */
+export const REPORT_VERSION = 2;
 
 export interface ReportRun {
   id: string;
@@ -41,7 +46,11 @@ export interface ReportModel extends GroupKey {
   passAtK: Record<string, number>;
   costPerAttempt: CostSummary;
   costToComplete: {
+    /** Headline: Σ spend on attempts ÷ passes. */
+    perPass: CompletionCost;
+    /** Solved-only: mean over solved tasks of the per-task expected cost (read with `unsolvedTasks`). */
     expected: CompletionCost;
+    /** Solved-only: mean over solved tasks of the spend until the first pass. */
     empirical: CompletionCost;
     solvedTasks: number;
     unsolvedTasks: number;
@@ -82,7 +91,9 @@ export interface ReportTask {
 }
 
 export interface ReportParetoPoint extends GroupKey {
-  costPerAttempt: number;
+  /** Where the point is placed: spend per pass. */
+  costToComplete: number;
+  costPerAttempt: number | null;
   passRate: number;
 }
 
@@ -92,7 +103,7 @@ export interface Report {
   models: ReportModel[];
   tasks: ReportTask[];
   complementarity: Complementarity;
-  /** The Pareto front of cost per attempt vs pass rate, by ascending cost. */
+  /** The Pareto front of cost to complete (spend per pass) vs pass rate, by ascending cost. */
   pareto: ReportParetoPoint[];
   /** Paired bootstrap comparisons of every two models. */
   comparisons: Comparison[];
@@ -134,6 +145,7 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
       passAtK: g.passAtK,
       costPerAttempt: g.costPerAttempt,
       costToComplete: {
+        perPass: g.costToComplete.perPass,
         expected: g.costToComplete.expected,
         empirical: g.costToComplete.empirical,
         solvedTasks: g.costToComplete.solvedTasks,
@@ -174,7 +186,11 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
     complementarity: analysis.complementarity,
     pareto: analysis.pareto
       .filter((p) => p.onFront && p.cost !== null && p.passRate !== null)
-      .map((p) => ({ model: p.model, harness: p.harness, costPerAttempt: p.cost as number, passRate: p.passRate as number })),
+      .map((p) => ({
+        model: p.model, harness: p.harness, costToComplete: p.cost as number,
+        costPerAttempt: analysis.groups.find((g) => g.model === p.model && g.harness === p.harness)?.costPerAttempt.mean ?? null,
+        passRate: p.passRate as number,
+      })),
     comparisons: analysis.comparisons,
   };
 }

@@ -26,7 +26,7 @@ describe('report: JSON', () => {
       'tasks', 'tokens', 'unpricedAttempts',
     ]);
     assert.deepEqual(keys(m.costPerAttempt), ['mean', 'median', 'p90']);
-    assert.deepEqual(keys(m.costToComplete), ['empirical', 'expected', 'expectedTotal', 'solvedTasks', 'unattemptedTasks', 'unsolvedTasks']);
+    assert.deepEqual(keys(m.costToComplete), ['empirical', 'expected', 'expectedTotal', 'perPass', 'solvedTasks', 'unattemptedTasks', 'unsolvedTasks']);
     assert.deepEqual(keys(m.tokens), ['cacheRead', 'cacheWrite', 'input', 'output', 'reasoning']);
     assert.equal(m.passRateCI.length, 2);
     assert.deepEqual(keys(m.fingerprint), [
@@ -44,7 +44,7 @@ describe('report: JSON', () => {
       'bestSingle', 'oracleGain', 'oraclePassRate', 'router', 'solvedByExactlyOne', 'tasksConsidered', 'tasksSkipped',
       'tasksSolvedByAny', 'tasksSolvedByNone',
     ]);
-    assert.deepEqual(keys(r.pareto[0] ?? {}), ['costPerAttempt', 'harness', 'model', 'passRate']);
+    assert.deepEqual(keys(r.pareto[0] ?? {}), ['costPerAttempt', 'costToComplete', 'harness', 'model', 'passRate']);
   });
 
   it('round-trips through JSON unchanged, with "unsolved" as a string and unknown values as null', () => {
