@@ -3,7 +3,8 @@
  * models through the kilo and builtin harnesses). Trials are grouped by (model, harness), so
  * merging runs is enough to compare them.
  */
-import { analyseRun, planPriceOverrides, pricingKey, usagePricer, type CallSummary } from '../analysis';
+import { analyseRun, planPriceOverrides, pricingKey, usagePricer, type CallSummary, type UsagePricer } from '../analysis';
+import { describePrices, priceCall, RECORDED_PRICES, repriceCalls, type PriceOverrides, type PriceSheet } from '../pricing';
 import type { LlmCallRecord, RunRecord, Store, TranscriptEventRecord, TrialRecord } from '../store';
 import { buildReport, type Report } from './json-report';
 
@@ -29,7 +30,29 @@ function mergedRun(runs: RunRecord[]): RunRecord {
 
 export class ReportError extends Error {}
 
-export function reportFromStore(store: Store, runIds: string[], options: { seed?: number; resamples?: number; generatedAt?: string } = {}): Report {
+export interface ReportFromStoreOptions {
+  seed?: number;
+  resamples?: number;
+  generatedAt?: string;
+  /** What-if prices (default: the recorded costs). Any other sheet reads every call and prices it again. */
+  prices?: PriceSheet;
+  /** Compute the paired comparisons (default true); the terminal table shows none. */
+  comparisons?: boolean;
+}
+
+/** The spend split's per-token prices under a sheet, so its dollars follow the same prices as the costs. */
+function sheetPricer(sheet: PriceSheet, recorded: PriceOverrides): UsagePricer {
+  if (sheet.kind === 'as') {
+    return (usage, call) => {
+      const at = new Date(call.startedAt);
+      return priceCall(usage, sheet.model, { providerId: sheet.providerId, ...(Number.isNaN(at.getTime()) ? {} : { at }) }).costUsd;
+    };
+  }
+  return usagePricer(sheet.kind === 'file' ? { ...recorded, ...sheet.overrides } : recorded);
+}
+
+export function reportFromStore(store: Store, runIds: string[], options: ReportFromStoreOptions = {}): Report {
+  const sheet = options.prices ?? RECORDED_PRICES;
   const runs = runIds.map((id) => {
     const run = store.getRun(id);
     if (!run) throw new ReportError(`no run ${id} in ${store.path} (see \`kilobench runs\`)`);
@@ -48,15 +71,18 @@ export function reportFromStore(store: Store, runIds: string[], options: { seed?
     // The stored summaries stand for the calls when they were priced as this report prices (always
     // for one run; several runs whose price overrides differ are read call by call).
     const summaries = store.listCallSummaries(run.id);
-    if (summaries.every((s) => s.pricing === pricing)) {
+    if (sheet.kind === 'recorded' && summaries.every((s) => s.pricing === pricing)) {
       for (const s of summaries) callSummaries.set(s.trialId, s.summary);
     } else {
-      for (const trial of own) calls.push(...store.listLlmCalls(trial.id));
+      for (const trial of own) calls.push(...repriceCalls(store.listLlmCalls(trial.id), sheet));
     }
   }
   const analysis = analyseRun({
-    trials, calls, callSummaries, events, pricer: usagePricer(overrides), ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    trials, calls, callSummaries, events, pricer: sheetPricer(sheet, overrides), comparisons: options.comparisons !== false, ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
   });
-  return buildReport(mergedRun(runs), analysis, options.generatedAt ? { generatedAt: options.generatedAt } : {});
+  return buildReport(mergedRun(runs), analysis, {
+    ...(options.generatedAt ? { generatedAt: options.generatedAt } : {}),
+    prices: { kind: sheet.kind, description: describePrices(sheet) },
+  });
 }

@@ -254,6 +254,7 @@ export function renderHtmlReport(report: Report, options: HtmlReportOptions = {}
     `${run.trialsPerPair} trial(s) per task and model`,
     e(run.status),
     e(when),
+    run.prices?.kind && run.prices.kind !== 'recorded' ? `<strong>${e(run.prices.description)}</strong>` : e(run.prices?.description ?? ''),
   ].filter(Boolean).join(' · ');
 
   const body = [

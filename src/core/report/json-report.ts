@@ -14,7 +14,8 @@ import type { RunRecord, TokenCounts } from '../store/records';
 /**
  * 2: `models[].costToComplete.perPass` (spend per pass) is the headline cost to complete, the
  * Pareto front is placed at it (`pareto[].costToComplete`), the router has `costPerPass`; the
- * solved-only figures (`expected`, `empirical`) are unchanged. 1: the first version.
+ * solved-only figures (`expected`, `empirical`) are unchanged; `run.prices` says which prices every
+ * cost uses (`recorded`, or a what-if sheet). 1: the first version.
  */
 export const REPORT_VERSION = 2;
 
@@ -34,7 +35,14 @@ export interface ReportRun {
   simulatedModels: string[];
   totals: RunAnalysis['totals'];
   analysis: RunAnalysis['settings'];
+  /** Which prices every cost in this report uses: `recorded` (the default) or a what-if sheet. */
+  prices: ReportPrices;
   generatedAt: string | null;
+}
+
+export interface ReportPrices {
+  kind: 'recorded' | 'file' | 'as';
+  description: string;
 }
 
 export interface ReportModel extends GroupKey {
@@ -112,6 +120,8 @@ export interface Report {
 export interface BuildReportOptions {
   /** ISO time stamp written into `run.generatedAt` (left null when not given, so output is reproducible). */
   generatedAt?: string;
+  /** Which prices the analysis used (default: recorded). */
+  prices?: ReportPrices;
 }
 
 export function buildReport(run: RunRecord, analysis: RunAnalysis, options: BuildReportOptions = {}): Report {
@@ -132,6 +142,7 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
       simulatedModels,
       totals: analysis.totals,
       analysis: analysis.settings,
+      prices: options.prices ?? { kind: 'recorded', description: 'recorded prices (metered when each call was made)' },
       generatedAt: options.generatedAt ?? null,
     },
     models: analysis.groups.map((g) => ({

@@ -47,6 +47,8 @@ export function leaderboardNotes(report: Report): string[] {
   for (const m of report.models.filter((x) => x.unpricedAttempts > 0)) {
     notes.push(`${m.model} (${m.harness}): ${m.unpricedAttempts} attempt(s) could not be priced, so its costs are shown as unpriced.`);
   }
+  const prices = report.run.prices?.description ?? 'recorded prices';
+  notes.push(`Prices: ${report.run.prices?.kind && report.run.prices.kind !== 'recorded' ? `WHAT-IF — ${prices}` : prices}.`);
   notes.push('Cost to complete: spend on all attempts ÷ passes (what one pass costs, failures included). Solved-only/task: expected spend until the first pass averaged over solved tasks only — read it with unsolved = tasks never passed / tasks attempted.');
   return notes;
 }
