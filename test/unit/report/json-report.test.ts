@@ -15,7 +15,7 @@ describe('report: JSON', () => {
     const r = report();
     assert.deepEqual(keys(r), ['comparisons', 'complementarity', 'models', 'pareto', 'run', 'tasks', 'version']);
     assert.deepEqual(keys(r.run), [
-      'analysis', 'createdAt', 'finishedAt', 'generatedAt', 'harness', 'id', 'name', 'plannedModels', 'plannedTasks',
+      'analysis', 'createdAt', 'finishedAt', 'generatedAt', 'harness', 'id', 'name', 'plannedModels', 'plannedTasks', 'prices',
       'simulated', 'simulatedModels', 'status', 'totals', 'trialsPerPair',
     ]);
     const m = r.models[0];
