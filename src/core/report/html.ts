@@ -4,6 +4,7 @@
  * Policy allows nothing to load and only the page's own two scripts and style sheet (by hash) to
  * run. All data passes through `escapeHtml` or sits in JSON blocks the parser cannot leave.
  */
+import { describeComparison } from '../analysis/verdict';
 import { createHash } from 'node:crypto';
 import { TOOL_CATEGORIES } from '../store/records';
 import { loadChartJs } from './chartjs';
@@ -218,12 +219,13 @@ function comparisonsSection(report: Report, showHarness: boolean): string {
   const rows = report.comparisons.map((c) => {
     const pass = c.passRateDiff === null ? '—' : `${formatPoints(c.passRateDiff.estimate)} [${formatPoints(c.passRateDiff.ci[0])}, ${formatPoints(c.passRateDiff.ci[1])}]`;
     const cost = c.costDiff === null ? 'unknown' : `${formatSignedUsd(c.costDiff.estimate)} [${formatSignedUsd(c.costDiff.ci[0])}, ${formatSignedUsd(c.costDiff.ci[1])}]`;
-    return `<tr><td>${e(groupLabel(c.a, showHarness))}</td><td>${e(groupLabel(c.b, showHarness))}</td><td class="num">${c.tasks}</td><td class="num">${e(pass)}</td><td class="num">${e(cost)}</td></tr>`;
+    const verdict = describeComparison(c, report.run.trialsPerPair, (g) => groupLabel(g, showHarness)).map((line) => e(line)).join('<br>');
+    return `<tr><td>${e(groupLabel(c.a, showHarness))}</td><td>${e(groupLabel(c.b, showHarness))}</td><td class="num">${c.tasks}</td><td class="num">${e(pass)}</td><td class="num">${e(cost)}</td><td>${verdict}</td></tr>`;
   });
   const first = report.comparisons[0];
   return '<h2 id="comparisons">Paired comparisons</h2>'
-    + `<div class="table-wrap"><table><thead><tr><th>A</th><th>B</th><th class="num">shared tasks</th><th class="num">pass rate A − B [95% CI]</th><th class="num">cost / attempt A − B [95% CI]</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
-    + `<ul class="notes"><li>Paired bootstrap over shared tasks (tasks, then each side's trials, resampled; ${first ? first.resamples : 0} resamples, seed ${first ? first.seed : 0}). An interval that excludes 0 is a difference the data support.</li></ul>`;
+    + `<div class="table-wrap"><table><thead><tr><th>A</th><th>B</th><th class="num">shared tasks</th><th class="num">pass rate A − B [95% CI]</th><th class="num">cost / attempt A − B [95% CI]</th><th>what the data support</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
+    + `<ul class="notes"><li>Paired bootstrap over shared tasks (tasks, then each side's trials, resampled; ${first ? first.resamples : 0} resamples, seed ${first ? first.seed : 0}). An interval that excludes 0 is a difference the data support; otherwise there is no detectable difference, and the trials needed to detect one of the observed size (95% confidence, 80% power) are estimated assuming the standard error shrinks as 1/√(trials per task).</li></ul>`;
 }
 
 const DEFINITIONS = [
