@@ -91,9 +91,18 @@ interface Part {
   normal: boolean;
 }
 
+/** Student t quantiles (0.975) for 1…30 degrees of freedom; 1.96 beyond. */
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/** Past trials rarely show all of a model's spread (a flaky model's cost swings 3× between seeds): never assume less than this relative sd. */
+export const MIN_RELATIVE_SD = 0.25;
+
 function normalPart(values: readonly number[], k: number): Part {
   const s = stats(values);
-  const variance = k * s.sd ** 2 + (k * k * s.sd ** 2) / s.n;
+  const sd = Math.max(s.sd, MIN_RELATIVE_SD * s.mean);
+  // Few past trials: widen to Student's t with n − 1 degrees of freedom (as a variance scale, so parts still add).
+  const t = s.n > 1 ? (T975[s.n - 2] ?? Z95) : (T975[0] as number);
+  const variance = (k * sd ** 2 + (k * k * sd ** 2) / s.n) * (t / Z95) ** 2;
   return { mean: k * s.mean, variance, low: 0, high: 0, normal: true };
 }
 

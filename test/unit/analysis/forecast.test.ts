@@ -6,12 +6,13 @@ const pair = (task: string, model: string, trials = 2): ForecastPair => ({ task,
 const past = (task: string, model: string, costUsd: number | null, durationMs = 60_000): PastTrial => ({ task, model, harness: 'builtin', costUsd, durationMs });
 
 describe('analysis: forecast of a planned run', () => {
-  it('from earlier trials of the same pair: predictive normal interval (trial spread plus the mean’s uncertainty), by hand', () => {
-    // Past costs 1, 2, 3: mean 2, sd 1, n 3. Planned 2 trials: mean 4, variance 2·1 + 4·1/3 = 10/3.
+  it('from earlier trials of the same pair: predictive interval (trial spread plus the mean’s uncertainty, Student t), by hand', () => {
+    // Past costs 1, 2, 3: mean 2, sd 1, n 3. Planned 2 trials: mean 4, sd √(2·1 + 4·1/3) = √(10/3),
+    // half-width t(0.975, 2 df) = 4.303 times that.
     const f = forecastRun({ pairs: [pair('t', 'm')], history: [past('t', 'm', 1), past('t', 'm', 2), past('t', 'm', 3)], concurrency: 1, price: () => null });
     assert.equal(f.pairs[0]?.source, 'history');
     assert.equal(f.pairs[0]?.pastTrials, 3);
-    const sd = Math.sqrt(10 / 3);
+    const sd = (Math.sqrt(10 / 3) * 4.303) / Z95;
     assert.ok(Math.abs(f.costUsd!.expected - 4) < 1e-12);
     assert.ok(Math.abs(f.costUsd!.high - (4 + Z95 * sd)) < 1e-12);
     assert.ok(Math.abs(f.costUsd!.low - Math.max(0, 4 - Z95 * sd)) < 1e-12);
