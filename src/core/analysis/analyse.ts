@@ -7,7 +7,7 @@ import type { CallSummary } from './call-summary';
 import { compareOutcomes, DEFAULT_RESAMPLES, DEFAULT_SEED, outcomesByTask, type Comparison } from './compare';
 import { complementarity, type Complementarity } from './complementarity';
 import {
-  costSummary, groupCostToComplete, knownCosts, pairStats, passCounts,
+  costPerPassInterval, costSummary, groupCostToComplete, knownCosts, pairStats, passCounts,
   type CostSummary, type GroupCostToComplete, type PairStats, type PassCounts,
 } from './cost';
 import { groupFingerprint, trialFingerprint, type GroupFingerprint, type TrialFingerprint, type UsagePricer } from './fingerprint';
@@ -167,7 +167,7 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
       costFlags: [...flags].sort(),
       spendUsd: sumOrNull(attempts),
       excludedSpendUsd: sumOrNull(mine.filter((f) => !f.attempt)),
-      costToComplete: groupCostToComplete(cells),
+      costToComplete: { ...groupCostToComplete(cells), perPassCI: costPerPassInterval(costs, attempts.map((f) => f.passed)) },
       tokens: attempts.reduce((acc, f) => addTokens(acc, f.tokens), zeroTokens()),
       fingerprint: groupFingerprint(attempts, input.pricer),
       onPareto: false,
@@ -178,7 +178,10 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
   // fails cheaply must not look like a bargain (src/core/analysis/README.md, "Headline figures").
   const pareto = paretoFront(analysed.map((g) => {
     const perPass = g.costToComplete.perPass;
-    return { model: g.model, harness: g.harness, cost: typeof perPass === 'number' ? perPass : null, passRate: g.passRate, unsolved: perPass === 'unsolved' };
+    return {
+      model: g.model, harness: g.harness, cost: typeof perPass === 'number' ? perPass : null, passRate: g.passRate, unsolved: perPass === 'unsolved',
+      costCI: g.costToComplete.perPassCI ?? null, passRateCI: g.passRateCI,
+    };
   }));
   for (const g of analysed) g.onPareto = pareto.some((p) => p.onFront && p.model === g.model && p.harness === g.harness);
 

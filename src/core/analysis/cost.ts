@@ -4,7 +4,7 @@
  * empirical). A cost that cannot be known is null, a task never solved is "unsolved"; neither is
  * ever reported as 0.
  */
-import { mean, median, p90, passAtKTable, wilson } from './stats';
+import { mean, median, p90, passAtKTable, wilson, Z95 } from './stats';
 import { recordedOrder, type GroupKey, type TrialFacts } from './trials';
 
 export const UNSOLVED = 'unsolved' as const;
@@ -132,6 +132,8 @@ export interface GroupCostToComplete {
    * unknown cost.
    */
   perPass: CompletionCost;
+  /** 95 % interval of `perPass` (delta method, `costPerPassInterval`); null when it has none. Set by `analyseRun`. */
+  perPassCI?: [number, number] | null;
   /** SOLVED-ONLY: mean over solved tasks of the per-task expected cost to complete; "unsolved" if it solved none. */
   expected: CompletionCost;
   /** SOLVED-ONLY: mean over solved tasks of the per-task empirical cost to complete; "unsolved" if it solved none. */
@@ -172,6 +174,24 @@ export function costPerPass(pairs: readonly Pick<PairStats, 'attempts' | 'passed
   if (attempts === 0) return null;
   if (passed === 0) return UNSOLVED;
   return known ? spend / passed : null;
+}
+
+/**
+ * 95 % interval of the cost per pass R = Σc/Σp over n attempts (cost c, pass p ∈ {0, 1}), by the
+ * delta method for a ratio of means: SE = √(Σ(c − R·p)² / (n − 1)) / (√n · p̄). Closed form, so a
+ * report over 10,000 trials pays nothing for it (a bootstrap would redraw every attempt 2,000
+ * times). Floored at 0; null with fewer than 2 attempts, no pass or an unknown cost.
+ */
+export function costPerPassInterval(costs: readonly number[] | null, passes: readonly boolean[]): [number, number] | null {
+  if (costs === null || costs.length < 2 || costs.length !== passes.length) return null;
+  const n = costs.length;
+  const passed = passes.filter(Boolean).length;
+  if (passed === 0) return null;
+  const ratio = costs.reduce((a, b) => a + b, 0) / passed;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += ((costs[i] as number) - ratio * (passes[i] ? 1 : 0)) ** 2;
+  const se = Math.sqrt(squares / (n - 1)) / (Math.sqrt(n) * (passed / n));
+  return [Math.max(0, ratio - Z95 * se), ratio + Z95 * se];
 }
 
 /** A group's cost to complete: the headline per pass, and solved-only means with the unsolved count beside them. */

@@ -36,12 +36,13 @@ export const CLIENT_SCRIPT = `
 
   function fontFamily() { return getComputedStyle(document.body).fontFamily; }
 
-  /** Pass-rate interval whiskers and a name beside each point of the scatter. */
+  /** Pass-rate (Wilson) and cost-to-complete (delta method) interval whiskers and a name beside each point of the scatter. */
   var pointDecor = {
     id: 'kbPointDecor',
     afterDatasetsDraw: function (chart) {
       var ctx = chart.ctx;
       var y = chart.scales.y;
+      var x = chart.scales.x;
       var area = chart.chartArea;
       chart.data.datasets.forEach(function (ds, i) {
         if (!ds.kbGroup) return;
@@ -59,6 +60,13 @@ export const CLIENT_SCRIPT = `
           ctx.moveTo(pt.x, top); ctx.lineTo(pt.x, bottom);
           ctx.moveTo(pt.x - 4, top); ctx.lineTo(pt.x + 4, top);
           ctx.moveTo(pt.x - 4, bottom); ctx.lineTo(pt.x + 4, bottom);
+          if (g.costCI && g.costCI[0] > 0) {
+            var left = Math.max(area.left, x.getPixelForValue(g.costCI[0]));
+            var right = Math.min(area.right, x.getPixelForValue(g.costCI[1]));
+            ctx.moveTo(left, pt.y); ctx.lineTo(right, pt.y);
+            ctx.moveTo(left, pt.y - 4); ctx.lineTo(left, pt.y + 4);
+            ctx.moveTo(right, pt.y - 4); ctx.lineTo(right, pt.y + 4);
+          }
           ctx.stroke();
           ctx.globalAlpha = 1;
           ctx.fillStyle = cssVar('--fg');

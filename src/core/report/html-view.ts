@@ -18,6 +18,10 @@ export interface ChartGroup {
   ci: [number, number];
   /** Where the scatter places it: cost to complete (spend per pass); null when unknown or unsolved. */
   cost: number | null;
+  /** 95 % interval of `cost` (delta method); null when there is none. */
+  costCI: [number, number] | null;
+  /** Dominated, but its intervals overlap a dominating point. */
+  withinNoise: boolean;
   /** Mean cost per attempt; null when unknown. */
   costPerAttempt: number | null;
   onFront: boolean;
@@ -81,6 +85,8 @@ export function chartView(report: Report): ChartView {
       passRate: m.passRate,
       ci: m.passRateCI,
       cost: typeof m.costToComplete.perPass === 'number' ? m.costToComplete.perPass : null,
+      costCI: m.costToComplete.perPassCI,
+      withinNoise: m.paretoWithinNoise,
       costPerAttempt: m.costPerAttempt.mean,
       onFront: m.onPareto,
       completion: completionState(m),

@@ -115,12 +115,13 @@ function leaderboard(report: Report, models: readonly ReportModel[]): string {
       `<span title="${e(passAtK)}">${e(formatPassRate(m.passRate, m.passRateCI))}</span>`,
       ...(maxK > 1 ? [e(m.passAtK[String(maxK)] === undefined ? '—' : formatPercent(m.passAtK[String(maxK)] as number))] : []),
       `<span title="${e(spread)}">${e(formatCost(m.costPerAttempt.mean, cpa))}</span>`,
-      `<span title="spend on all attempts ÷ passes">${e(formatCompletion(m.costToComplete.perPass, cpa))}</span>`,
+      `<span title="${e(`spend on all attempts ÷ passes${m.costToComplete.perPassCI ? `; 95% interval ${formatUsd(m.costToComplete.perPassCI[0])}–${formatUsd(m.costToComplete.perPassCI[1])}` : ''}`)}">${e(formatCompletion(m.costToComplete.perPass, cpa))}</span>`,
       `<span title="${e(empirical)}">${e(formatCompletion(m.costToComplete.expected, cpa))}</span>`,
       e(`${m.costToComplete.unsolvedTasks} / ${m.costToComplete.solvedTasks + m.costToComplete.unsolvedTasks}`),
       e(formatNumber(m.fingerprint.llmCallsPerAttempt)),
       m.excluded > 0 ? `<span title="${e(formatStatusCounts(m.excludedByStatus))}">${m.excluded}</span>` : '0',
-      m.onPareto ? '<span class="front" title="on the cost / pass-rate Pareto front">✓</span>' : '',
+      m.onPareto ? '<span class="front" title="on the cost / pass-rate Pareto front">✓</span>'
+        : m.paretoWithinNoise ? '<span title="dominated on the point estimates, but its 95% intervals overlap a model that dominates it: no detectable difference">≈</span>' : '',
     ];
     return `<tr>${cells.map((c, j) => `<td${numeric(j) ? ' class="num"' : j === 1 ? ' class="name"' : ''}>${c}</td>`).join('')}</tr>`;
   });
@@ -144,7 +145,7 @@ function chartCard(id: string, title: string, note: string, tall = false): strin
 function unplacedNote(models: readonly ReportModel[]): string {
   const cost = (m: ReportModel) => m.costToComplete.perPass;
   const out = models.filter((m) => m.passRate === null || typeof cost(m) !== 'number' || (cost(m) as number) <= 0);
-  if (out.length === 0) return 'Cost = spend on all attempts ÷ passes. Filled circles are on the Pareto front (no model is both cheaper and better); diamonds are dominated. Whiskers: 95% interval.';
+  if (out.length === 0) return 'Cost = spend on all attempts ÷ passes. Filled circles are on the Pareto front (no model is both cheaper and better); diamonds are dominated (≈ in the table: within the noise of a model that dominates it). Whiskers: 95% intervals (pass rate: Wilson; cost: delta method).';
   const why = (m: ReportModel) => (m.passRate === null ? 'no attempts' : cost(m) === 'unsolved' ? 'never passed' : cost(m) === null ? 'cost unknown' : 'costs $0, which a log axis cannot show');
   return `Filled circles are on the Pareto front; diamonds are dominated. Not plotted: ${out.map((m) => `${e(m.model)} (${e(m.harness)}): ${e(why(m))}`).join('; ')}.`;
 }

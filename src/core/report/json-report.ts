@@ -56,6 +56,8 @@ export interface ReportModel extends GroupKey {
   costToComplete: {
     /** Headline: Σ spend on attempts ÷ passes. */
     perPass: CompletionCost;
+    /** Its 95 % interval (delta method); null when there is none. */
+    perPassCI: [number, number] | null;
     /** Solved-only: mean over solved tasks of the per-task expected cost (read with `unsolvedTasks`). */
     expected: CompletionCost;
     /** Solved-only: mean over solved tasks of the spend until the first pass. */
@@ -76,6 +78,8 @@ export interface ReportModel extends GroupKey {
   excludedSpendUsd: number | null;
   tasks: number;
   onPareto: boolean;
+  /** Off the front on point estimates, but its intervals overlap a point that dominates it. */
+  paretoWithinNoise: boolean;
 }
 
 export interface ReportTaskResult extends GroupKey {
@@ -157,6 +161,7 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
       costPerAttempt: g.costPerAttempt,
       costToComplete: {
         perPass: g.costToComplete.perPass,
+        perPassCI: g.costToComplete.perPassCI ?? null,
         expected: g.costToComplete.expected,
         empirical: g.costToComplete.empirical,
         solvedTasks: g.costToComplete.solvedTasks,
@@ -174,6 +179,7 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
       excludedSpendUsd: g.excludedSpendUsd,
       tasks: g.tasks,
       onPareto: g.onPareto,
+      paretoWithinNoise: analysis.pareto.some((p) => p.withinNoise === true && p.model === g.model && p.harness === g.harness),
     })),
     tasks: analysis.tasks.map((t) => ({
       task: t.task,

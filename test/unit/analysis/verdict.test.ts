@@ -31,3 +31,32 @@ describe('analysis: what a paired comparison supports', () => {
     ]);
   });
 });
+
+import { costPerPassInterval } from '../../../src/core/analysis/cost';
+import { paretoFront } from '../../../src/core/analysis/pareto';
+
+describe('analysis: intervals where decisions are made', () => {
+  it('cost per pass interval by the delta method (hand computation)', () => {
+    // Costs 1, 1, 2, 2; passes 1, 0, 1, 0: R = 6 / 2 = 3; residuals c − 3p = −2, 1, −1, 2; Σ² = 10;
+    // SE = √(10/3) / (√4 · 0.5) = √(10/3) ≈ 1.8257; interval 3 ± 1.96·SE, floored at 0.
+    const ci = costPerPassInterval([1, 1, 2, 2], [true, false, true, false]);
+    const se = Math.sqrt(10 / 3);
+    assert.ok(ci && Math.abs(ci[0] - Math.max(0, 3 - 1.959963984540054 * se)) < 1e-12 && Math.abs(ci[1] - (3 + 1.959963984540054 * se)) < 1e-12);
+    assert.equal(costPerPassInterval([1, 1], [false, false]), null);
+    assert.equal(costPerPassInterval([1], [true]), null);
+    assert.equal(costPerPassInterval(null, [true, true]), null);
+  });
+
+  it('the front is on point estimates; a dominated point whose intervals overlap its dominator is marked within noise', () => {
+    const points = paretoFront([
+      { model: 'a', harness: 'k', cost: 1, passRate: 0.8, costCI: [0.8, 1.2], passRateCI: [0.6, 0.9] },
+      { model: 'b', harness: 'k', cost: 1.1, passRate: 0.7, costCI: [0.9, 1.3], passRateCI: [0.5, 0.85] },
+      { model: 'c', harness: 'k', cost: 5, passRate: 0.1, costCI: [4, 6], passRateCI: [0.02, 0.3] },
+    ]);
+    const by = (m: string) => points.find((p) => p.model === m)!;
+    assert.equal(by('a').onFront, true);
+    assert.equal(by('b').onFront, false);
+    assert.equal(by('b').withinNoise, true);
+    assert.equal(by('c').withinNoise, undefined);
+  });
+});

@@ -22,11 +22,11 @@ describe('report: JSON', () => {
     assert.ok(m);
     assert.deepEqual(keys(m), [
       'attempts', 'costFlags', 'costPerAttempt', 'costToComplete', 'excluded', 'excludedByStatus', 'excludedSpendUsd',
-      'fingerprint', 'harness', 'model', 'onPareto', 'passAtK', 'passRate', 'passRateCI', 'passed', 'simulated', 'spendUsd',
+      'fingerprint', 'harness', 'model', 'onPareto', 'paretoWithinNoise', 'passAtK', 'passRate', 'passRateCI', 'passed', 'simulated', 'spendUsd',
       'tasks', 'tokens', 'unpricedAttempts',
     ]);
     assert.deepEqual(keys(m.costPerAttempt), ['mean', 'median', 'p90']);
-    assert.deepEqual(keys(m.costToComplete), ['empirical', 'expected', 'expectedTotal', 'perPass', 'solvedTasks', 'unattemptedTasks', 'unsolvedTasks']);
+    assert.deepEqual(keys(m.costToComplete), ['empirical', 'expected', 'expectedTotal', 'perPass', 'perPassCI', 'solvedTasks', 'unattemptedTasks', 'unsolvedTasks']);
     assert.deepEqual(keys(m.tokens), ['cacheRead', 'cacheWrite', 'input', 'output', 'reasoning']);
     assert.equal(m.passRateCI.length, 2);
     assert.deepEqual(keys(m.fingerprint), [
