@@ -107,7 +107,10 @@ export interface LeaderboardRow {
   ciText: string;
   costPerAttempt: number | null;
   costPerAttemptText: string;
+  /** Headline: spend on all attempts ÷ passes. */
   costToCompleteText: string;
+  /** Solved-only: mean over solved tasks of the expected cost to complete (read with unsolvedText). */
+  solvedOnlyText: string;
   unsolvedText: string;
   onPareto: boolean;
 }
@@ -117,9 +120,11 @@ export interface ChartGroupView {
   series: number;
   passRate: number | null;
   ci: [number, number];
+  /** Cost to complete (spend per pass), where the scatter places the model. */
   cost: number | null;
   onFront: boolean;
-  completion: { expected: number | null; state: 'ok' | 'unsolved' | 'unknown' | 'none'; solved: number; unsolved: number };
+  /** perPass: the headline; expected: solved-only. */
+  completion: { perPass: number | null; expected: number | null; state: 'ok' | 'unsolved' | 'unknown' | 'none'; solved: number; unsolved: number };
   toolsPerAttempt: Record<string, number>;
   readWriteRatio: number | null;
   shares: { resent: number | null; cacheHit: number | null; reasoning: number | null };

@@ -56,7 +56,7 @@ export function logTicks(min: number, max: number): number[] {
   return ticks.length >= 2 ? ticks : [min, max];
 }
 
-/** Cost per attempt (log) vs pass rate, one point per model, the Pareto front as a line. */
+/** Cost to complete (spend per pass, log) vs pass rate, one point per model, the Pareto front as a line. */
 export function scatterChart(canvas: HTMLCanvasElement, view: DashboardView, p: Palette): Chart {
   const groups = view.chart.groups.filter((g) => g.cost !== null && g.cost > 0 && g.passRate !== null);
   const datasets: ChartDataset<'scatter' | 'line', { x: number; y: number }[]>[] = groups.map((g) => ({
@@ -87,7 +87,7 @@ export function scatterChart(canvas: HTMLCanvasElement, view: DashboardView, p: 
       ...base(p),
       layout: { padding: { top: 10, right: 10 } },
       scales: {
-        x: axis(p, 'cost per attempt (log scale)', {
+        x: axis(p, 'cost to complete: spend per pass (log scale)', {
           type: 'logarithmic', min, max,
           afterBuildTicks: (scale: { ticks: { value: number }[] }) => { scale.ticks = logTicks(min, max).map((value) => ({ value })); },
           ticks: { color: p.foreground, callback: (v: number | string) => money(Number(v)), autoSkip: true, maxRotation: 0 },
@@ -96,13 +96,13 @@ export function scatterChart(canvas: HTMLCanvasElement, view: DashboardView, p: 
       },
       plugins: {
         ...base(p)?.plugins,
-        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${money(c.parsed.x ?? 0)} per attempt, ${(c.parsed.y ?? 0).toFixed(0)}% passed` } },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${money(c.parsed.x ?? 0)} per pass, ${(c.parsed.y ?? 0).toFixed(0)}% passed` } },
       },
     },
   });
 }
 
-/** Expected cost to complete per model; models that solved nothing say so in their label. */
+/** Cost to complete per model (spend per pass), with the solved-only figure beside it; models that solved nothing say so in their label. */
 export function completionChart(canvas: HTMLCanvasElement, view: DashboardView, p: Palette): Chart {
   const groups = view.chart.groups;
   const labels = groups.map((g) => (g.completion.state === 'ok' ? `${g.label} (${g.completion.unsolved} unsolved)` : `${g.label} (${g.completion.state})`));
@@ -111,9 +111,15 @@ export function completionChart(canvas: HTMLCanvasElement, view: DashboardView, 
     data: {
       labels,
       datasets: [{
-        label: 'expected cost to complete (mean over solved tasks)',
-        data: groups.map((g) => g.completion.expected ?? 0),
+        label: 'cost to complete (spend on all attempts ÷ passes)',
+        data: groups.map((g) => g.completion.perPass ?? 0),
         backgroundColor: groups.map((g) => seriesColor(p, g.series)),
+        borderColor: p.highContrast ? p.foreground : undefined,
+        borderWidth: p.highContrast ? 1 : 0,
+      }, {
+        label: 'solved-only (mean over solved tasks)',
+        data: groups.map((g) => g.completion.expected ?? 0),
+        backgroundColor: p.muted,
         borderColor: p.highContrast ? p.foreground : undefined,
         borderWidth: p.highContrast ? 1 : 0,
       }],
@@ -121,8 +127,8 @@ export function completionChart(canvas: HTMLCanvasElement, view: DashboardView, 
     options: {
       ...base(p),
       indexAxis: 'y',
-      plugins: { ...base(p)?.plugins, legend: { display: false }, tooltip: { callbacks: { label: (c) => money(Number(c.raw)) } } },
-      scales: { x: axis(p, 'dollars until the first pass', { beginAtZero: true, ticks: { color: p.foreground, callback: (v: number | string) => money(Number(v)) } }), y: axis(p, '') },
+      plugins: { ...base(p)?.plugins, legend: { display: true }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${money(Number(c.raw))}` } } },
+      scales: { x: axis(p, 'dollars per pass', { beginAtZero: true, ticks: { color: p.foreground, callback: (v: number | string) => money(Number(v)) } }), y: axis(p, '') },
     },
   });
 }

@@ -47,13 +47,15 @@ function leaderboardTable(v: DashboardView): HTMLElement {
       h('td', { class: 'num' }, `${r.passed}/${r.attempts}`),
       h('td', { class: 'num' }, r.costPerAttemptText),
       h('td', { class: 'num' }, r.costToCompleteText),
+      h('td', { class: 'num muted' }, r.solvedOnlyText),
       h('td', { class: 'num' }, r.unsolvedText));
   });
   return h('div', { class: 'table-wrap' }, h('table', { id: 'leaderboard', class: 'data' },
     h('thead', null, h('tr', null,
       h('th', null, 'model'), h('th', { class: 'num', title: 'passes ÷ attempts, Wilson 95% interval' }, 'pass rate [95% CI]'), h('th', { class: 'num' }, 'passed'),
       h('th', { class: 'num', title: 'mean metered cost of one attempt' }, 'cost / attempt'),
-      h('th', { class: 'num', title: 'expected spend until the first pass, mean over solved tasks' }, 'cost to complete'),
+      h('th', { class: 'num', title: 'spend on all attempts ÷ passes: what one pass costs, failures included' }, 'cost to complete'),
+      h('th', { class: 'num', title: 'solved-only: expected spend until the first pass, mean over solved tasks only (read with unsolved)' }, 'solved-only / task'),
       h('th', { class: 'num', title: 'tasks never passed / tasks attempted' }, 'unsolved'))),
     h('tbody', null, rows)));
 }
@@ -160,7 +162,7 @@ function render(): void {
   const el = root();
   clear(el);
   el.removeAttribute('aria-busy');
-  const scatter = canvasBox('chart-scatter', 'cost per attempt against pass rate, with the Pareto front');
+  const scatter = canvasBox('chart-scatter', 'cost to complete (spend per pass) against pass rate, with the Pareto front');
   const completion = canvasBox('chart-completion', 'expected cost to complete per model');
   const tools = canvasBox('chart-tools', 'tool calls per attempt by category');
   const shares = canvasBox('chart-shares', 're-sent context, cache-hit and reasoning shares');
@@ -181,8 +183,8 @@ function render(): void {
       h('div', { class: 'stat' }, h('span', { class: 'stat-value' }, v.totals.spendText), h('span', { class: 'stat-label' }, 'spend'))),
     section('Leaderboard', 'sec-leaderboard', leaderboardTable(v)),
     h('div', { class: 'grid' },
-      section('Cost vs pass rate', 'sec-scatter', scatter.box, h('p', { class: 'muted small' }, 'Log cost axis. Diamonds and the dashed line: the Pareto front (no other model is both cheaper and better).')),
-      section('Cost to complete', 'sec-completion', completion.box, h('p', { class: 'muted small' }, 'Expected spend until the first pass (mean cost per attempt ÷ pass rate), over solved tasks.')),
+      section('Cost vs pass rate', 'sec-scatter', scatter.box, h('p', { class: 'muted small' }, 'Cost to complete = spend on all attempts ÷ passes, log axis. Diamonds and the dashed line: the Pareto front (no other model is both cheaper and better).')),
+      section('Cost to complete', 'sec-completion', completion.box, h('p', { class: 'muted small' }, 'Cost to complete: spend on all attempts ÷ passes. Solved-only: expected spend until the first pass, over solved tasks only.')),
       section('Tool calls by category', 'sec-tools', tools.box),
       section('Context and reasoning', 'sec-shares', shares.box)),
     section('Task × model', 'sec-heatmap', heatmapTable(v), h('p', { class: 'muted small' }, 'Passes / attempts per pair; colour from fail to pass. Click a cell for its trials.'), h('div', { id: 'pair', class: 'pair' })),

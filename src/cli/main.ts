@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerPruneCommand } from './commands/prune';
 import { registerRunCommand } from './commands/run';
+import { registerEstimateCommand } from './commands/estimate';
 import { registerRunsCommands } from './commands/runs';
 import { registerReportCommand } from './commands/report';
 import { registerDemoCommand } from './commands/demo';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerValidateCommand(program);
   registerMineCommand(program);
   registerRunCommand(program);
+  registerEstimateCommand(program);
   registerRunsCommands(program);
   registerReportCommand(program);
   registerDemoCommand(program);

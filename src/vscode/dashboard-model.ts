@@ -37,7 +37,8 @@ export function leaderboard(report: Report): LeaderboardRow[] {
       ciText: ciText(m.passRateCI, m.attempts),
       costPerAttempt: m.costPerAttempt.mean,
       costPerAttemptText: formatCost(m.costPerAttempt.mean, none),
-      costToCompleteText: formatCompletion(m.costToComplete.expected, none),
+      costToCompleteText: formatCompletion(m.costToComplete.perPass, none),
+      solvedOnlyText: formatCompletion(m.costToComplete.expected, none),
       unsolvedText: `${m.costToComplete.unsolvedTasks}/${attempted}`,
       onPareto: m.onPareto,
     };
@@ -75,7 +76,7 @@ export function complementarityView(report: Report): ComplementarityView {
     c.bestSingle ? `Best single model: ${name(c.bestSingle)} at ${formatPercent(c.bestSingle.passRate)}.` : 'Best single model: —',
     c.oraclePassRate === null ? 'Oracle (best model per task): —' : `Oracle (best model per task): ${formatPercent(c.oraclePassRate)}${c.oracleGain === null ? '' : `, ${formatPoints(c.oracleGain)} over the best single model`}.`,
     c.router.passRate === null ? 'Cheapest-solver router: —'
-      : `Cheapest-solver router: ${formatPercent(c.router.passRate)} pass rate at ${formatCost(c.router.costPerAttempt)} per attempt, ${formatCompletion(c.router.costToComplete)} to complete.`,
+      : `Cheapest-solver router: ${formatPercent(c.router.passRate)} pass rate over all ${c.tasksConsidered} task(s), ${formatCompletion(c.router.costPerPass)} to complete (per pass), ${formatCost(c.router.costPerAttempt)} per attempt; solved-only ${formatCompletion(c.router.costToComplete)} per solved task, ${c.tasksConsidered - c.router.solvedTasks} unsolved.`,
   ];
   if (c.tasksSkipped.length) lines.push(`Left out (not attempted by every model): ${c.tasksSkipped.join(', ')}.`);
   return { lines, uniqueSolves: c.solvedByExactlyOne.map((x) => ({ task: x.task, label: name(x) })) };
@@ -104,7 +105,7 @@ export function dashboardView(report: Report, live: boolean): DashboardView {
         ci: g.ci,
         cost: g.cost,
         onFront: g.onFront,
-        completion: { expected: g.completion.expected, state: g.completion.state, solved: g.completion.solved, unsolved: g.completion.unsolved },
+        completion: { perPass: g.completion.perPass, expected: g.completion.expected, state: g.completion.state, solved: g.completion.solved, unsolved: g.completion.unsolved },
         toolsPerAttempt: { ...g.toolsPerAttempt },
         readWriteRatio: g.readWriteRatio,
         shares: { resent: g.shares.resent, cacheHit: g.shares.cacheHit, reasoning: g.shares.reasoning },

@@ -3,6 +3,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatHarnessVersions, formatLeaderboard, modelsCsv, renderHtmlReport, reportFromStore, ReportError, reportJson, tasksCsv } from '../../core/report';
+import { loadPriceFile, parseRepriceAs, PriceSheetError, type PriceSheet } from '../../core/pricing';
 import { UsageError } from '../errors';
 import { DEFAULT_DB, openCliStore } from '../store';
 
@@ -17,10 +18,21 @@ export function registerReportCommand(program: Command): void {
     .option('-f, --format <format>', `${FORMATS.join(' | ')}`, 'table')
     .option('-o, --out <file>', 'write to a file instead of stdout (html defaults to report.html beside the results database)')
     .option('--compare <runId>', 'report another run beside this one, e.g. the same models through another harness (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--prices <file>', 'what-if: price the run again from its stored usage with these prices (JSON: model id → { input, output, cacheRead?, cacheWrite?, reasoning? } in $ per million tokens); other models keep their recorded prices')
+    .option('--reprice-as <provider/model>', 'what-if: price every call as this model of this provider, e.g. anthropic/claude-sonnet-4-5')
     .option('--db <file>', `results database (default: ${DEFAULT_DB})`)
-    .action(async (runId: string | undefined, options: { format: string; out?: string; compare?: string[]; db?: string }) => {
+    .action(async (runId: string | undefined, options: { format: string; out?: string; compare?: string[]; db?: string; prices?: string; repriceAs?: string }) => {
       if (!(FORMATS as readonly string[]).includes(options.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${options.format}"`);
       const format = options.format as Format;
+      if (options.prices && options.repriceAs) throw new UsageError('give --prices or --reprice-as, not both');
+      let prices: PriceSheet | undefined;
+      try {
+        if (options.prices) prices = loadPriceFile(options.prices);
+        if (options.repriceAs) prices = parseRepriceAs(options.repriceAs);
+      } catch (e) {
+        if (e instanceof PriceSheetError) throw new UsageError(e.message);
+        throw e;
+      }
       const store = await openCliStore(options.db);
       let text: string;
       try {
@@ -28,7 +40,10 @@ export function registerReportCommand(program: Command): void {
         if (!id) throw new UsageError(`no runs in ${store.path}: start one with \`kilobench run\` or \`kilobench demo\``);
         let report;
         try {
-          report = reportFromStore(store, [id, ...(options.compare ?? [])], { generatedAt: new Date().toISOString() });
+          // The terminal table and the CSV show no paired comparison: they skip the bootstrap.
+          report = reportFromStore(store, [id, ...(options.compare ?? [])], {
+            generatedAt: new Date().toISOString(), comparisons: format === 'json' || format === 'html', ...(prices ? { prices } : {}),
+          });
         } catch (e) {
           if (e instanceof ReportError) throw new UsageError(e.message);
           throw e;

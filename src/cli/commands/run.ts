@@ -9,7 +9,8 @@ import { planFromRecord, ResumeError } from '../../core/run/stored-plan';
 import type { RunSummary } from '../../core/run/scheduler';
 import { UsageError } from '../errors';
 import { progressReporter, type ProgressReporter } from '../progress';
-import { DEFAULT_DB } from '../store';
+import { DEFAULT_DB, openCliStore } from '../store';
+import { forecastFromStore, formatForecast } from '../../core/report/estimate';
 import { formatTable } from '../table';
 import { loadCliTasks, selectTasks } from './tasks';
 import { collect, nonNegativeNumber, positiveInt, positiveNumber } from '../options';
@@ -37,6 +38,10 @@ export interface RunOptions {
   network?: string;
   dockerNetwork?: string;
   buildImages?: boolean;
+  /** Print the forecast of the plan and stop. */
+  dryRun?: boolean;
+  /** Start even when the forecast says the run will likely cross its budget. */
+  yes?: boolean;
 }
 
 /** The plan for a new run, from the command line; every mistake is a usage error. */
@@ -107,6 +112,19 @@ export function summaryTable(session: BenchmarkSession, runId: string): string {
   ]));
 }
 
+/** The forecast of a new run's plan, from the store's earlier trials; touches neither Docker nor the store's data. */
+export async function printEstimate(options: RunOptions): Promise<void> {
+  if (options.resume) throw new UsageError('--dry-run and estimate take a new plan, not --resume');
+  const plan = await planFromOptions(options);
+  const store = await openCliStore(options.db);
+  try {
+    const forecast = forecastFromStore(store, plan);
+    process.stdout.write(options.json ? `${JSON.stringify(forecast)}\n` : formatForecast(forecast));
+  } finally {
+    await store.close();
+  }
+}
+
 /** Start (or resume) a run from command-line options, with live progress; the session is closed after. */
 export async function executeRun(options: RunOptions): Promise<RunSummary> {
   // A new run's mistakes (models file, missing key, tasks, settings) are told before Docker or the store is touched.
@@ -139,6 +157,12 @@ export async function executeRun(options: RunOptions): Promise<RunSummary> {
       }
     } else {
       plan = newPlan as RunPlan;
+      // Before a run that will likely cross its budget starts, say so and ask for --yes.
+      const forecast = forecastFromStore(session.store, plan);
+      if (!options.json) process.stderr.write(formatForecast(forecast));
+      if (forecast.budget?.likelyCross && !options.yes) {
+        throw new UsageError(`the forecast spend is above --budget-usd ${plan.settings.budgetUsd}: the run would likely stop at its budget with trials not run; add --yes to start it anyway, or raise the budget`);
+      }
     }
     const harness = getHarness(plan.harness);
     progress = progressReporter({ json: Boolean(options.json), tty: Boolean(process.stderr.isTTY) });
@@ -185,8 +209,14 @@ export function registerRunCommand(program: Command): void {
     .option('--docker-network <name>', 'an existing Docker network for tasks with network, instead of one made for the run')
     .option('--build-images', 'build every task image from its Dockerfile, even when the task names a prebuilt image')
     .option('--json', 'one JSON line per event on stdout instead of the progress line')
+    .option('--dry-run', 'print the forecast (expected spend and wall time with a 95% interval) and stop; same as `kilobench estimate`')
+    .option('--yes', 'start even when the forecast says the run will likely cross --budget-usd')
     .addHelpText('after', '\nKeys are never given on the command line: a models file names the environment variable that holds each key.\nExit code: 0 when the run finished, 1 on failure, 2 on bad usage, 130 when cancelled.')
     .action(async (options: RunOptions) => {
+      if (options.dryRun) {
+        await printEstimate(options);
+        return;
+      }
       const summary = await executeRun(options);
       if (summary.status === 'cancelled') process.exitCode = 130;
     });

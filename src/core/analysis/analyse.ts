@@ -7,7 +7,7 @@ import type { CallSummary } from './call-summary';
 import { compareOutcomes, DEFAULT_RESAMPLES, DEFAULT_SEED, outcomesByTask, type Comparison } from './compare';
 import { complementarity, type Complementarity } from './complementarity';
 import {
-  costSummary, groupCostToComplete, knownCosts, pairStats, passCounts,
+  costPerPassInterval, costSummary, groupCostToComplete, knownCosts, pairStats, passCounts,
   type CostSummary, type GroupCostToComplete, type PairStats, type PassCounts,
 } from './cost';
 import { groupFingerprint, trialFingerprint, type GroupFingerprint, type TrialFingerprint, type UsagePricer } from './fingerprint';
@@ -34,6 +34,12 @@ export interface AnalysisInput {
   /** Bootstrap seed (default 20240601) and number of resamples (default 2000). */
   seed?: number;
   resamples?: number;
+  /**
+   * Compute the paired bootstrap comparisons of every two groups (default true). They are most of
+   * a large report's time; a caller that shows no comparison (the terminal table) leaves them out
+   * and `comparisons` is then empty.
+   */
+  comparisons?: boolean;
 }
 
 export interface GroupAnalysis extends GroupKey, PassCounts {
@@ -164,19 +170,27 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
       costFlags: [...flags].sort(),
       spendUsd: sumOrNull(attempts),
       excludedSpendUsd: sumOrNull(mine.filter((f) => !f.attempt)),
-      costToComplete: groupCostToComplete(cells),
+      costToComplete: { ...groupCostToComplete(cells), perPassCI: costPerPassInterval(costs, attempts.map((f) => f.passed)) },
       tokens: attempts.reduce((acc, f) => addTokens(acc, f.tokens), zeroTokens()),
       fingerprint: groupFingerprint(attempts, input.pricer),
       onPareto: false,
     };
   });
 
-  const pareto = paretoFront(analysed.map((g) => ({ model: g.model, harness: g.harness, cost: g.costPerAttempt.mean, passRate: g.passRate })));
+  // Placed at the headline cost to complete (spend per pass), not cost per attempt: a model that
+  // fails cheaply must not look like a bargain (src/core/analysis/README.md, "Headline figures").
+  const pareto = paretoFront(analysed.map((g) => {
+    const perPass = g.costToComplete.perPass;
+    return {
+      model: g.model, harness: g.harness, cost: typeof perPass === 'number' ? perPass : null, passRate: g.passRate, unsolved: perPass === 'unsolved',
+      costCI: g.costToComplete.perPassCI ?? null, passRateCI: g.passRateCI,
+    };
+  }));
   for (const g of analysed) g.onPareto = pareto.some((p) => p.onFront && p.model === g.model && p.harness === g.harness);
 
   const comparisons: Comparison[] = [];
   const outcomes = groups.map((g) => outcomesByTask(groupFacts.get(groupId(g)) ?? []));
-  for (let i = 0; i < groups.length; i++) {
+  for (let i = 0; input.comparisons !== false && i < groups.length; i++) {
     for (let j = i + 1; j < groups.length; j++) {
       comparisons.push(compareOutcomes(groups[i] as GroupKey, groups[j] as GroupKey, outcomes[i] ?? [], outcomes[j] ?? [], { seed, resamples }));
     }

@@ -42,7 +42,13 @@ export interface Complementarity {
     passRate: number | null;
     /** Mean over tasks of the chosen group's mean cost per attempt; null if any is unknown. */
     costPerAttempt: number | null;
-    /** Mean over solved tasks of the chosen group's expected cost to complete; null if any is unknown. */
+    /**
+     * THE HEADLINE: what sending every task to its chosen group would spend per pass, Σ chosen mean
+     * cost per attempt ÷ Σ chosen pass rate over all considered tasks (a task nobody solved costs its
+     * attempt and passes nothing). "unsolved" when no task was solved; null if any cost is unknown.
+     */
+    costPerPass: CompletionCost;
+    /** SOLVED-ONLY: mean over the solved tasks of the chosen group's expected cost to complete; null if any is unknown. */
     costToComplete: CompletionCost;
     solvedTasks: number;
     choices: RouterChoice[];
@@ -131,6 +137,12 @@ export function complementarity(groups: readonly GroupKey[], pairs: readonly Pai
       : null;
   }
 
+  let routerCostPerPass: CompletionCost = null;
+  if (choices.length > 0) {
+    const passes = choices.reduce((sum, c) => sum + c.passRate, 0);
+    routerCostPerPass = passes === 0 ? 'unsolved' : routerCostPerAttempt === null ? null : (routerCostPerAttempt * choices.length) / passes;
+  }
+
   return {
     tasksConsidered: considered.length,
     tasksSkipped: skipped,
@@ -143,6 +155,7 @@ export function complementarity(groups: readonly GroupKey[], pairs: readonly Pai
     router: {
       passRate: mean(choices.map((c) => c.passRate)),
       costPerAttempt: routerCostPerAttempt,
+      costPerPass: routerCostPerPass,
       costToComplete: routerCostToComplete,
       solvedTasks: solvedChoices.length,
       choices,

@@ -4,7 +4,7 @@
  * empirical). A cost that cannot be known is null, a task never solved is "unsolved"; neither is
  * ever reported as 0.
  */
-import { mean, median, p90, passAtKTable, wilson } from './stats';
+import { mean, median, p90, passAtKTable, wilson, Z95 } from './stats';
 import { recordedOrder, type GroupKey, type TrialFacts } from './trials';
 
 export const UNSOLVED = 'unsolved' as const;
@@ -125,9 +125,18 @@ export function pairStats(taskId: string, group: GroupKey, trials: readonly Tria
 }
 
 export interface GroupCostToComplete {
-  /** Mean over solved tasks of the per-task expected cost to complete; "unsolved" if it solved none. */
+  /**
+   * THE HEADLINE: Σ cost of every attempt ÷ passes, the expected spend per pass (mean cost per
+   * attempt ÷ pass rate, pooled over all attempted tasks). A failed attempt adds its cost and no
+   * pass, so failing can never make it lower. "unsolved" with no pass; null with no attempts or an
+   * unknown cost.
+   */
+  perPass: CompletionCost;
+  /** 95 % interval of `perPass` (delta method, `costPerPassInterval`); null when it has none. Set by `analyseRun`. */
+  perPassCI?: [number, number] | null;
+  /** SOLVED-ONLY: mean over solved tasks of the per-task expected cost to complete; "unsolved" if it solved none. */
   expected: CompletionCost;
-  /** Mean over solved tasks of the per-task empirical cost to complete; "unsolved" if it solved none. */
+  /** SOLVED-ONLY: mean over solved tasks of the per-task empirical cost to complete; "unsolved" if it solved none. */
   empirical: CompletionCost;
   /** Sum of the per-task expected costs over solved tasks (the bill to finish them all once). */
   expectedTotal: number | null;
@@ -146,18 +155,59 @@ function meanOfCosts(values: readonly CompletionCost[]): number | null {
   return mean(numbers);
 }
 
-/** A group's cost to complete, aggregated over the tasks it solved, with the unsolved count beside it. */
+/**
+ * Cost per pass: Σ spend ÷ Σ passes over the pairs. "unsolved" with attempts but no pass (never 0,
+ * even when the attempts were free); null with no attempts or any unknown cost.
+ */
+export function costPerPass(pairs: readonly Pick<PairStats, 'attempts' | 'passed' | 'spendUsd'>[]): CompletionCost {
+  let attempts = 0;
+  let passed = 0;
+  let spend = 0;
+  let known = true;
+  for (const p of pairs) {
+    attempts += p.attempts;
+    passed += p.passed;
+    if (p.attempts === 0) continue;
+    if (p.spendUsd === null) known = false;
+    else spend += p.spendUsd;
+  }
+  if (attempts === 0) return null;
+  if (passed === 0) return UNSOLVED;
+  return known ? spend / passed : null;
+}
+
+/**
+ * 95 % interval of the cost per pass R = Σc/Σp over n attempts (cost c, pass p ∈ {0, 1}), by the
+ * delta method for a ratio of means: SE = √(Σ(c − R·p)² / (n − 1)) / (√n · p̄). Closed form, so a
+ * report over 10,000 trials pays nothing for it (a bootstrap would redraw every attempt 2,000
+ * times). Floored at 0; null with fewer than 2 attempts, no pass or an unknown cost.
+ */
+export function costPerPassInterval(costs: readonly number[] | null, passes: readonly boolean[]): [number, number] | null {
+  if (costs === null || costs.length < 2 || costs.length !== passes.length) return null;
+  const n = costs.length;
+  const passed = passes.filter(Boolean).length;
+  if (passed === 0) return null;
+  const ratio = costs.reduce((a, b) => a + b, 0) / passed;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += ((costs[i] as number) - ratio * (passes[i] ? 1 : 0)) ** 2;
+  const se = Math.sqrt(squares / (n - 1)) / (Math.sqrt(n) * (passed / n));
+  return [Math.max(0, ratio - Z95 * se), ratio + Z95 * se];
+}
+
+/** A group's cost to complete: the headline per pass, and solved-only means with the unsolved count beside them. */
 export function groupCostToComplete(pairs: readonly PairStats[]): GroupCostToComplete {
   const solved = pairs.filter((p) => p.attempts > 0 && p.passed > 0);
   const unsolved = pairs.filter((p) => p.attempts > 0 && p.passed === 0).length;
   const unattempted = pairs.filter((p) => p.attempts === 0).length;
   const attemptedAny = solved.length + unsolved > 0;
+  const perPass = costPerPass(pairs);
   if (solved.length === 0) {
     const value = attemptedAny ? UNSOLVED : null;
-    return { expected: value, empirical: value, expectedTotal: null, solvedTasks: 0, unsolvedTasks: unsolved, unattemptedTasks: unattempted };
+    return { perPass, expected: value, empirical: value, expectedTotal: null, solvedTasks: 0, unsolvedTasks: unsolved, unattemptedTasks: unattempted };
   }
   const expected = meanOfCosts(solved.map((p) => p.costToComplete.expected));
   return {
+    perPass,
     expected,
     empirical: meanOfCosts(solved.map((p) => p.costToComplete.empirical)),
     expectedTotal: expected === null ? null : expected * solved.length,

@@ -1,12 +1,18 @@
 /**
- * The cost / pass-rate Pareto front: the groups no other group beats on both cost per attempt
- * (lower is better) and pass rate (higher is better).
+ * The cost / pass-rate Pareto front: the groups no other group beats on both cost (lower is
+ * better) and pass rate (higher is better). The analysis places each group at its headline cost to
+ * complete (spend per pass), so a model cannot reach the front by failing.
  */
 import { compareText, type GroupKey } from './trials';
 
 export interface ParetoInput extends GroupKey {
-  /** Mean cost per attempt in USD; null when unknown (such a point cannot be placed). */
+  /** Cost in USD (the analysis gives cost per pass); null when unknown (such a point cannot be placed). */
   cost: number | null;
+  /** Attempted but never passed: no cost per pass, so not placed (it is beaten by every solver). */
+  unsolved?: boolean;
+  /** 95 % intervals, when known: a dominated point whose box overlaps a dominator's is marked `withinNoise`. */
+  costCI?: [number, number] | null;
+  passRateCI?: [number, number];
   /** null with no attempts. */
   passRate: number | null;
 }
@@ -17,8 +23,13 @@ export interface ParetoPoint extends GroupKey {
   onFront: boolean;
   /** A point that beats this one (for a dominated point), as "model · harness" keys. */
   dominatedBy: GroupKey[];
-  /** Why a point is not placed at all (`cost-unknown`, `no-attempts`). */
-  unplaced?: 'cost-unknown' | 'no-attempts';
+  /**
+   * Dominated on the point estimates, but its 95 % intervals overlap those of a point that
+   * dominates it: the data cannot tell them apart (the front itself is on point estimates).
+   */
+  withinNoise?: boolean;
+  /** Why a point is not placed at all (`cost-unknown`, `no-attempts`, `unsolved`). */
+  unplaced?: 'cost-unknown' | 'no-attempts' | 'unsolved';
 }
 
 /**
@@ -27,16 +38,18 @@ export interface ParetoPoint extends GroupKey {
  * first in ascending cost (ties: higher pass rate first, then name), then the rest.
  */
 export function paretoFront(points: readonly ParetoInput[]): ParetoPoint[] {
-  const placed = points.filter((p): p is ParetoInput & { cost: number; passRate: number } => p.cost !== null && p.passRate !== null);
-  const result: ParetoPoint[] = points.map((p) => {
+  const placed = points.filter((p): p is ParetoInput & { cost: number; passRate: number } => p.cost !== null && p.passRate !== null && !p.unsolved);
+  const overlaps = (a?: readonly [number, number] | null, b?: readonly [number, number] | null) => Boolean(a && b && a[0] <= b[1] && b[0] <= a[1]);
+  const result: ParetoPoint[] = points.map(({ unsolved, costCI, passRateCI, ...p }) => {
     if (p.passRate === null) return { ...p, onFront: false, dominatedBy: [], unplaced: 'no-attempts' as const };
+    if (unsolved) return { ...p, cost: null, onFront: false, dominatedBy: [], unplaced: 'unsolved' as const };
     if (p.cost === null) return { ...p, onFront: false, dominatedBy: [], unplaced: 'cost-unknown' as const };
     const cost = p.cost;
     const rate = p.passRate;
-    const dominatedBy = placed
-      .filter((q) => q.cost <= cost && q.passRate >= rate && (q.cost < cost || q.passRate > rate))
-      .map((q) => ({ model: q.model, harness: q.harness }));
-    return { ...p, onFront: dominatedBy.length === 0, dominatedBy };
+    const dominators = placed.filter((q) => q.cost <= cost && q.passRate >= rate && (q.cost < cost || q.passRate > rate));
+    const dominatedBy = dominators.map((q) => ({ model: q.model, harness: q.harness }));
+    const withinNoise = dominators.some((q) => overlaps(q.costCI, costCI) && overlaps(q.passRateCI, passRateCI));
+    return { ...p, onFront: dominatedBy.length === 0, dominatedBy, ...(withinNoise ? { withinNoise } : {}) };
   });
   const order = (a: ParetoPoint, b: ParetoPoint): number =>
     Number(b.onFront) - Number(a.onFront) ||

@@ -55,11 +55,21 @@ export function mixesHarnesses(groups: readonly GroupKey[]): boolean {
   return new Set(groups.map((g) => g.harness)).size > 1;
 }
 
-/** Leaderboard order: pass rate (high first), then cost per attempt (low first, unknown last), then name. */
+/** A completion cost as a sort key: dollars, then unknown, then unsolved (never cheaper than a known cost). */
+export function completionSortKey(value: CompletionCost): number {
+  if (typeof value === 'number') return value;
+  return value === null ? Number.MAX_VALUE : Infinity;
+}
+
+/**
+ * Leaderboard order: pass rate (high first), then cost to complete per pass (low first; unknown,
+ * then unsolved last), then name. Turning a pass into a failure lowers the pass rate and raises the
+ * cost per pass, so it can never move a model up.
+ */
 export function leaderboardOrder(a: ReportModel, b: ReportModel): number {
   return (
     (b.passRate ?? -1) - (a.passRate ?? -1) ||
-    (a.costPerAttempt.mean ?? Infinity) - (b.costPerAttempt.mean ?? Infinity) ||
+    completionSortKey(a.costToComplete.perPass) - completionSortKey(b.costToComplete.perPass) ||
     (a.model < b.model ? -1 : a.model > b.model ? 1 : 0) ||
     (a.harness < b.harness ? -1 : a.harness > b.harness ? 1 : 0)
   );

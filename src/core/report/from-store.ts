@@ -3,7 +3,9 @@
  * models through the kilo and builtin harnesses). Trials are grouped by (model, harness), so
  * merging runs is enough to compare them.
  */
-import { analyseRun, planPriceOverrides, pricingKey, usagePricer, type CallSummary } from '../analysis';
+import type { RunAnalysis } from '../analysis/analyse';
+import { analyseRun, planPriceOverrides, pricingKey, usagePricer, type CallSummary, type UsagePricer } from '../analysis';
+import { describePrices, priceCall, RECORDED_PRICES, repriceCalls, type PriceOverrides, type PriceSheet } from '../pricing';
 import type { LlmCallRecord, RunRecord, Store, TranscriptEventRecord, TrialRecord } from '../store';
 import { buildReport, type Report } from './json-report';
 
@@ -29,7 +31,61 @@ function mergedRun(runs: RunRecord[]): RunRecord {
 
 export class ReportError extends Error {}
 
-export function reportFromStore(store: Store, runIds: string[], options: { seed?: number; resamples?: number; generatedAt?: string } = {}): Report {
+export interface ReportFromStoreOptions {
+  seed?: number;
+  resamples?: number;
+  generatedAt?: string;
+  /** What-if prices (default: the recorded costs). Any other sheet reads every call and prices it again. */
+  prices?: PriceSheet;
+  /** Compute the paired comparisons (default true); the terminal table shows none. */
+  comparisons?: boolean;
+  /** Reuse the analysis of an unchanged store (default true); false always computes it again. */
+  cache?: boolean;
+}
+
+/**
+ * Analyses already made, per store and per question (runs, seed, resamples, comparisons, prices),
+ * valid while the store has made no change since (`store.changes`): reopening a dashboard or
+ * exporting the report it shows does not read the runs and run the bootstrap again. The reports
+ * built from one entry share its objects; nothing here or in the views mutates a report.
+ */
+interface CachedAnalysis {
+  changes: number;
+  run: RunRecord;
+  analysis: RunAnalysis;
+}
+const analyses = new WeakMap<Store, Map<string, CachedAnalysis>>();
+const CACHED_PER_STORE = 8;
+
+function remember(store: Store, key: string, entry: CachedAnalysis): void {
+  let map = analyses.get(store);
+  if (!map) analyses.set(store, (map = new Map()));
+  map.delete(key);
+  map.set(key, entry);
+  while (map.size > CACHED_PER_STORE) map.delete(map.keys().next().value as string);
+}
+
+/** The spend split's per-token prices under a sheet, so its dollars follow the same prices as the costs. */
+function sheetPricer(sheet: PriceSheet, recorded: PriceOverrides): UsagePricer {
+  if (sheet.kind === 'as') {
+    return (usage, call) => {
+      const at = new Date(call.startedAt);
+      return priceCall(usage, sheet.model, { providerId: sheet.providerId, ...(Number.isNaN(at.getTime()) ? {} : { at }) }).costUsd;
+    };
+  }
+  return usagePricer(sheet.kind === 'file' ? { ...recorded, ...sheet.overrides } : recorded);
+}
+
+export function reportFromStore(store: Store, runIds: string[], options: ReportFromStoreOptions = {}): Report {
+  const sheet = options.prices ?? RECORDED_PRICES;
+  const buildOptions = {
+    ...(options.generatedAt ? { generatedAt: options.generatedAt } : {}),
+    prices: { kind: sheet.kind, description: describePrices(sheet) },
+  };
+  const key = JSON.stringify([runIds, options.seed ?? null, options.resamples ?? null, options.comparisons !== false, sheet]);
+  const cached = options.cache === false ? undefined : analyses.get(store)?.get(key);
+  if (cached && cached.changes === store.changes) return buildReport(cached.run, cached.analysis, buildOptions);
+  const changes = store.changes;
   const runs = runIds.map((id) => {
     const run = store.getRun(id);
     if (!run) throw new ReportError(`no run ${id} in ${store.path} (see \`kilobench runs\`)`);
@@ -44,19 +100,22 @@ export function reportFromStore(store: Store, runIds: string[], options: { seed?
   for (const run of runs) {
     const own = store.listTrials(run.id);
     trials.push(...own);
-    events.push(...store.listRunTranscript(run.id));
+    // The metrics read tool calls and commands only (the fingerprint), not messages or results.
+    events.push(...store.listRunTranscript(run.id, ['tool_call', 'command']));
     // The stored summaries stand for the calls when they were priced as this report prices (always
     // for one run; several runs whose price overrides differ are read call by call).
     const summaries = store.listCallSummaries(run.id);
-    if (summaries.every((s) => s.pricing === pricing)) {
+    if (sheet.kind === 'recorded' && summaries.every((s) => s.pricing === pricing)) {
       for (const s of summaries) callSummaries.set(s.trialId, s.summary);
     } else {
-      for (const trial of own) calls.push(...store.listLlmCalls(trial.id));
+      for (const trial of own) calls.push(...repriceCalls(store.listLlmCalls(trial.id), sheet));
     }
   }
   const analysis = analyseRun({
-    trials, calls, callSummaries, events, pricer: usagePricer(overrides), ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    trials, calls, callSummaries, events, pricer: sheetPricer(sheet, overrides), comparisons: options.comparisons !== false, ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
   });
-  return buildReport(mergedRun(runs), analysis, options.generatedAt ? { generatedAt: options.generatedAt } : {});
+  const run = mergedRun(runs);
+  if (options.cache !== false) remember(store, key, { changes, run, analysis });
+  return buildReport(run, analysis, buildOptions);
 }

@@ -36,12 +36,13 @@ export const CLIENT_SCRIPT = `
 
   function fontFamily() { return getComputedStyle(document.body).fontFamily; }
 
-  /** Pass-rate interval whiskers and a name beside each point of the scatter. */
+  /** Pass-rate (Wilson) and cost-to-complete (delta method) interval whiskers and a name beside each point of the scatter. */
   var pointDecor = {
     id: 'kbPointDecor',
     afterDatasetsDraw: function (chart) {
       var ctx = chart.ctx;
       var y = chart.scales.y;
+      var x = chart.scales.x;
       var area = chart.chartArea;
       chart.data.datasets.forEach(function (ds, i) {
         if (!ds.kbGroup) return;
@@ -59,6 +60,13 @@ export const CLIENT_SCRIPT = `
           ctx.moveTo(pt.x, top); ctx.lineTo(pt.x, bottom);
           ctx.moveTo(pt.x - 4, top); ctx.lineTo(pt.x + 4, top);
           ctx.moveTo(pt.x - 4, bottom); ctx.lineTo(pt.x + 4, bottom);
+          if (g.costCI && g.costCI[0] > 0) {
+            var left = Math.max(area.left, x.getPixelForValue(g.costCI[0]));
+            var right = Math.min(area.right, x.getPixelForValue(g.costCI[1]));
+            ctx.moveTo(left, pt.y); ctx.lineTo(right, pt.y);
+            ctx.moveTo(left, pt.y - 4); ctx.lineTo(left, pt.y + 4);
+            ctx.moveTo(right, pt.y - 4); ctx.lineTo(right, pt.y + 4);
+          }
           ctx.stroke();
           ctx.globalAlpha = 1;
           ctx.fillStyle = cssVar('--fg');
@@ -116,7 +124,7 @@ export const CLIENT_SCRIPT = `
         scales: {
           x: {
             type: 'logarithmic', min: lo, max: hi,
-            title: { display: true, text: 'cost per attempt (USD, log scale)' },
+            title: { display: true, text: 'cost to complete: spend per pass (USD, log scale)' },
             ticks: {
               maxRotation: 0,
               // Labels on 1-2-5 steps only; the other grid lines stay unlabelled.
@@ -140,7 +148,7 @@ export const CLIENT_SCRIPT = `
               label: function (item) {
                 var g = item.dataset.kbGroup;
                 if (!g) return 'Pareto front: ' + usd(item.parsed.x) + ', ' + pct(item.parsed.y);
-                return g.label + ': ' + pct(g.passRate) + ' [' + pct(g.ci[0]) + ' to ' + pct(g.ci[1]) + '], ' + usd(g.cost) + ' per attempt';
+                return g.label + ': ' + pct(g.passRate) + ' [' + pct(g.ci[0]) + ' to ' + pct(g.ci[1]) + '], ' + usd(g.cost) + ' per pass (' + usd(g.costPerAttempt) + ' per attempt)';
               },
             },
           },
@@ -185,14 +193,14 @@ export const CLIENT_SCRIPT = `
       data: {
         labels: rowLabels,
         datasets: [
-          { label: 'expected (mean cost per attempt ÷ pass rate)', data: view.groups.map(function (g) { return g.completion.expected; }), backgroundColor: series(0) },
-          { label: 'empirical (spend until the first pass)', data: view.groups.map(function (g) { return g.completion.empirical; }), backgroundColor: series(4) },
+          { label: 'cost to complete (spend on all attempts ÷ passes)', data: view.groups.map(function (g) { return g.completion.perPass; }), backgroundColor: series(0) },
+          { label: 'solved-only (mean over solved tasks of cost per attempt ÷ pass rate)', data: view.groups.map(function (g) { return g.completion.expected; }), backgroundColor: series(4) },
         ],
       },
       options: {
         indexAxis: 'y',
         scales: {
-          x: { beginAtZero: true, title: { display: true, text: 'USD per solved task (mean over solved tasks)' }, ticks: { maxRotation: 0, callback: function (v) { return usd(Number(v)); } } },
+          x: { beginAtZero: true, title: { display: true, text: 'USD per pass (solved-only: per solved task)' }, ticks: { maxRotation: 0, callback: function (v) { return usd(Number(v)); } } },
           y: { ticks: { autoSkip: false } },
         },
         plugins: {

@@ -16,10 +16,19 @@ export interface ChartGroup {
   series: number;
   passRate: number | null;
   ci: [number, number];
-  /** Mean cost per attempt; null when unknown. */
+  /** Where the scatter places it: cost to complete (spend per pass); null when unknown or unsolved. */
   cost: number | null;
+  /** 95 % interval of `cost` (delta method); null when there is none. */
+  costCI: [number, number] | null;
+  /** Dominated, but its intervals overlap a dominating point. */
+  withinNoise: boolean;
+  /** Mean cost per attempt; null when unknown. */
+  costPerAttempt: number | null;
   onFront: boolean;
   completion: {
+    /** Headline: spend per pass. */
+    perPass: number | null;
+    /** Solved-only: mean over solved tasks. */
     expected: number | null;
     empirical: number | null;
     /** `ok`: a number; `unsolved`: solved no task; `unknown`: cost unknown; `none`: no attempts. */
@@ -38,20 +47,21 @@ export interface ChartGroup {
 
 export interface ChartView {
   groups: ChartGroup[];
-  /** Pareto front points (cost, pass rate), by ascending cost. */
+  /** Pareto front points (cost to complete, pass rate), by ascending cost. */
   front: { x: number; y: number }[];
   /** Tool categories any group used (others are left out of the chart). */
   toolCategories: ToolCategory[];
 }
 
 function completionState(m: ReportModel): ChartGroup['completion'] {
-  const e = m.costToComplete.expected;
+  const p = m.costToComplete.perPass;
   const base = { solved: m.costToComplete.solvedTasks, unsolved: m.costToComplete.unsolvedTasks };
-  if (typeof e === 'number') {
+  if (typeof p === 'number') {
+    const e = m.costToComplete.expected;
     const emp = m.costToComplete.empirical;
-    return { ...base, expected: e, empirical: typeof emp === 'number' ? emp : null, state: 'ok' };
+    return { ...base, perPass: p, expected: typeof e === 'number' ? e : null, empirical: typeof emp === 'number' ? emp : null, state: 'ok' };
   }
-  return { ...base, expected: null, empirical: null, state: e === 'unsolved' ? 'unsolved' : m.attempts === 0 ? 'none' : 'unknown' };
+  return { ...base, perPass: null, expected: null, empirical: null, state: p === 'unsolved' ? 'unsolved' : m.attempts === 0 ? 'none' : 'unknown' };
 }
 
 /** Groups in leaderboard order (the order of every chart and table in the report). */
@@ -74,7 +84,10 @@ export function chartView(report: Report): ChartView {
       series: i,
       passRate: m.passRate,
       ci: m.passRateCI,
-      cost: m.costPerAttempt.mean,
+      cost: typeof m.costToComplete.perPass === 'number' ? m.costToComplete.perPass : null,
+      costCI: m.costToComplete.perPassCI,
+      withinNoise: m.paretoWithinNoise,
+      costPerAttempt: m.costPerAttempt.mean,
       onFront: m.onPareto,
       completion: completionState(m),
       toolsPerAttempt,
@@ -88,7 +101,7 @@ export function chartView(report: Report): ChartView {
   });
   return {
     groups,
-    front: report.pareto.map((p) => ({ x: p.costPerAttempt, y: p.passRate })),
+    front: report.pareto.map((p) => ({ x: p.costToComplete, y: p.passRate })),
     toolCategories: TOOL_CATEGORIES.filter((c) => models.some((m) => m.fingerprint.toolCalls[c] > 0)),
   };
 }

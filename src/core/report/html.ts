@@ -4,6 +4,7 @@
  * Policy allows nothing to load and only the page's own two scripts and style sheet (by hash) to
  * run. All data passes through `escapeHtml` or sits in JSON blocks the parser cannot leave.
  */
+import { describeComparison } from '../analysis/verdict';
 import { createHash } from 'node:crypto';
 import { TOOL_CATEGORIES } from '../store/records';
 import { loadChartJs } from './chartjs';
@@ -101,7 +102,7 @@ function simulatedBanner(report: Report): string {
 
 function leaderboard(report: Report, models: readonly ReportModel[]): string {
   const maxK = Math.max(0, ...models.map((m) => Object.keys(m.passAtK).length));
-  const head = ['#', 'model', 'harness', 'pass rate [95% CI]', ...(maxK > 1 ? [`pass@${maxK}`] : []), 'cost / attempt', 'cost to complete', 'unsolved', 'calls / attempt', 'excluded', 'Pareto'];
+  const head = ['#', 'model', 'harness', 'pass rate [95% CI]', ...(maxK > 1 ? [`pass@${maxK}`] : []), 'cost / attempt', 'cost to complete', 'solved-only / task', 'unsolved', 'calls / attempt', 'excluded', 'Pareto'];
   const numeric = (column: number) => column === 0 || column >= 3;
   const rows = models.map((m, i) => {
     const cpa = m.attempts === 0 ? '—' : 'unpriced';
@@ -115,11 +116,13 @@ function leaderboard(report: Report, models: readonly ReportModel[]): string {
       `<span title="${e(passAtK)}">${e(formatPassRate(m.passRate, m.passRateCI))}</span>`,
       ...(maxK > 1 ? [e(m.passAtK[String(maxK)] === undefined ? '—' : formatPercent(m.passAtK[String(maxK)] as number))] : []),
       `<span title="${e(spread)}">${e(formatCost(m.costPerAttempt.mean, cpa))}</span>`,
+      `<span title="${e(`spend on all attempts ÷ passes${m.costToComplete.perPassCI ? `; 95% interval ${formatUsd(m.costToComplete.perPassCI[0])}–${formatUsd(m.costToComplete.perPassCI[1])}` : ''}`)}">${e(formatCompletion(m.costToComplete.perPass, cpa))}</span>`,
       `<span title="${e(empirical)}">${e(formatCompletion(m.costToComplete.expected, cpa))}</span>`,
       e(`${m.costToComplete.unsolvedTasks} / ${m.costToComplete.solvedTasks + m.costToComplete.unsolvedTasks}`),
       e(formatNumber(m.fingerprint.llmCallsPerAttempt)),
       m.excluded > 0 ? `<span title="${e(formatStatusCounts(m.excludedByStatus))}">${m.excluded}</span>` : '0',
-      m.onPareto ? '<span class="front" title="on the cost / pass-rate Pareto front">✓</span>' : '',
+      m.onPareto ? '<span class="front" title="on the cost / pass-rate Pareto front">✓</span>'
+        : m.paretoWithinNoise ? '<span title="dominated on the point estimates, but its 95% intervals overlap a model that dominates it: no detectable difference">≈</span>' : '',
     ];
     return `<tr>${cells.map((c, j) => `<td${numeric(j) ? ' class="num"' : j === 1 ? ' class="name"' : ''}>${c}</td>`).join('')}</tr>`;
   });
@@ -141,9 +144,10 @@ function chartCard(id: string, title: string, note: string, tall = false): strin
 }
 
 function unplacedNote(models: readonly ReportModel[]): string {
-  const out = models.filter((m) => m.costPerAttempt.mean === null || m.costPerAttempt.mean <= 0 || m.passRate === null);
-  if (out.length === 0) return 'Filled circles are on the Pareto front (no model is both cheaper and better); diamonds are dominated. Whiskers: 95% interval.';
-  const why = (m: ReportModel) => (m.passRate === null ? 'no attempts' : m.costPerAttempt.mean === null ? 'cost unknown' : 'costs $0, which a log axis cannot show');
+  const cost = (m: ReportModel) => m.costToComplete.perPass;
+  const out = models.filter((m) => m.passRate === null || typeof cost(m) !== 'number' || (cost(m) as number) <= 0);
+  if (out.length === 0) return 'Cost = spend on all attempts ÷ passes. Filled circles are on the Pareto front (no model is both cheaper and better); diamonds are dominated (≈ in the table: within the noise of a model that dominates it). Whiskers: 95% intervals (pass rate: Wilson; cost: delta method).';
+  const why = (m: ReportModel) => (m.passRate === null ? 'no attempts' : cost(m) === 'unsolved' ? 'never passed' : cost(m) === null ? 'cost unknown' : 'costs $0, which a log axis cannot show');
   return `Filled circles are on the Pareto front; diamonds are dominated. Not plotted: ${out.map((m) => `${e(m.model)} (${e(m.harness)}): ${e(why(m))}`).join('; ')}.`;
 }
 
@@ -199,7 +203,7 @@ function complementaritySection(report: Report, showHarness: boolean): string {
     ['best single model', c.bestSingle === null ? '—' : `${name(c.bestSingle)}: ${e(formatPercent(c.bestSingle.passRate))}`],
     ['oracle gain', c.oracleGain === null ? '—' : e(formatPoints(c.oracleGain))],
     ['cheapest-solver router', c.router.passRate === null ? '—'
-      : `${e(formatPercent(c.router.passRate))} pass rate, ${e(formatCost(c.router.costPerAttempt))} per attempt, ${e(formatCompletion(c.router.costToComplete))} to complete (${c.router.solvedTasks} solved)`],
+      : `${e(formatPercent(c.router.passRate))} pass rate over all ${c.tasksConsidered} tasks, ${e(formatCompletion(c.router.costPerPass))} to complete (per pass), ${e(formatCost(c.router.costPerAttempt))} per attempt; solved-only ${e(formatCompletion(c.router.costToComplete))} per solved task (${c.router.solvedTasks} solved, ${c.tasksConsidered - c.router.solvedTasks} unsolved)`],
   ];
   const only = c.solvedByExactlyOne.length === 0 ? '<p class="muted">No task is solved by exactly one model.</p>'
     : `<ul class="plain">${c.solvedByExactlyOne.map((x) => `<li><code>${e(x.task)}</code>: only ${name(x)}</li>`).join('')}</ul>`;
@@ -217,12 +221,13 @@ function comparisonsSection(report: Report, showHarness: boolean): string {
   const rows = report.comparisons.map((c) => {
     const pass = c.passRateDiff === null ? '—' : `${formatPoints(c.passRateDiff.estimate)} [${formatPoints(c.passRateDiff.ci[0])}, ${formatPoints(c.passRateDiff.ci[1])}]`;
     const cost = c.costDiff === null ? 'unknown' : `${formatSignedUsd(c.costDiff.estimate)} [${formatSignedUsd(c.costDiff.ci[0])}, ${formatSignedUsd(c.costDiff.ci[1])}]`;
-    return `<tr><td>${e(groupLabel(c.a, showHarness))}</td><td>${e(groupLabel(c.b, showHarness))}</td><td class="num">${c.tasks}</td><td class="num">${e(pass)}</td><td class="num">${e(cost)}</td></tr>`;
+    const verdict = describeComparison(c, report.run.trialsPerPair, (g) => groupLabel(g, showHarness)).map((line) => e(line)).join('<br>');
+    return `<tr><td>${e(groupLabel(c.a, showHarness))}</td><td>${e(groupLabel(c.b, showHarness))}</td><td class="num">${c.tasks}</td><td class="num">${e(pass)}</td><td class="num">${e(cost)}</td><td>${verdict}</td></tr>`;
   });
   const first = report.comparisons[0];
   return '<h2 id="comparisons">Paired comparisons</h2>'
-    + `<div class="table-wrap"><table><thead><tr><th>A</th><th>B</th><th class="num">shared tasks</th><th class="num">pass rate A − B [95% CI]</th><th class="num">cost / attempt A − B [95% CI]</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
-    + `<ul class="notes"><li>Paired bootstrap over shared tasks (tasks, then each side's trials, resampled; ${first ? first.resamples : 0} resamples, seed ${first ? first.seed : 0}). An interval that excludes 0 is a difference the data support.</li></ul>`;
+    + `<div class="table-wrap"><table><thead><tr><th>A</th><th>B</th><th class="num">shared tasks</th><th class="num">pass rate A − B [95% CI]</th><th class="num">cost / attempt A − B [95% CI]</th><th>what the data support</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
+    + `<ul class="notes"><li>Paired bootstrap over shared tasks (tasks, then each side's trials, resampled; ${first ? first.resamples : 0} resamples, seed ${first ? first.seed : 0}). An interval that excludes 0 is a difference the data support; otherwise there is no detectable difference, and the trials needed to detect one of the observed size (95% confidence, 80% power) are estimated assuming the standard error shrinks as 1/√(trials per task).</li></ul>`;
 }
 
 const DEFINITIONS = [
@@ -253,6 +258,7 @@ export function renderHtmlReport(report: Report, options: HtmlReportOptions = {}
     `${run.trialsPerPair} trial(s) per task and model`,
     e(run.status),
     e(when),
+    run.prices?.kind && run.prices.kind !== 'recorded' ? `<strong>${e(run.prices.description)}</strong>` : e(run.prices?.description ?? ''),
   ].filter(Boolean).join(' · ');
 
   const body = [
@@ -263,8 +269,8 @@ export function renderHtmlReport(report: Report, options: HtmlReportOptions = {}
     leaderboard(report, models),
     '<h2 id="cost">Cost and pass rate</h2>',
     '<div class="grid">',
-    chartCard('chart-scatter', 'Cost per attempt vs pass rate', unplacedNote(models), true),
-    chartCard('chart-completion', 'Cost to complete a task', 'Mean over the tasks each model solved; the second line says how many it never solved.', true),
+    chartCard('chart-scatter', 'Cost to complete vs pass rate', unplacedNote(models), true),
+    chartCard('chart-completion', 'Cost to complete a task', 'Cost to complete: spend on all attempts ÷ passes, failures included. Solved-only: mean over the tasks each model solved; the second line says how many it never solved.', true),
     '</div>',
     '<h2 id="fingerprint">Behaviour fingerprint</h2>',
     '<div class="grid">',

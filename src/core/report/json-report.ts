@@ -12,7 +12,13 @@ import type { GroupKey } from '../analysis/trials';
 import type { HarnessVersionStep } from '../analysis/harness-versions';
 import type { RunRecord, TokenCounts } from '../store/records';
 
-export const REPORT_VERSION = 1;
+/**
+ * 2: `models[].costToComplete.perPass` (spend per pass) is the headline cost to complete, the
+ * Pareto front is placed at it (`pareto[].costToComplete`), the router has `costPerPass`; the
+ * solved-only figures (`expected`, `empirical`) are unchanged; `run.prices` says which prices every
+ * cost uses (`recorded`, or a what-if sheet). 1: the first version.
+ */
+export const REPORT_VERSION = 2;
 
 export interface ReportRun {
   id: string;
@@ -30,7 +36,14 @@ export interface ReportRun {
   simulatedModels: string[];
   totals: RunAnalysis['totals'];
   analysis: RunAnalysis['settings'];
+  /** Which prices every cost in this report uses: `recorded` (the default) or a what-if sheet. */
+  prices: ReportPrices;
   generatedAt: string | null;
+}
+
+export interface ReportPrices {
+  kind: 'recorded' | 'file' | 'as';
+  description: string;
 }
 
 export interface ReportModel extends GroupKey {
@@ -42,7 +55,13 @@ export interface ReportModel extends GroupKey {
   passAtK: Record<string, number>;
   costPerAttempt: CostSummary;
   costToComplete: {
+    /** Headline: Σ spend on attempts ÷ passes. */
+    perPass: CompletionCost;
+    /** Its 95 % interval (delta method); null when there is none. */
+    perPassCI: [number, number] | null;
+    /** Solved-only: mean over solved tasks of the per-task expected cost (read with `unsolvedTasks`). */
     expected: CompletionCost;
+    /** Solved-only: mean over solved tasks of the spend until the first pass. */
     empirical: CompletionCost;
     solvedTasks: number;
     unsolvedTasks: number;
@@ -60,6 +79,8 @@ export interface ReportModel extends GroupKey {
   excludedSpendUsd: number | null;
   tasks: number;
   onPareto: boolean;
+  /** Off the front on point estimates, but its intervals overlap a point that dominates it. */
+  paretoWithinNoise: boolean;
 }
 
 export interface ReportTaskResult extends GroupKey {
@@ -83,7 +104,9 @@ export interface ReportTask {
 }
 
 export interface ReportParetoPoint extends GroupKey {
-  costPerAttempt: number;
+  /** Where the point is placed: spend per pass. */
+  costToComplete: number;
+  costPerAttempt: number | null;
   passRate: number;
 }
 
@@ -93,7 +116,7 @@ export interface Report {
   models: ReportModel[];
   tasks: ReportTask[];
   complementarity: Complementarity;
-  /** The Pareto front of cost per attempt vs pass rate, by ascending cost. */
+  /** The Pareto front of cost to complete (spend per pass) vs pass rate, by ascending cost. */
   pareto: ReportParetoPoint[];
   /** Paired bootstrap comparisons of every two models. */
   comparisons: Comparison[];
@@ -104,6 +127,8 @@ export interface Report {
 export interface BuildReportOptions {
   /** ISO time stamp written into `run.generatedAt` (left null when not given, so output is reproducible). */
   generatedAt?: string;
+  /** Which prices the analysis used (default: recorded). */
+  prices?: ReportPrices;
 }
 
 export function buildReport(run: RunRecord, analysis: RunAnalysis, options: BuildReportOptions = {}): Report {
@@ -124,6 +149,7 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
       simulatedModels,
       totals: analysis.totals,
       analysis: analysis.settings,
+      prices: options.prices ?? { kind: 'recorded', description: 'recorded prices (metered when each call was made)' },
       generatedAt: options.generatedAt ?? null,
     },
     models: analysis.groups.map((g) => ({
@@ -137,6 +163,8 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
       passAtK: g.passAtK,
       costPerAttempt: g.costPerAttempt,
       costToComplete: {
+        perPass: g.costToComplete.perPass,
+        perPassCI: g.costToComplete.perPassCI ?? null,
         expected: g.costToComplete.expected,
         empirical: g.costToComplete.empirical,
         solvedTasks: g.costToComplete.solvedTasks,
@@ -154,6 +182,7 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
       excludedSpendUsd: g.excludedSpendUsd,
       tasks: g.tasks,
       onPareto: g.onPareto,
+      paretoWithinNoise: analysis.pareto.some((p) => p.withinNoise === true && p.model === g.model && p.harness === g.harness),
     })),
     tasks: analysis.tasks.map((t) => ({
       task: t.task,
@@ -177,7 +206,11 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
     complementarity: analysis.complementarity,
     pareto: analysis.pareto
       .filter((p) => p.onFront && p.cost !== null && p.passRate !== null)
-      .map((p) => ({ model: p.model, harness: p.harness, costPerAttempt: p.cost as number, passRate: p.passRate as number })),
+      .map((p) => ({
+        model: p.model, harness: p.harness, costToComplete: p.cost as number,
+        costPerAttempt: analysis.groups.find((g) => g.model === p.model && g.harness === p.harness)?.costPerAttempt.mean ?? null,
+        passRate: p.passRate as number,
+      })),
     comparisons: analysis.comparisons,
     harnessVersions: analysis.harnessVersions,
   };

@@ -7,10 +7,10 @@ import {
 } from './format';
 import type { Report, ReportModel } from './json-report';
 
-export const LEADERBOARD_COLUMNS = ['model', 'harness', 'pass rate [95% CI]', 'cost/attempt', 'cost to complete', 'unsolved', 'calls/attempt'] as const;
+export const LEADERBOARD_COLUMNS = ['model', 'harness', 'pass rate [95% CI]', 'cost/attempt', 'cost to complete', 'solved-only/task', 'unsolved', 'calls/attempt'] as const;
 
 /** Columns holding numbers are right-aligned. */
-const RIGHT = new Set([2, 3, 4, 5, 6]);
+const RIGHT = new Set([2, 3, 4, 5, 6, 7]);
 
 export function leaderboardRows(report: Report): string[][] {
   return [...report.models].sort(leaderboardOrder).map((m: ReportModel) => {
@@ -20,6 +20,7 @@ export function leaderboardRows(report: Report): string[][] {
       m.harness,
       formatPassRate(m.passRate, m.passRateCI),
       formatCost(m.costPerAttempt.mean, m.attempts === 0 ? '—' : 'unpriced'),
+      formatCompletion(m.costToComplete.perPass, m.attempts === 0 ? '—' : 'unpriced'),
       formatCompletion(m.costToComplete.expected, m.attempts === 0 ? '—' : 'unpriced'),
       `${m.costToComplete.unsolvedTasks}/${attemptedTasks}`,
       formatNumber(m.fingerprint.llmCallsPerAttempt),
@@ -46,7 +47,9 @@ export function leaderboardNotes(report: Report): string[] {
   for (const m of report.models.filter((x) => x.unpricedAttempts > 0)) {
     notes.push(`${m.model} (${m.harness}): ${m.unpricedAttempts} attempt(s) could not be priced, so its costs are shown as unpriced.`);
   }
-  notes.push('Cost to complete: expected spend until the first pass (mean cost per attempt ÷ pass rate), averaged over solved tasks; unsolved = tasks never passed / tasks attempted.');
+  const prices = report.run.prices?.description ?? 'recorded prices';
+  notes.push(`Prices: ${report.run.prices?.kind && report.run.prices.kind !== 'recorded' ? `WHAT-IF — ${prices}` : prices}.`);
+  notes.push('Cost to complete: spend on all attempts ÷ passes (what one pass costs, failures included). Solved-only/task: expected spend until the first pass averaged over solved tasks only — read it with unsolved = tasks never passed / tasks attempted.');
   return notes;
 }
 

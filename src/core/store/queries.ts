@@ -155,9 +155,18 @@ export function listTranscript(db: Db, trialId: string): TranscriptEventRecord[]
   return db.all('SELECT * FROM transcript_events WHERE trial_id = $trial_id ORDER BY seq', { trial_id: trialId }).map(toTranscriptEvent);
 }
 
-/** Every transcript event of a run, by trial then seq (one query instead of one per trial). */
-export function listRunTranscript(db: Db, runId: string): TranscriptEventRecord[] {
-  return db.all('SELECT * FROM transcript_events WHERE run_id = $run_id ORDER BY trial_id, seq', { run_id: runId }).map(toTranscriptEvent);
+/**
+ * Every transcript event of a run, by trial then seq (one query instead of one per trial); with
+ * `kinds`, only events of those kinds (the metrics read tool calls and commands only).
+ */
+export function listRunTranscript(db: Db, runId: string, kinds?: readonly string[]): TranscriptEventRecord[] {
+  if (kinds === undefined) {
+    return db.all('SELECT * FROM transcript_events WHERE run_id = $run_id ORDER BY trial_id, seq', { run_id: runId }).map(toTranscriptEvent);
+  }
+  const params: Record<string, string> = { run_id: runId };
+  kinds.forEach((kind, i) => { params[`k${i}`] = kind; });
+  const list = kinds.map((_, i) => `$k${i}`).join(', ') || 'NULL';
+  return db.all(`SELECT * FROM transcript_events WHERE run_id = $run_id AND kind IN (${list}) ORDER BY trial_id, seq`, params).map(toTranscriptEvent);
 }
 
 /** A trial's call summary and the price overrides (JSON) it was priced with. */

@@ -54,6 +54,7 @@ export class Store {
   private readonly saveDelayMs: number;
   private readonly maxSaveDelayMs: number;
   private dirty = false;
+  private changeCount = 0;
   private dirtySince = 0;
   private timer: NodeJS.Timeout | null = null;
   private saving: Promise<void> | null = null;
@@ -123,6 +124,14 @@ export class Store {
       lock.release();
       throw error;
     }
+  }
+
+  /**
+   * How many changes this store has made to its data since it was opened. Only this instance
+   * writes the database (the lock), so an unchanged count means unchanged contents: a cache key.
+   */
+  get changes(): number {
+    return this.changeCount;
   }
 
   /** Everything recovered or skipped since open, in order. */
@@ -215,9 +224,9 @@ export class Store {
     return queries.listTranscript(this.live(), trialId);
   }
 
-  /** Every transcript event of a run, by trial then seq. */
-  listRunTranscript(runId: string): TranscriptEventRecord[] {
-    return queries.listRunTranscript(this.live(), runId);
+  /** Every transcript event of a run, by trial then seq; with `kinds`, only those kinds. */
+  listRunTranscript(runId: string, kinds?: readonly string[]): TranscriptEventRecord[] {
+    return queries.listRunTranscript(this.live(), runId, kinds);
   }
 
   /** Per-trial summaries of a run's LLM calls (see call-summaries.ts). */
@@ -292,6 +301,7 @@ export class Store {
   }
 
   private markDirty(): void {
+    this.changeCount += 1;
     if (!this.dirty) this.dirtySince = Date.now();
     this.dirty = true;
   }

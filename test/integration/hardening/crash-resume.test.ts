@@ -448,7 +448,7 @@ describe('crash and resume: SIGKILL at 10 random moments (real CLI, real engine)
     const budgetDb = join(root, 'budget-store', 'results.sqlite');
     current = new CliRun([
       '--no-bundled', '--path', join(root, 'tasks'), '--tasks', TASK_IDS[0]!, '--models', 'sim/direct', '-H', 'builtin',
-      '--trials', '4', '--concurrency', '1', '--budget-usd', '0.002', '--db', budgetDb,
+      '--trials', '4', '--concurrency', '1', '--budget-usd', '0.002', '--yes', '--db', budgetDb,
     ]);
     await new Promise<void>((resolveFinished) => {
       const off = current!.onEvent((event) => {

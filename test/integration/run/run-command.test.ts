@@ -134,7 +134,7 @@ describe('kilobench run (real engine, simulated provider)', function () {
     assert.equal(trials[0]?.status, 'budget_exceeded', trials[0]?.error ?? '');
 
     const runDb = join(root, 'run-budget', 'results.sqlite');
-    const spent = kilobench(['run', '--tasks', TASKS, '--models', 'sim/direct', '--trials', '2', '--concurrency', '1', '--budget-usd', '0.000001', '--db', runDb]);
+    const spent = kilobench(['run', '--tasks', TASKS, '--models', 'sim/direct', '--trials', '2', '--concurrency', '1', '--budget-usd', '0.000001', '--yes', '--db', runDb]);
     assert.equal(spent.code, 0, spent.stderr);
     const run = await trialsOf(runDb);
     assert.ok(run.trials.filter((t) => t.status === 'cancelled' && /run budget/.test(t.error ?? '')).length >= 4, run.trials.map((t) => `${t.status}:${t.error}`).join('\n'));

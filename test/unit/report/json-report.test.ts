@@ -15,18 +15,18 @@ describe('report: JSON', () => {
     const r = report();
     assert.deepEqual(keys(r), ['comparisons', 'complementarity', 'harnessVersions', 'models', 'pareto', 'run', 'tasks', 'version']);
     assert.deepEqual(keys(r.run), [
-      'analysis', 'createdAt', 'finishedAt', 'generatedAt', 'harness', 'id', 'name', 'plannedModels', 'plannedTasks',
+      'analysis', 'createdAt', 'finishedAt', 'generatedAt', 'harness', 'id', 'name', 'plannedModels', 'plannedTasks', 'prices',
       'simulated', 'simulatedModels', 'status', 'totals', 'trialsPerPair',
     ]);
     const m = r.models[0];
     assert.ok(m);
     assert.deepEqual(keys(m), [
       'attempts', 'costFlags', 'costPerAttempt', 'costToComplete', 'excluded', 'excludedByStatus', 'excludedSpendUsd',
-      'fingerprint', 'harness', 'model', 'onPareto', 'passAtK', 'passRate', 'passRateCI', 'passed', 'simulated', 'spendUsd',
+      'fingerprint', 'harness', 'model', 'onPareto', 'paretoWithinNoise', 'passAtK', 'passRate', 'passRateCI', 'passed', 'simulated', 'spendUsd',
       'tasks', 'tokens', 'unpricedAttempts',
     ]);
     assert.deepEqual(keys(m.costPerAttempt), ['mean', 'median', 'p90']);
-    assert.deepEqual(keys(m.costToComplete), ['empirical', 'expected', 'expectedTotal', 'solvedTasks', 'unattemptedTasks', 'unsolvedTasks']);
+    assert.deepEqual(keys(m.costToComplete), ['empirical', 'expected', 'expectedTotal', 'perPass', 'perPassCI', 'solvedTasks', 'unattemptedTasks', 'unsolvedTasks']);
     assert.deepEqual(keys(m.tokens), ['cacheRead', 'cacheWrite', 'input', 'output', 'reasoning']);
     assert.equal(m.passRateCI.length, 2);
     assert.deepEqual(keys(m.fingerprint), [
@@ -44,7 +44,7 @@ describe('report: JSON', () => {
       'bestSingle', 'oracleGain', 'oraclePassRate', 'router', 'solvedByExactlyOne', 'tasksConsidered', 'tasksSkipped',
       'tasksSolvedByAny', 'tasksSolvedByNone',
     ]);
-    assert.deepEqual(keys(r.pareto[0] ?? {}), ['costPerAttempt', 'harness', 'model', 'passRate']);
+    assert.deepEqual(keys(r.pareto[0] ?? {}), ['costPerAttempt', 'costToComplete', 'harness', 'model', 'passRate']);
   });
 
   it('round-trips through JSON unchanged, with "unsolved" as a string and unknown values as null', () => {

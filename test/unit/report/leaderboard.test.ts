@@ -31,8 +31,9 @@ describe('report: terminal leaderboard', () => {
     const rows = leaderboardRows(report);
     const never = rows.find((r) => r[0] === 'never');
     const nopr = rows.find((r) => r[0] === 'nopr');
-    assert.deepEqual(never?.slice(3, 6), ['$0.01', 'unsolved', '1/1']);
-    assert.deepEqual(nopr?.slice(3, 6), ['unpriced', 'unpriced', '0/1']);
+    // cost/attempt, cost to complete (per pass), solved-only per task, unsolved.
+    assert.deepEqual(never?.slice(3, 7), ['$0.01', 'unsolved', 'unsolved', '1/1']);
+    assert.deepEqual(nopr?.slice(3, 7), ['unpriced', 'unpriced', 'unpriced', '0/1']);
     assert.match(formatLeaderboard(report), /nopr \(kilo\): 1 attempt\(s\) could not be priced/);
   });
 

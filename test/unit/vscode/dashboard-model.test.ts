@@ -12,9 +12,10 @@ function view(trials = smallRun(), live = false) {
 describe('dashboard view model', () => {
   it('leaderboard: best pass rate first, formatted like the CLI, simulated and Pareto marked', () => {
     const v = view();
-    assert.deepEqual(v.leaderboard.map((r) => [r.label, r.passRateText, `${r.passed}/${r.attempts}`, r.costPerAttemptText, r.costToCompleteText, r.unsolvedText]), [
-      ['sim/direct', '100%', '4/4', '$0.01', '$0.01', '0/2'],
-      ['sim/explorer', '50%', '2/4', '$0.03', '$0.03', '1/2'],
+    // Cost to complete is spend per pass (explorer: $0.12 over 2 passes); solved-only beside it.
+    assert.deepEqual(v.leaderboard.map((r) => [r.label, r.passRateText, `${r.passed}/${r.attempts}`, r.costPerAttemptText, r.costToCompleteText, r.solvedOnlyText, r.unsolvedText]), [
+      ['sim/direct', '100%', '4/4', '$0.01', '$0.01', '$0.01', '0/2'],
+      ['sim/explorer', '50%', '2/4', '$0.03', '$0.06', '$0.03', '1/2'],
     ]);
     assert.ok(v.leaderboard.every((r) => r.simulated));
     assert.equal(v.leaderboard[0]?.onPareto, true);
@@ -25,7 +26,7 @@ describe('dashboard view model', () => {
 
   it('charts: one group per model in leaderboard order, the front, and only the tool categories used', () => {
     const v = view();
-    assert.deepEqual(v.chart.groups.map((g) => [g.label, g.cost, g.passRate]), [['sim/direct', 0.01, 1], ['sim/explorer', 0.03, 0.5]]);
+    assert.deepEqual(v.chart.groups.map((g) => [g.label, g.cost, g.passRate]), [['sim/direct', 0.01, 1], ['sim/explorer', 0.06, 0.5]]);
     assert.deepEqual(v.chart.front, [{ x: 0.01, y: 1 }]);
     assert.equal(v.chart.groups[1]?.completion.state, 'ok');
     assert.equal(v.chart.groups[1]?.completion.unsolved, 1);

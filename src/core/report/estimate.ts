@@ -1,0 +1,79 @@
+/**
+ * The forecast of a planned run from the store (`kilobench estimate`, `kilobench run --dry-run`,
+ * and the budget check before `kilobench run`), and its text for a terminal.
+ */
+import { forecastRun, type Forecast, type PastTrial } from '../analysis/forecast';
+import { priceCall } from '../pricing';
+import type { RunPlan } from '../run/plan';
+import { FINAL_STATUSES } from '../run/trial-status';
+import type { Store } from '../store';
+import { formatUsd } from './format';
+
+/** Every finished trial in the store (cancelled ones spent only part of a trial, so they are left out). */
+function pastTrials(store: Store): PastTrial[] {
+  return store.listRuns().flatMap((run) => store.listTrials(run.id)
+    .filter((t) => FINAL_STATUSES.has(t.status) && t.status !== 'cancelled')
+    .map((t) => ({ task: t.taskId, model: t.modelId, harness: t.harness, costUsd: t.costUsd, durationMs: t.durationMs })));
+}
+
+export function forecastFromStore(store: Store, plan: RunPlan): Forecast {
+  const models = plan.models.length > 0 ? plan.models : [undefined];
+  const specs = new Map(plan.models.map((m) => [m.id, m]));
+  return forecastRun({
+    pairs: plan.tasks.flatMap((task) => models.map((model) => ({
+      task: task.id,
+      model: model?.id ?? plan.harness,
+      harness: plan.harness,
+      trials: plan.settings.trialsPerPair,
+      instructionChars: task.instruction.length,
+      agentTimeoutSec: task.agentTimeoutSec * plan.settings.agentTimeoutMultiplier,
+      testTimeoutSec: task.testTimeoutSec * plan.settings.testTimeoutMultiplier,
+    }))),
+    history: pastTrials(store),
+    concurrency: plan.settings.concurrency,
+    budgetUsd: plan.settings.budgetUsd,
+    price: (modelId, usage) => {
+      const spec = specs.get(modelId);
+      if (!spec) return 0; // a harness without a model (oracle, nop) calls no LLM
+      const name = spec.model || spec.id;
+      return priceCall(usage, name, spec.price ? { overrides: { [name]: spec.price } } : {}).costUsd;
+    },
+  });
+}
+
+function minutes(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+const SOURCE_TEXT = {
+  history: 'earlier trials of this task, model and harness',
+  'model-history': "this model's trials on other tasks (×4 band)",
+  prices: "prices and the task's size (×0.05–×10 band)",
+  unpriced: 'no price and no history',
+} as const;
+
+/** The forecast as lines for a terminal. */
+export function formatForecast(f: Forecast): string {
+  const lines: string[] = [];
+  const cost = f.costUsd === null ? 'unknown (a model has no price and no history)'
+    : `${formatUsd(f.costUsd.expected)} expected, 95% interval ${formatUsd(f.costUsd.low)}–${formatUsd(f.costUsd.high)}`;
+  lines.push(`Forecast for ${f.trials} trial(s):`);
+  lines.push(`  spend      ${cost}`);
+  lines.push(`  wall time  ${minutes(f.durationMs.expected)} expected, ${minutes(f.durationMs.low)}–${minutes(f.durationMs.high)}`);
+  const counts = new Map<string, number>();
+  for (const p of f.pairs) counts.set(p.source, (counts.get(p.source) ?? 0) + 1);
+  lines.push(`  from       ${[...counts].map(([source, n]) => `${n} pair(s): ${SOURCE_TEXT[source as keyof typeof SOURCE_TEXT]}`).join('; ')}`);
+  for (const p of f.pairs) {
+    const c = p.costPerTrial === null ? 'unpriced' : `${formatUsd(p.costPerTrial.expected)} [${formatUsd(p.costPerTrial.low)}–${formatUsd(p.costPerTrial.high)}]`;
+    lines.push(`    ${p.task} · ${p.model}: ${p.trials} × ${c} per trial (${p.source}${p.pastTrials ? `, ${p.pastTrials} past` : ''})`);
+  }
+  if (f.budget) {
+    const b = formatUsd(f.budget.budgetUsd);
+    if (f.budget.likelyCross) lines.push(`  budget     ${b}: the run will LIKELY CROSS it (expected spend is above it); it stops starting trials there`);
+    else if (f.budget.mayCross) lines.push(`  budget     ${b}: the run may cross it (the interval reaches above it)`);
+    else lines.push(`  budget     ${b}: within the interval's upper end`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { reportFromStore } from '../../../src/core/report/from-store';
+import { Store } from '../../../src/core/store';
+import { llmCall, runCreated, tempStoreDir, trialCreated, trialPassed } from '../store/helpers';
+
+const RUN = 'run-cache';
+
+describe('report from the store: the analysis of an unchanged store is reused', () => {
+  let tmp: ReturnType<typeof tempStoreDir>;
+  beforeEach(() => { tmp = tempStoreDir(); });
+  afterEach(() => tmp.cleanup());
+
+  it('gives the same report as a fresh build, and a new event makes it build again', async () => {
+    const store = await Store.open(tmp.dbPath, { saveDelayMs: 60_000 });
+    try {
+      for (const e of [runCreated(RUN), trialCreated(RUN, 'a', 0), llmCall(RUN, 'a', 1), trialPassed(RUN, 'a'), trialCreated(RUN, 'b', 1), llmCall(RUN, 'b', 1)]) store.append(e);
+      const first = reportFromStore(store, [RUN], { resamples: 50 });
+      const again = reportFromStore(store, [RUN], { resamples: 50 });
+      assert.deepEqual(again, first);
+      assert.equal(again.models[0]?.fingerprint, first.models[0]?.fingerprint, 'the second build reused the first analysis');
+      assert.deepEqual(reportFromStore(store, [RUN], { resamples: 50, cache: false }), first);
+      assert.equal(first.models[0]?.attempts, 1); // b is still queued
+
+      store.append({ type: 'trial_updated', runId: RUN, trialId: 'b', patch: { status: 'failed', startedAt: '2025-01-01T00:00:00.000Z' } });
+      const after = reportFromStore(store, [RUN], { resamples: 50 });
+      assert.equal(after.models[0]?.attempts, 2, 'the finished trial shows at once');
+      assert.equal(after.models[0]?.passed, 1);
+      assert.deepEqual(after, reportFromStore(store, [RUN], { resamples: 50, cache: false }));
+    } finally {
+      await store.close();
+    }
+  });
+});
