@@ -4,7 +4,7 @@
  */
 import { forecastRun, type Forecast, type PastTrial } from '../analysis/forecast';
 import { priceCall } from '../pricing';
-import type { RunPlan } from '../run/plan';
+import { planHarnesses, type RunPlan } from '../run/plan';
 import { FINAL_STATUSES } from '../run/trial-status';
 import type { Store } from '../store';
 import { formatUsd } from './format';
@@ -19,16 +19,18 @@ function pastTrials(store: Store): PastTrial[] {
 export function forecastFromStore(store: Store, plan: RunPlan): Forecast {
   const models = plan.models.length > 0 ? plan.models : [undefined];
   const specs = new Map(plan.models.map((m) => [m.id, m]));
+  // A run of several harnesses (`kilo@7.7.2,kilo@7.7.9`) runs every (task, model) through each.
+  const harnesses = planHarnesses(plan);
   return forecastRun({
-    pairs: plan.tasks.flatMap((task) => models.map((model) => ({
+    pairs: plan.tasks.flatMap((task) => harnesses.flatMap((harness) => models.map((model) => ({
       task: task.id,
-      model: model?.id ?? plan.harness,
-      harness: plan.harness,
+      model: model?.id ?? harness,
+      harness,
       trials: plan.settings.trialsPerPair,
       instructionChars: task.instruction.length,
       agentTimeoutSec: task.agentTimeoutSec * plan.settings.agentTimeoutMultiplier,
       testTimeoutSec: task.testTimeoutSec * plan.settings.testTimeoutMultiplier,
-    }))),
+    })))),
     history: pastTrials(store),
     concurrency: plan.settings.concurrency,
     budgetUsd: plan.settings.budgetUsd,
