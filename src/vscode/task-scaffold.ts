@@ -1,9 +1,8 @@
 /**
- * New task folders, as files to write: a Terminal-Bench 1.x or Harbor skeleton ("New task…"), or
- * a Harbor task whose environment is a snapshot of the workspace's git-tracked files ("New task
- * from this workspace…"). Pure: returns paths and contents; the command writes them.
+ * New task folders, as files to write: a Terminal-Bench 1.x or Harbor skeleton ("New task…").
+ * Pure: returns paths and contents; the command writes them. Tasks from the workspace are mined
+ * from its history (src/core/mine/).
  */
-import { posix } from 'node:path';
 
 export type ScaffoldFormat = 'tb1' | 'harbor';
 
@@ -18,10 +17,6 @@ export interface ScaffoldFile {
 export function checkTaskId(id: string): string | null {
   if (!/^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/.test(id)) return 'Use 3–64 lower-case letters, digits and dashes (e.g. fix-date-parsing).';
   return null;
-}
-
-function tomlString(text: string): string {
-  return JSON.stringify(text);
 }
 
 function yamlBlock(text: string, indent = '  '): string {
@@ -48,47 +43,5 @@ export function scaffoldTask(format: ScaffoldFormat, id: string, instruction = '
     { path: 'tests/test.sh', executable: true, content: '#!/bin/bash\n# Verifier: runs after the agent has stopped and writes the reward (1 = pass, 0 = fail).\nmkdir -p /logs/verifier\npython3 -m pytest -p no:cacheprovider /tests/test_outputs.py -rA 2>&1 | tee /logs/verifier/test-stdout.txt\nif [ "${PIPESTATUS[0]}" -eq 0 ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n' },
     { path: 'tests/test_outputs.py', content: `"""Checks the outcome of ${id}; the agent never sees this file."""\nfrom pathlib import Path\n\n\ndef test_result_exists():\n    assert Path("/app/result.txt").exists()\n` },
     { path: 'solution/solve.sh', executable: true, content: '#!/bin/bash\n# Reference solution: must make the tests pass (KiloBench: Validate Task runs it).\nset -euo pipefail\necho done > /app/result.txt\n' },
-  ];
-}
-
-export interface WorkspaceTaskInput {
-  id: string;
-  instruction: string;
-  /** Runs in /app after the agent; exit code 0 = pass (e.g. `npm test`). */
-  verifierCommand: string;
-  baseImage: string;
-  /** Extra Dockerfile lines before the copy (e.g. installing the toolchain). */
-  setup?: string;
-  /** Git-tracked files, relative to the workspace, with `/` separators. */
-  files: readonly string[];
-}
-
-/** Where the snapshot goes inside the task: the Harbor build context is environment/. */
-export const SNAPSHOT_DIR = 'environment/workspace';
-
-/** Files a snapshot leaves out: the task folders themselves and KiloBench's results. */
-export function snapshotFiles(files: readonly string[], exclude: readonly string[]): string[] {
-  const prefixes = exclude.map((p) => p.replace(/\/+$/, '') + '/');
-  return files.filter((f) => f && !f.startsWith('.kilobench/') && !prefixes.some((p) => f.startsWith(p) || `${f}/` === p) && !posix.isAbsolute(f) && !f.split('/').includes('..'));
-}
-
-/** The task's own files (the snapshot is copied beside them, under SNAPSHOT_DIR). */
-export function scaffoldWorkspaceTask(input: WorkspaceTaskInput): ScaffoldFile[] {
-  const setup = input.setup?.trim() ? `${input.setup.trim()}\n` : '';
-  return [
-    {
-      path: 'task.toml',
-      content: `version = "1.0"\n\n[metadata]\nauthor_name = "you"\nauthor_email = "you@example.com"\ndifficulty = "medium"\ncategory = "workspace"\ntags = ["workspace"]\nsource = ${tomlString('snapshot of the workspace\'s git-tracked files')}\nverifier_command = ${tomlString(input.verifierCommand)}\n\n[verifier]\ntimeout_sec = 600\n\n[agent]\ntimeout_sec = 1200\n\n[environment]\nbuild_timeout_sec = 1200\ncpus = 2\nmemory_mb = 4096\nworkdir = "/app"\n`,
-    },
-    { path: 'instruction.md', content: `${input.instruction.trim()}\n\nThe project is in /app.\n` },
-    {
-      path: 'environment/Dockerfile',
-      content: `# The workspace as it was committed (${input.files.length} git-tracked files), on a base image you can change.\nFROM ${input.baseImage}\n${setup}WORKDIR /app\nCOPY workspace/ /app/\n`,
-    },
-    {
-      path: 'tests/test.sh',
-      executable: true,
-      content: `#!/bin/bash\n# Verifier: the project's own check, run after the agent has stopped. Exit code 0 = pass.\nmkdir -p /logs/verifier\ncd /app\n( ${input.verifierCommand} ) > /logs/verifier/test-stdout.txt 2>&1\nstatus=$?\ncat /logs/verifier/test-stdout.txt\nif [ "$status" -eq 0 ]; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n`,
-    },
   ];
 }
