@@ -162,7 +162,7 @@ for (const harness of ['builtin', 'kilo'] as const) {
           const good = trials.find((t) => t.modelId === 'canary-good');
           const goodCalls = store.listLlmCalls(good!.id);
           calls = trials.reduce((n, t) => n + store.listLlmCalls(t.id).length, 0);
-          assert.ok(goodCalls.some((c) => /"name":"bash".*\[redacted\]/.test(JSON.stringify(c.toolCalls))), `the tool call was metered, key masked: ${JSON.stringify(goodCalls.map((c) => [c.httpStatus, c.toolCalls]))}`);
+          assert.ok(goodCalls.some((c) => /"name":"bash".*\[redacted\]/.test(JSON.stringify(c.toolCalls))), `the tool call was metered, key masked: ${JSON.stringify(goodCalls.map((c) => [c.httpStatus, c.toolCalls]))} (trial ${good?.status}: ${good?.error ?? ''})`);
           assert.ok(goodCalls.some((c) => c.httpStatus === 500 && /\[redacted\]/.test(c.error ?? '')), 'the 500 was recorded, key redacted');
           if (harness === 'builtin') {
             const refused = trials.find((t) => t.modelId === 'canary-refused');
