@@ -169,9 +169,13 @@ export function createKiloHarness(options: KiloHarnessOptions = {}): Harness {
         },
       });
       // Kilo's grep and glob tools need ripgrep: a static build, fetched once, mounted read-only.
-      const ripgrep = await ensureRipgrep();
-      if (ripgrep.fetched) onProgress?.(`ripgrep: fetched (${ripgrep.version ?? 'static build'})`);
-      return { mounts: [...prepared.mounts, ripgrep.mount] };
+      // Without it Kilo still runs (its tools then try to download ripgrep): say so, do not stop the run.
+      const ripgrep = await ensureRipgrep().catch((e: Error) => {
+        onProgress?.(`ripgrep: not available, Kilo's grep and glob tools will try to download it (${e.message})`);
+        return undefined;
+      });
+      if (ripgrep?.fetched) onProgress?.(`ripgrep: fetched (${ripgrep.version ?? 'static build'})`);
+      return { mounts: ripgrep ? [...prepared.mounts, ripgrep.mount] : prepared.mounts };
     },
     async run(ctx): Promise<HarnessOutcome> {
       if (!ctx.model) return { status: 'error', error: 'the kilo harness needs a model' };
