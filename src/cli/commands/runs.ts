@@ -72,6 +72,30 @@ export function transcriptLines(store: Store, trial: TrialRecord): string[] {
         lines.push(`   ${event.kind}: ${cut(JSON.stringify(p))}`);
     }
   }
+  if (trial.status !== 'passed' && trial.status !== 'queued' && trial.status !== 'running') lines.push(...whyItFailed(trial));
+  return lines;
+}
+
+const OUTPUT_TAIL_LINES = 30;
+
+/** For a trial that did not pass: its test results as a table and the end of the verifier's (or build's) output. */
+export function whyItFailed(trial: TrialRecord): string[] {
+  const lines: string[] = [];
+  if (trial.tests.length > 0) {
+    lines.push('', `tests (${trial.testsPassed ?? 0} passed, ${trial.testsFailed ?? 0} failed):`);
+    const table = formatTable(['TEST', 'STATUS'], trial.tests.map((t) => [t.name, t.status]));
+    lines.push(...table.split('\n').map((l) => `  ${l}`.trimEnd()));
+  }
+  const kept = trial.findings.find((f) => f.kind === 'verifier_output') ?? trial.findings.find((f) => f.kind === 'detail');
+  const text = typeof kept?.text === 'string' ? kept.text.trimEnd() : '';
+  if (text) {
+    const all = text.split('\n');
+    const tail = all.slice(-OUTPUT_TAIL_LINES);
+    const what = kept?.kind === 'verifier_output' ? "the verifier's output" : 'output';
+    lines.push('', `${what}${all.length > tail.length ? ` (last ${tail.length} of ${all.length} lines)` : ''}:`, ...tail.map((l) => `  | ${l}`));
+  } else if (trial.tests.length === 0) {
+    lines.push('', 'no test results and no verifier output were recorded for this trial');
+  }
   return lines;
 }
 

@@ -24,12 +24,42 @@ export interface TaskValidation {
   durationMs: number;
 }
 
+/**
+ * Lines of a test run that mean it could not reach the network: name resolution or connection
+ * failures as curl, uv, pip, apt and Python print them.
+ */
+const NETWORK_FAILURE = new RegExp([
+  'Could not resolve host', 'Temporary failure (in name resolution|resolving)', 'Name or service not known', 'failed to lookup address',
+  'dns error', 'getaddrinfo', 'Network is unreachable', 'NewConnectionError', 'Failed to establish a new connection',
+  'Failed to (connect|fetch)', 'Could not connect to', 'Connection (refused|timed out)', 'Max retries exceeded with url',
+  'Failed to download', 'Unable to connect to', 'No route to host',
+].join('|'), 'i');
+
+/** The last non-empty lines of a test run, on one line. */
+function tailOf(text: string, lines = 4): string {
+  return text.trim().split('\n').map((l) => l.trim()).filter(Boolean).slice(-lines).join(' / ').slice(0, 400);
+}
+
+/** Why the reference solution did not pass, in words a task author can act on. */
+function oracleCause(oracle: TrialOutcome): string {
+  const output = oracle.verifierOutput ?? (oracle.status === 'verifier_error' ? oracle.detail : undefined) ?? '';
+  if (/no reference solution/.test(oracle.error ?? '')) return 'the reference solution is missing (solution.sh, solution.yaml or solution/solve.sh)';
+  if (NETWORK_FAILURE.test(output)) {
+    const line = output.split('\n').find((l) => NETWORK_FAILURE.test(l))?.trim().slice(0, 200);
+    return `the tests could not reach the network (${line}): they download their tools at test time, so they need network at verification`;
+  }
+  // Not the task's fault, as far as anyone can tell: the engine or the run stopped it.
+  if (oracle.status === 'infra_error' || oracle.status === 'cancelled' || oracle.status === 'interrupted') {
+    return `the reference solution could not be run (oracle: ${oracle.status}${oracle.error ? `: ${oracle.error}` : ''})`;
+  }
+  const tail = tailOf(output) || oracle.error || oracle.status;
+  return `the reference solution failed: ${tail} (oracle: ${oracle.status}${oracle.error && !tail.includes(oracle.error) ? `: ${oracle.error}` : ''})`;
+}
+
 export function judgeValidation(oracle: TrialOutcome, nop: TrialOutcome): string[] {
   const problems: string[] = [];
-  if (oracle.status !== 'passed') {
-    problems.push(`the reference solution does not pass (oracle: ${oracle.status}${oracle.error ? `: ${oracle.error}` : ''})`);
-  }
-  if (nop.status === 'passed') problems.push('the tests pass without any work (nop: passed)');
+  if (oracle.status !== 'passed') problems.push(oracleCause(oracle));
+  if (nop.status === 'passed') problems.push('doing nothing already passes (nop: passed): the tests do not check the work');
   else if (nop.status !== 'failed') problems.push(`doing nothing did not end in a plain fail (nop: ${nop.status}${nop.error ? `: ${nop.error}` : ''})`);
   return problems;
 }

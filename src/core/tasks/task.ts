@@ -58,7 +58,7 @@ export interface TaskVerifier {
    * Undefined for a TB 1.x task without run-tests.sh: pytest runs `tests/test_outputs.py` directly.
    */
   entry: string | undefined;
-  /** TB 1.x `parser_name` (pytest); Harbor reads a reward file instead. */
+  /** TB 1.x `parser_name` (one of TB1_PARSERS); Harbor reads a reward file instead. */
   parser: string;
 }
 
@@ -87,6 +87,9 @@ export interface Task {
   /** Problems that do not stop the task from running (e.g. no reference solution). */
   warnings: TaskError[];
 }
+
+/** The TB 1.x `parser_name`s KiloBench scores as Terminal-Bench does (verifier/tb1-parsers.ts). */
+export const TB1_PARSERS = ['pytest', 'swebench', 'mlebench'] as const;
 
 /** Defaults the formats define. */
 export const TB1_DEFAULTS = {

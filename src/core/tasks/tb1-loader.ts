@@ -7,7 +7,7 @@ import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
 import { FieldReader, extraFields, isTable, type Table } from './fields';
 import { exists, readTaskText } from './task-files';
 import {
-  DIFFICULTIES, TB1_DEFAULTS, type Solution, type SolutionCommand, type Task, type TaskError,
+  DIFFICULTIES, TB1_DEFAULTS, TB1_PARSERS, type Solution, type SolutionCommand, type Task, type TaskError,
 } from './task';
 import { checkInstruction, taskName } from './common';
 import { readTb1Compose } from './tb1-compose';
@@ -80,7 +80,7 @@ export async function loadTb1Task(dir: string): Promise<Task> {
   // When task.yaml itself is unusable its error says it all; checking its fields would only repeat it.
   const fileUsable = errors.length === 0;
   const fields = new FieldReader(TB1_TASK_FILE, table, errors, '', lineOf);
-  const instruction = fileUsable ? checkInstruction(readInstruction(table), TB1_TASK_FILE, 'instruction', errors, lineOf('instruction')) : '';
+  const instruction = fileUsable ? checkInstruction(readInstruction(table, warnings), TB1_TASK_FILE, 'instruction', errors, lineOf('instruction')) : '';
 
   const [dockerfile, runTests, testsDir, testOutputs] = await Promise.all([
     exists(dir, 'Dockerfile'), exists(dir, 'run-tests.sh'), exists(dir, 'tests'), exists(dir, 'tests/test_outputs.py'),
@@ -98,7 +98,7 @@ export async function loadTb1Task(dir: string): Promise<Task> {
   }
 
   const solution = await loadSolution(dir, errors, warnings);
-  const compose = await readTb1Compose(dir, warnings);
+  const compose = await readTb1Compose(dir, errors, warnings);
   const author = { name: fields.string('author_name', TB1_DEFAULTS.authorName), email: fields.string('author_email', TB1_DEFAULTS.authorEmail) };
   const task: Task = {
     id,
@@ -116,6 +116,8 @@ export async function loadTb1Task(dir: string): Promise<Task> {
       contextDir: dir, dockerfile: 'Dockerfile', buildTimeoutSec: TB1_DEFAULTS.buildTimeoutSec, env: {},
       ...(compose.image ? { image: compose.image } : {}),
       ...(compose.noNetwork ? { networkMode: 'no-network' as const } : {}),
+      ...(compose.cpus !== undefined ? { cpus: compose.cpus } : {}),
+      ...(compose.memoryMb !== undefined ? { memoryMb: compose.memoryMb } : {}),
     },
     verifier: {
       testsDir: `${dir}/tests`,
@@ -130,17 +132,26 @@ export async function loadTb1Task(dir: string): Promise<Task> {
   // Read only to report wrong types; KiloBench runs tests in a fresh exec either way.
   fields.boolean('run_tests_in_same_shell', false);
   fields.boolean('disable_asciinema', false);
-  if (task.verifier.parser !== 'pytest') fields.error('parser_name', `parser "${task.verifier.parser}" is not supported (supported: pytest)`);
+  if (!(TB1_PARSERS as readonly string[]).includes(task.verifier.parser)) {
+    fields.error('parser_name', `parser "${task.verifier.parser}" is not one of Terminal-Bench's (${TB1_PARSERS.join(', ')})`);
+  }
   return task;
 }
 
-/** `instruction`, or the `descriptions: [{key: base, description}]` list of early Terminal-Bench tasks. */
-function readInstruction(table: Table): unknown {
+/** `instruction`, or the `descriptions: [{key: base, description}]` list of early Terminal-Bench tasks (with a warning). */
+function readInstruction(table: Table, warnings: TaskError[]): unknown {
   if (table.instruction !== undefined) return table.instruction;
   const descriptions = table.descriptions;
   if (Array.isArray(descriptions)) {
     const base = descriptions.find((d) => isTable(d) && d.key === 'base') ?? descriptions[0];
-    if (isTable(base)) return base.description;
+    if (isTable(base)) {
+      const key = typeof base.key === 'string' ? base.key : 'the first';
+      warnings.push({
+        file: TB1_TASK_FILE, field: 'descriptions',
+        message: `is the old instruction form: the "${key}" description is used${descriptions.length > 1 ? ` (${descriptions.length - 1} other${descriptions.length > 2 ? 's' : ''} ignored)` : ''}; write it as "instruction:" instead`,
+      });
+      return base.description;
+    }
   }
   return undefined;
 }

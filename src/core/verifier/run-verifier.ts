@@ -9,6 +9,7 @@ import type { Task } from '../tasks/task';
 import type { TrialSandbox } from '../harness/harness';
 import { harborVerdict } from './harbor-reward';
 import { parsePytestSummary } from './pytest-summary';
+import { parseTb1Output } from './tb1-parsers';
 import type { Verdict } from './test-result';
 
 export interface VerifierRun {
@@ -58,6 +59,6 @@ export async function runVerifier(task: Task, sandbox: TrialSandbox, timeoutMs: 
       const pytest = parsePytestSummary(output);
       if (pytest.kind === 'scored') verdict = { ...verdict, tests: pytest.tests };
     }
-  } else verdict = parsePytestSummary(output);
+  } else verdict = parseTb1Output(task.verifier.parser, output);
   return { verdict, output, timedOut: result.timedOut, exitCode: result.exitCode, durationMs: result.durationMs };
 }

@@ -18,7 +18,8 @@ import type { Task } from '../../../src/core/tasks/task';
 import { builtinModels } from '../../../src/core/models/models-file';
 import { DEFAULT_SETTINGS, trialId, trialSeed, type RunSettings } from '../../../src/core/run/plan';
 import { startRun, type RunSummary } from '../../../src/core/run/scheduler';
-import type { Harness, HarnessOutcome } from '../../../src/core/harness/harness';
+import type { Harness, HarnessContext, HarnessOutcome } from '../../../src/core/harness/harness';
+import { ensureRipgrep, RIPGREP_MOUNT } from '../../../src/core/harness/kilo/ripgrep';
 import { kiloHarness, prepareKilo, reconcileKiloSteps, isKiloSteps, type PreparedKilo } from '../../../src/core/harness/kilo';
 import type { DockerRuntime } from '../../../src/core/runtime/docker/docker-runtime';
 import { containersOfRun, dockerRuntime } from '../../helpers/docker';
@@ -135,7 +136,7 @@ describe('kilo harness: real Kilo CLI, real engine, simulated provider (integrat
     };
   }
 
-  async function runKilo(name: string, taskIds: string[], modelIds: string[], settings: Partial<RunSettings> = {}, options: { sim?: SimProvider; mounts?: PreparedKilo['mounts'] | false } = {}): Promise<KiloRun> {
+  async function runKilo(name: string, taskIds: string[], modelIds: string[], settings: Partial<RunSettings> = {}, options: { sim?: SimProvider; mounts?: PreparedKilo['mounts'] | false; afterRun?: (ctx: HarnessContext) => Promise<void> } = {}): Promise<KiloRun> {
     const runId = `${prefix}-${name}`;
     runIds.push(runId);
     const outcomes = new Map<string, HarnessOutcome>();
@@ -145,6 +146,7 @@ describe('kilo harness: real Kilo CLI, real engine, simulated provider (integrat
       ...kiloHarness,
       async run(ctx) {
         const outcome = await kiloHarness.run(ctx);
+        await options.afterRun?.(ctx);
         outcomes.set(trialId(runId, ctx.task.id, ctx.model?.id ?? 'kilo', 0), outcome);
         return outcome;
       },
@@ -278,6 +280,35 @@ describe('kilo harness: real Kilo CLI, real engine, simulated provider (integrat
     assert.equal(trial?.status, 'passed', trial?.error ?? '');
     assert.ok(store.listTranscript(trial.id).some((e) => e.kind === 'output' && /fetched the Kilo build linux-x64/.test(String((e.payload as { text?: string }).text))));
     rmSync(cacheRoot, { recursive: true, force: true });
+  });
+
+  it("Kilo's grep and glob tools find real matches with the mounted static ripgrep, in an image without rg, downloading nothing", async () => {
+    const ripgrep = await ensureRipgrep();
+    console.log(`      ripgrep ${ripgrep.version} (${ripgrep.fetched ? 'fetched' : 'cached'}) at ${ripgrep.dir}`);
+    let inside = '';
+    const { summary } = await runKilo('search-tools', ['access-log-report'], ['sim/explorer'], {}, {
+      mounts: [...prepared.mounts, ripgrep.mount],
+      // What Kilo's bin folder holds after the run: the link, and no downloaded ripgrep archive.
+      afterRun: async (ctx) => {
+        inside = (await ctx.sandbox.exec(['sh', '-c', 'command -v rg || echo "no rg on PATH"; ls -la /tmp/kilobench-home/.cache/kilo/bin'])).stdout;
+      },
+    });
+    const [trial] = store.listTrials(summary.runId);
+    assert.equal(trial?.status, 'passed', trial?.error ?? '');
+    const results = store.listTranscript(trial.id).filter((e) => e.kind === 'tool_result').map((e) => e.payload as { tool?: string; status?: string; output?: string });
+    const glob = results.find((r) => r.tool === 'glob');
+    const grep = results.find((r) => r.tool === 'grep');
+    console.log(`      glob: ${glob?.status}, ${JSON.stringify(glob?.output?.slice(0, 120))}`);
+    console.log(`      grep: ${grep?.status}, ${JSON.stringify(grep?.output?.slice(0, 160))}`);
+    console.log(`      in the container after the run:\n${inside.trim().replace(/^/gm, '        ')}`);
+    assert.equal(glob?.status, 'completed');
+    assert.match(glob.output ?? '', /logs\/access\.log/, 'glob lists the task file');
+    assert.equal(grep?.status, 'completed');
+    assert.match(grep.output ?? '', /Found \d+ match/, 'grep found matches');
+    assert.match(grep.output ?? '', /access\.log/);
+    assert.match(inside, /no rg on PATH/, 'the image has no rg of its own');
+    assert.match(inside, new RegExp(`rg -> ${RIPGREP_MOUNT}/x64-linux/rg`));
+    assert.doesNotMatch(inside, /ripgrep-/, 'no ripgrep archive was downloaded');
   });
 
   it('fails clearly when the Kilo binary is not mounted', async () => {

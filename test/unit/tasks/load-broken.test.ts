@@ -70,9 +70,19 @@ const CASES: Case[] = [
     expect: { file: 'task.yaml', field: 'tags', line: 2, message: /list of strings, found a table/ },
   },
   {
-    name: 'unsupported parser',
-    make: tb1({ 'task.yaml': 'instruction: x\nparser_name: swebench\n' }),
-    expect: { file: 'task.yaml', field: 'parser_name', line: 2, message: /parser "swebench" is not supported/ },
+    name: 'unknown parser',
+    make: tb1({ 'task.yaml': 'instruction: x\nparser_name: junit\n' }),
+    expect: { file: 'task.yaml', field: 'parser_name', line: 2, message: /parser "junit" is not one of Terminal-Bench's \(pytest, swebench, mlebench\)/ },
+  },
+  {
+    name: 'compose memory limit that is not a size',
+    make: tb1({ 'docker-compose.yaml': 'services:\n  client:\n    build: .\n    mem_limit: lots\n' }),
+    expect: { file: 'docker-compose.yaml', field: 'services.client.mem_limit', message: /must be a size such as "4g" or "512m" \(at least 1 MB\), found "lots"/ },
+  },
+  {
+    name: 'compose cpu limit that is not a number',
+    make: tb1({ 'docker-compose.yaml': 'services:\n  client:\n    deploy:\n      resources:\n        limits:\n          cpus: many\n' }),
+    expect: { file: 'docker-compose.yaml', field: 'services.client.deploy.resources.limits.cpus', message: /must be a positive number of CPUs/ },
   },
   {
     name: 'missing Dockerfile',

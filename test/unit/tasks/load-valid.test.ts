@@ -64,11 +64,42 @@ describe('task loading: valid tasks', () => {
     });
   });
 
-  it('accepts the early `descriptions` list when `instruction` is absent', async () => {
-    const dir = writeTb1Task(root, 'old', { 'task.yaml': 'descriptions:\n  - key: base\n    description: Old style.\n' });
+  it('accepts the early `descriptions` list when `instruction` is absent, using the base one, with a warning', async () => {
+    const dir = writeTb1Task(root, 'old', { 'task.yaml': 'descriptions:\n  - key: hard\n    description: Harder.\n  - key: base\n    description: Old style.\n' });
     const task = await loadTask(dir);
     assert.deepEqual(task.errors, []);
     assert.equal(task.instruction, 'Old style.');
+    const warning = task.warnings.find((w) => w.field === 'descriptions');
+    assert.match(warning?.message ?? '', /old instruction form: the "base" description is used \(1 other ignored\); write it as "instruction:" instead/);
+  });
+
+  it('takes cpu and memory limits from docker-compose.yaml (deploy.resources.limits first, then cpus/mem_limit)', async () => {
+    const deploy = writeTb1Task(root, 'compose-deploy', {
+      'docker-compose.yaml': 'services:\n  client:\n    build:\n      dockerfile: Dockerfile\n    deploy:\n      resources:\n        limits:\n          cpus: "1.5"\n          memory: 3g\n',
+    });
+    assert.deepEqual(pick(await loadTask(deploy)), { cpus: 1.5, memoryMb: 3072, errors: [] });
+    const service = writeTb1Task(root, 'compose-service', {
+      'docker-compose.yaml': 'services:\n  db:\n    image: postgres\n    mem_limit: 8g\n  client:\n    build: .\n    cpus: 2\n    mem_limit: 512m\n',
+    });
+    assert.deepEqual(pick(await loadTask(service)), { cpus: 2, memoryMb: 512, errors: [] });
+    const bytes = writeTb1Task(root, 'compose-bytes', { 'docker-compose.yaml': 'services:\n  main:\n    build: .\n    mem_limit: 1073741824\n' });
+    assert.deepEqual(pick(await loadTask(bytes)), { cpus: undefined, memoryMb: 1024, errors: [] });
+    const none = writeTb1Task(root, 'compose-none', { 'docker-compose.yaml': 'services:\n  client:\n    build: .\n' });
+    assert.deepEqual(pick(await loadTask(none)), { cpus: undefined, memoryMb: undefined, errors: [] });
+    const both = writeTb1Task(root, 'compose-both', {
+      'docker-compose.yaml': 'services:\n  client:\n    build: .\n    mem_limit: 1g\n    deploy:\n      resources:\n        limits:\n          memory: 2g\n',
+    });
+    const task = await loadTask(both);
+    assert.equal(task.environment.memoryMb, 2048);
+    assert.match(task.warnings.map((w) => `${w.field}: ${w.message}`).join('\n'), /services\.client\.mem_limit: differs from services\.client\.deploy\.resources\.limits\.memory \(2048\): the latter is used/);
+  });
+
+  it('accepts every parser Terminal-Bench 1.x scores with (pytest, swebench, mlebench)', async () => {
+    for (const parser of ['pytest', 'swebench', 'mlebench']) {
+      const task = await loadTask(writeTb1Task(root, `parser-${parser}`, { 'task.yaml': `instruction: x\nparser_name: ${parser}\n` }));
+      assert.deepEqual(task.errors, [], parser);
+      assert.equal(task.verifier.parser, parser);
+    }
   });
 
   it('runs tests/test_outputs.py directly when run-tests.sh is absent (allowed upstream)', async () => {
@@ -149,3 +180,7 @@ describe('task loading: valid tasks', () => {
     assert.deepEqual((await loadTasks([join(root, 'checkout')])).map((t) => t.id), ['c']);
   });
 });
+
+function pick(task: { environment: { cpus?: number; memoryMb?: number }; errors: unknown[] }) {
+  return { cpus: task.environment.cpus, memoryMb: task.environment.memoryMb, errors: task.errors };
+}

@@ -7,9 +7,9 @@
  * Kilo looks up its own gateway's model list at start).
  *
  * Checked against Kilo 7.7.7 with `strace -f -e trace=connect,sendto` on a host run: with this
- * configuration the only connections are to the proxy. The one exception left is Kilo's `glob` and
- * `grep` tools, which download ripgrep from GitHub the first time they are used in a container whose
- * image has no `rg` (they fail where there is no route out, and the model falls back to bash).
+ * configuration the only connections are to the proxy. Kilo's `glob` and `grep` tools would download
+ * ripgrep from GitHub at first use in an image without `rg`; the harness links a static build from
+ * the mounted cache into Kilo's bin folder instead (ripgrep.ts).
  */
 import type { ModelAccess } from '../../models/model-spec';
 

@@ -36,6 +36,7 @@ import { KILO_HOME, kiloEnv, kiloModelArg, type KiloModelCost } from './config';
 import { KiloEventParser, type KiloError, type KiloStep } from './events';
 import { reconcileKiloSteps, type ReconcilableCall } from './reconcile';
 import { kiloOutputIncludesReasoning } from './versions';
+import { ensureRipgrep, kiloRipgrepLinkScript } from './ripgrep';
 import type { JsonObject } from '../../meter/json';
 import { InfraError } from '../../errors';
 import { versionMatches } from '../harness-spec';
@@ -175,7 +176,14 @@ export function createKiloHarness(options: KiloHarnessOptions = {}): Harness {
           lastPhase = line;
         },
       });
-      return { mounts: prepared.mounts };
+      // Kilo's grep and glob tools need ripgrep: a static build, fetched once, mounted read-only.
+      // Without it Kilo still runs (its tools then try to download ripgrep): say so, do not stop the run.
+      const ripgrep = await ensureRipgrep().catch((e: Error) => {
+        onProgress?.(`ripgrep: not available, Kilo's grep and glob tools will try to download it (${e.message})`);
+        return undefined;
+      });
+      if (ripgrep?.fetched) onProgress?.(`ripgrep: fetched (${ripgrep.version ?? 'static build'})`);
+      return { mounts: ripgrep ? [...prepared.mounts, ripgrep.mount] : prepared.mounts };
     },
     async run(ctx): Promise<HarnessOutcome> {
       if (!ctx.model) return { status: 'error', error: 'the kilo harness needs a model' };
@@ -198,6 +206,13 @@ export function createKiloHarness(options: KiloHarnessOptions = {}): Harness {
 
       const mkdir = await ctx.sandbox.exec(['mkdir', '-p', KILO_HOME], { timeoutMs: 30_000, signal: ctx.signal });
       if (mkdir.exitCode !== 0 && !mkdir.cancelled) return { status: 'error', error: `cannot create ${KILO_HOME} in the container: ${tailLines(mkdir.stderr, 3)}` };
+      if (!probe.ripgrep) {
+        // Without this, Kilo's grep and glob tools would download ripgrep at their first use.
+        const link = await ctx.sandbox.exec(['sh', '-c', kiloRipgrepLinkScript(env.XDG_CACHE_HOME as string)], { timeoutMs: 30_000, signal: ctx.signal });
+        if (!/ripgrep=linked/.test(link.stdout) && !link.cancelled) {
+          ctx.record({ kind: 'output', payload: { text: `no ripgrep for Kilo's grep and glob tools in this container: ${tailLines(link.stderr || link.stdout, 3)}` } });
+        }
+      }
       const versionRun = await ctx.sandbox.exec([binary, '--version'], { env, timeoutMs: VERSION_TIMEOUT_MS, signal: ctx.signal, maxOutputBytes: 64 * 1024 });
       if (versionRun.cancelled || ctx.signal.aborted) return { status: 'cancelled' };
       // Seen on a loaded machine with several Kilo containers starting at once: says nothing about

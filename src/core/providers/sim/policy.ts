@@ -103,6 +103,7 @@ export function buildPlan(session: SimSession, profileName: ProfileName, tools: 
   const profile: Profile = PROFILES[profileName];
   const rng = seededRng(session.seed, profileName, 'plan');
   const available = { shell: !!findTool(tools, 'shell'), read: !!findTool(tools, 'read'), write: !!findTool(tools, 'write') };
+  const search = profile.usesSearchTools === true && !!findTool(tools, 'glob') && !!findTool(tools, 'grep');
   const failure: FailureMode = rng() < profile.failureRate ? (rng() < 0.5 ? 'stop_early' : 'broken_solution') : 'none';
   if (!available.shell) {
     return { steps: [], failure, final: 'I need a shell tool to work on this task, and none was offered. (KiloBench simulated model)' };
@@ -112,6 +113,10 @@ export function buildPlan(session: SimSession, profileName: ProfileName, tools: 
   for (let i = 0; i < explore; i++) {
     if (i === 1 && profile.usesReadTool && available.read) {
       steps.push({ intent: { role: 'read', path: '/etc/passwd' }, say: 'Checking which users this system has.' });
+    } else if (i === 2 && search) {
+      // Every file of the working folder, then every line with a word in it (the tools cap their output).
+      steps.push({ intent: { role: 'glob', pattern: '**/*' }, say: 'Listing the files of the task.' });
+      steps.push({ intent: { role: 'grep', pattern: '[A-Za-z]{3,}' }, say: 'Searching the files for text.' });
     } else {
       steps.push({ intent: { role: 'shell', command: inDir(EXPLORE_COMMANDS[i % EXPLORE_COMMANDS.length] as string, session.workdir) }, say: 'Looking around the task environment.' });
     }

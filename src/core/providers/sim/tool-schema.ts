@@ -7,18 +7,21 @@
 import { asArray, asObject, asString } from '../../meter/json';
 import type { ToolSpec } from './request';
 
-export type ToolRole = 'shell' | 'read' | 'write';
+export type ToolRole = 'shell' | 'read' | 'write' | 'glob' | 'grep';
 
 const NAMES: Record<ToolRole, string[]> = {
   shell: ['bash', 'shell', 'execute_command', 'run_command', 'run_shell_command', 'run_terminal_cmd', 'terminal', 'exec', 'execute', 'run', 'sh', 'command', 'local_shell'],
   read: ['read', 'read_file', 'view', 'view_file', 'open_file', 'cat', 'readfile'],
   write: ['write', 'write_to_file', 'write_file', 'create_file', 'writefile', 'edit', 'edit_file'],
+  glob: ['glob', 'glob_files', 'find_files'],
+  grep: ['grep', 'grep_search', 'search_files', 'search_file_content'],
 };
 
 /** The property that carries each meaning, by common names. */
 const COMMAND_KEYS = ['command', 'cmd', 'script', 'commandLine', 'command_line', 'input'];
 const PATH_KEYS = ['filePath', 'file_path', 'path', 'filename', 'file', 'target_file', 'absolute_path'];
 const CONTENT_KEYS = ['content', 'contents', 'text', 'file_text', 'data', 'body'];
+const PATTERN_KEYS = ['pattern', 'regex', 'query', 'glob'];
 
 function properties(tool: ToolSpec): Record<string, unknown> {
   return asObject(tool.schema.properties) ?? {};
@@ -38,7 +41,8 @@ export function findTool(tools: readonly ToolSpec[], role: ToolRole): ToolSpec |
   const fits = (tool: ToolSpec): boolean =>
     role === 'shell' ? findKey(tool, COMMAND_KEYS) !== undefined || Object.keys(properties(tool)).length === 0
       : role === 'read' ? findKey(tool, PATH_KEYS) !== undefined
-        : findKey(tool, PATH_KEYS) !== undefined && findKey(tool, CONTENT_KEYS) !== undefined;
+        : role === 'write' ? findKey(tool, PATH_KEYS) !== undefined && findKey(tool, CONTENT_KEYS) !== undefined
+          : findKey(tool, PATTERN_KEYS) !== undefined;
   for (const name of NAMES[role]) {
     const tool = tools.find((t) => normalisedName(t.name) === name && fits(t));
     if (tool) return tool;
@@ -88,12 +92,14 @@ function fillObject(schema: Record<string, unknown>, known: Record<string, unkno
 export type ToolIntent =
   | { role: 'shell'; command: string }
   | { role: 'read'; path: string }
-  | { role: 'write'; path: string; content: string };
+  | { role: 'write'; path: string; content: string }
+  | { role: 'glob' | 'grep'; pattern: string };
 
 /** Arguments for `tool` that carry the intent and satisfy every required property of its schema. */
 export function buildArguments(tool: ToolSpec, intent: ToolIntent, purpose: string): Record<string, unknown> {
   const known: Record<string, unknown> = {};
   if (intent.role === 'shell') known[findKey(tool, COMMAND_KEYS) ?? 'command'] = intent.command;
+  else if ('pattern' in intent) known[findKey(tool, PATTERN_KEYS) ?? 'pattern'] = intent.pattern;
   else known[findKey(tool, PATH_KEYS) ?? 'path'] = intent.path;
   if (intent.role === 'write') known[findKey(tool, CONTENT_KEYS) ?? 'content'] = intent.content;
   // A description-like property, when there is one, gets the purpose even if optional.
