@@ -23,7 +23,8 @@ import type { MeteredCall } from '../../meter/types';
 import type { Harness, HarnessContext, HarnessOutcome } from '../harness';
 import { clip } from '../harness';
 import { DEFAULT_INSTALL_TIMEOUT_SEC, ensureDerivedImage, installInContainer, type DerivedImageOptions } from './install';
-import { protocolBaseUrl, renderCommand, renderEnv, type CommandPreset, type PlaceholderValues } from './preset';
+import { renderCommand, renderEnv, type CommandPreset, type PlaceholderValues } from './preset';
+import { clientBaseUrl } from '../../models/provider-routes';
 import { reconcileReported, ReportedUsageReader } from './reported-usage';
 import { CallTranscript } from './transcript';
 
@@ -96,7 +97,7 @@ export function createCommandHarness(preset: CommandPreset, options: CommandHarn
       instruction: ctx.task.instruction,
       instructionFile: INSTRUCTION_FILE,
       model: model.providerModel,
-      baseUrl: protocolBaseUrl(model.baseUrl, preset.protocol),
+      baseUrl: clientBaseUrl(model.baseUrl, preset.protocol, 'provider-sdk'),
       apiKey: model.apiKey,
       workdir: ctx.sandbox.workdir,
       home: COMMAND_HOME,
