@@ -107,6 +107,7 @@ export async function startProviderContract(provider: ContractProvider, options:
       const route = path.split('?')[0] as string;
       const record = (status: number, reported: ContractRequest['reported'] = null): void => {
         requests.push({ method, path, headers: req.headers, status, reported });
+        if (process.env.KILOBENCH_CONTRACT_LOG) console.log(`      [${provider} upstream] ${method} ${path} → ${status}`);
       };
       const known = method === 'POST' ? routes.post.includes(route) : method === 'GET' && routes.get.includes(route);
       if (!known) {
