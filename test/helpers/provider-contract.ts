@@ -12,6 +12,7 @@
  * name back), so token counts are honest; what the upstream reported (input tokens, cached and
  * cache-written included, and output tokens) is recorded with every request.
  * Reachable at its SDK base URL: `base` (`http://127.0.0.1:PORT/v1`, `…/api/v1`, `http://127.0.0.1:PORT`).
+ * KILOBENCH_CONTRACT_LOG=1 prints every request as it is answered.
  */
 import http, { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
