@@ -20,6 +20,7 @@ import { redact, redactDeep } from './redact';
 import { TrialRegistry, type RegisteredTrial, type TrialRegistration } from './trial-registry';
 import type { Budget, BudgetExceededEvent, MeteredCall, Protocol, Totals } from './types';
 import { upstreamPath, UpstreamAgents } from './upstream';
+import { routeFailureMessage } from '../models/provider-routes';
 import { Forwarder } from './forward';
 
 export interface MeteringProxyOptions {
@@ -260,13 +261,16 @@ class Proxy extends EventEmitter implements MeteringProxy {
     const reader = createReader(protocol);
     const exchange = { trial, req, res, path: upstreamPath(trial, rest, query), body, reader, stripInjectedUsage: askUsage };
     this.forwarder.forward(exchange, (outcome) => {
+      // A wrong route or key says so, with the provider, the path and the fix.
+      const routeFailure = outcome.status === null ? null
+        : routeFailureMessage(trial.upstream.kind, trial.upstreamUrl, req.method ?? 'POST', exchange.path, outcome.status, trial.upstream.keyEnv);
       this.finish({
         ...facts,
         httpStatus: outcome.status,
         latencyMs: performance.now() - started,
         ttftMs: outcome.firstByteAt === null ? null : outcome.firstByteAt - started,
         observation: outcome.status === null ? null : reader.result(),
-        failure: outcome.failure,
+        failure: routeFailure ?? outcome.failure,
       });
     });
   }

@@ -12,6 +12,8 @@ export interface UpstreamConfig {
   baseUrl: string;
   /** The real key; added on the way upstream only. Absent for keyless upstreams (the simulator). */
   apiKey?: string;
+  /** The environment variable the key came from, named in messages about a refused key. */
+  keyEnv?: string;
   /** Model names the client asks for → the names sent upstream. */
   modelMap?: Record<string, string>;
 }

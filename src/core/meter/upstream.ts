@@ -6,6 +6,7 @@
  */
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { credentialHeaders, upstreamRequestPath } from '../models/provider-routes';
 import type { RegisteredTrial } from './trial-registry';
 
 /** Headers that belong to one connection (RFC 9110 §7.6.1) or that the proxy sets itself. */
@@ -16,7 +17,7 @@ const DROPPED_REQUEST_HEADERS = new Set([
 
 export const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);
 
-export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+export { DEFAULT_ANTHROPIC_VERSION } from '../models/provider-routes';
 
 /**
  * Idle kept-alive sockets are closed after 4 s, before a server's own idle timeout (Node's default
@@ -42,20 +43,14 @@ export function upstreamHeaders(trial: RegisteredTrial, client: IncomingHttpHead
   // Plain bytes, so the meter can read the response.
   headers['accept-encoding'] = 'identity';
   if (bodyLength !== null) headers['content-length'] = String(bodyLength);
-  const key = trial.upstream.apiKey;
-  if (trial.upstream.kind === 'anthropic') {
-    if (key) headers['x-api-key'] = key;
-    if (!headers['anthropic-version']) headers['anthropic-version'] = DEFAULT_ANTHROPIC_VERSION;
-  } else if (key) {
-    headers.authorization = `Bearer ${key}`;
-  }
-  return headers;
+  // anthropic-beta (and any other header) passes through as the client sent it.
+  const version = typeof headers['anthropic-version'] === 'string' ? headers['anthropic-version'] : undefined;
+  return { ...headers, ...credentialHeaders(trial.upstream.kind, trial.upstream.apiKey, version) };
 }
 
-/** Upstream path: the base URL's path (no trailing slash) + the client's path after `/t/TOKEN` + its query. */
+/** Upstream path: the base URL's path + the client's path after `/t/TOKEN` + its query (provider-routes.ts). */
 export function upstreamPath(trial: RegisteredTrial, rest: string, query: string): string {
-  const base = trial.upstreamUrl.pathname.replace(/\/+$/, '');
-  return `${base}${rest.startsWith('/') ? rest : `/${rest}`}${query}`;
+  return upstreamRequestPath(trial.upstreamUrl.pathname, rest, query);
 }
 
 export function openUpstream(

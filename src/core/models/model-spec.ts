@@ -16,7 +16,7 @@ export interface ModelSpec {
   provider: ProviderKind;
   /** The provider's own model name (defaults to the id). */
   model: string;
-  /** Provider base URL; the simulator's is filled in at run time. */
+  /** Provider base URL as the provider's own SDK takes it (provider-routes.ts); the simulator's is filled in at run time. */
   baseUrl: string;
   protocol: ModelProtocol;
   /** Environment variable that holds the key; undefined for keyless providers (the simulator). */
@@ -34,15 +34,14 @@ export interface ModelAccess {
   /** The name to put in requests (the proxy maps it upstream when needed). */
   providerModel: string;
   protocol: ModelProtocol;
-  /** `http://127.0.0.1:PORT/t/TOKEN` (+ `/v1` for OpenAI-compatible clients as their SDKs expect). */
+  /**
+   * The proxy's trial URL `http://127.0.0.1:PORT/t/TOKEN`: it stands in for the provider's base URL
+   * as the provider's own SDK takes it (see provider-routes.ts; `clientBaseUrl` for other clients).
+   */
   baseUrl: string;
   /** The trial token: the only credential a harness ever holds. */
   apiKey: string;
   simulated: boolean;
 }
 
-export const DEFAULT_BASE_URLS: Record<Exclude<ProviderKind, 'sim'>, string> = {
-  'openai-compatible': 'https://api.openai.com/v1',
-  anthropic: 'https://api.anthropic.com',
-  openrouter: 'https://openrouter.ai/api/v1',
-};
+export { DEFAULT_BASE_URLS } from './provider-routes';

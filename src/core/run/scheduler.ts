@@ -13,6 +13,7 @@ import { redactDeep } from '../meter/redact';
 import type { SimProvider } from '../providers/sim';
 import type { ProfileName } from '../providers/sim/profiles';
 import type { ModelAccess, ModelSpec } from '../models/model-spec';
+import { sdkBaseUrl } from '../models/provider-routes';
 import type { Harness } from '../harness/harness';
 import type { Store } from '../store';
 import type { Task } from '../tasks/task';
@@ -81,7 +82,7 @@ function upstreamFor(model: ModelSpec, env: NodeJS.ProcessEnv): UpstreamConfig {
   const kind = model.provider === 'anthropic' ? 'anthropic' : model.provider === 'openrouter' ? 'openrouter' : 'openai-compatible';
   const apiKey = model.keyEnv ? env[model.keyEnv] : undefined;
   if (model.keyEnv && !apiKey) throw new Error(`model ${model.id}: the environment variable ${model.keyEnv} holding its key is not set`);
-  return { kind, baseUrl: model.baseUrl, ...(apiKey ? { apiKey } : {}), ...(model.model !== model.id ? { modelMap: { [model.id]: model.model } } : {}) };
+  return { kind, baseUrl: model.baseUrl, ...(apiKey ? { apiKey } : {}), ...(model.keyEnv ? { keyEnv: model.keyEnv } : {}), ...(model.model !== model.id ? { modelMap: { [model.id]: model.model } } : {}) };
 }
 
 /** The real keys of the run's models, kept out of everything recorded or emitted. */
@@ -256,7 +257,7 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
         if (spec.provider === 'sim') {
           if (!deps.sim) throw new Error('simulated models need the simulated provider');
           simSession = deps.sim.registerSession({ profile: spec.model.replace(/^sim\//, '') as ProfileName, seed: trial.seed, solution: await simSolution(trial.task) });
-          upstream = { kind: spec.protocol === 'anthropic' ? 'anthropic' : 'openai-compatible', baseUrl: `${deps.sim.url}/s/${simSession}` };
+          upstream = { kind: spec.protocol === 'anthropic' ? 'anthropic' : 'openai-compatible', baseUrl: sdkBaseUrl(`${deps.sim.url}/s/${simSession}`, spec.protocol) };
         } else {
           upstream = upstreamFor(spec, env);
         }
@@ -270,7 +271,8 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
         const trialUrl = networks.proxyOrigin ? `${networks.proxyOrigin}/t/${registered.token}` : registered.baseUrl;
         model = {
           id: spec.id, providerModel: spec.model, protocol: spec.protocol,
-          baseUrl: trialUrl + (spec.protocol === 'openai' ? '/v1' : ''),
+          // The trial URL stands in for the provider's base URL (provider-routes.ts).
+          baseUrl: trialUrl,
           apiKey: registered.token, simulated: spec.simulated,
         };
       }

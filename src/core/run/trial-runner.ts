@@ -176,6 +176,12 @@ export async function runTrial(runtime: ContainerRuntime, spec: TrialSpec, hooks
     timing.agentMs = Date.now() - t;
     harnessVersion = agent.version;
     if (agent.status === 'cancelled' || signal.aborted) return finish('cancelled');
+    // A provider that answered the last call 404 or 401 was given a wrong base URL or key: the
+    // trial ends there, saying so, whatever the harness made of it (not the model's failure).
+    const last = hooks.calls?.list().at(-1);
+    if (last?.error && (last.httpStatus === 404 || last.httpStatus === 401)) {
+      return finish('provider_error', { error: last.error.replace(/^HTTP \d+: /, '') });
+    }
     if (agent.status === 'error') return finish('harness_error', { error: agent.error ?? 'the harness failed' });
     if (agent.status === 'provider_error') return finish('provider_error', { error: agent.error ?? 'the model provider failed' });
 

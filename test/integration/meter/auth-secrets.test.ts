@@ -8,6 +8,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { startMeteringProxy } from '../../../src/core/meter';
 import { startSimProvider } from '../../../src/core/providers/sim';
+import { startProviderContract } from '../../helpers/provider-contract';
 import { meteredProxy, scriptedUpstream, sendJson } from './upstream-fixture';
 
 const KEY = 'sk-test-SECRET-4f8a2c9e1b7d3a6f';
@@ -52,28 +53,34 @@ describe('metering proxy: tokens and keys', () => {
     }
   });
 
-  it('the upstream gets the real key in its protocol\'s header and never the trial token', async () => {
-    const upstream = await scriptedUpstream((req, res) => sendJson(res, 200, req.url.includes('messages')
-      ? { type: 'message', model: 'claude-haiku-4-5', content: [], usage: { input_tokens: 1, output_tokens: 1 } }
-      : { model: 'gpt-5', choices: [], usage: { prompt_tokens: 1, completion_tokens: 1 } }));
+  it('the upstream gets the real key in its protocol\'s header and never the trial token (provider-contract upstreams)', async () => {
+    const openai = await startProviderContract('openai', { key: KEY });
+    const openrouter = await startProviderContract('openrouter', { key: KEY });
+    const anthropic = await startProviderContract('anthropic', { key: KEY });
     const ctx = await meteredProxy();
     try {
-      const oa = ctx.proxy.registerTrial({ trialId: 'a', runId: 'r', upstream: { kind: 'openai-compatible', baseUrl: `${upstream.url}/v1`, apiKey: KEY } });
+      const oa = ctx.proxy.registerTrial({ trialId: 'a', runId: 'r', upstream: { kind: 'openai-compatible', baseUrl: openai.base, apiKey: KEY } });
       await new OpenAI({ baseURL: oa.baseUrl, apiKey: oa.token, maxRetries: 0 }).chat.completions.create({ model: 'gpt-5', messages: [{ role: 'user', content: 'x' }] });
-      const an = ctx.proxy.registerTrial({ trialId: 'b', runId: 'r', upstream: { kind: 'anthropic', baseUrl: upstream.url, apiKey: KEY } });
+      const or = ctx.proxy.registerTrial({ trialId: 'o', runId: 'r', upstream: { kind: 'openrouter', baseUrl: openrouter.base, apiKey: KEY } });
+      await new OpenAI({ baseURL: or.baseUrl, apiKey: or.token, maxRetries: 0 }).chat.completions.create({ model: 'moonshotai/kimi-k2.6', messages: [{ role: 'user', content: 'x' }] });
+      const an = ctx.proxy.registerTrial({ trialId: 'b', runId: 'r', upstream: { kind: 'anthropic', baseUrl: anthropic.base, apiKey: KEY } });
       await new Anthropic({ baseURL: an.baseUrl, apiKey: an.token, maxRetries: 0 }).messages.create({ model: 'claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] });
-      const [first, second] = upstream.requests;
-      assert.equal(first?.headers.authorization, `Bearer ${KEY}`);
-      assert.equal(second?.headers['x-api-key'], KEY);
+      assert.deepEqual([openai, openrouter, anthropic].map((c) => c.requests.map((r) => `${r.method} ${r.path} ${r.status}`)),
+        [['POST /v1/chat/completions 200'], ['POST /api/v1/chat/completions 200'], ['POST /v1/messages 200']]);
+      const second = anthropic.requests[0];
       assert.equal(second?.headers.authorization, undefined);
-      assert.ok(second?.headers['anthropic-version']);
-      for (const req of upstream.requests) {
-        const all = JSON.stringify(req.headers) + req.url + req.body;
-        assert.ok(!all.includes(oa.token) && !all.includes(an.token), 'the trial token never goes upstream');
+      for (const req of [openai, openrouter, anthropic].flatMap((c) => c.requests)) {
+        const all = JSON.stringify(req.headers) + req.path;
+        assert.ok(!all.includes(oa.token) && !all.includes(or.token) && !all.includes(an.token), 'the trial token never goes upstream');
       }
+      // A wrong key: the provider's 401, and the call says which provider, which path, which variable.
+      const wrong = ctx.proxy.registerTrial({ trialId: 'w', runId: 'r', upstream: { kind: 'openrouter', baseUrl: openrouter.base, apiKey: 'sk-wrong-SECRET', keyEnv: 'OPENROUTER_API_KEY' } });
+      await assert.rejects(new OpenAI({ baseURL: wrong.baseUrl, apiKey: wrong.token, maxRetries: 0 }).chat.completions.create({ model: 'x', messages: [{ role: 'user', content: 'x' }] }), /401/);
+      const refused = ctx.calls.find((c) => c.trialId === 'w');
+      assert.match(refused?.error ?? '', /^HTTP 401: openrouter returned 401 for POST \/api\/v1\/chat\/completions: check the model's API key \(the environment variable OPENROUTER_API_KEY\)/);
     } finally {
       await ctx.proxy.close();
-      await upstream.close();
+      for (const c of [openai, openrouter, anthropic]) await c.close();
     }
   });
 

@@ -3,17 +3,19 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import { startProviderContract } from '../../helpers/provider-contract';
 import { meteredProxy, scriptedUpstream, sendJson, sseText } from './upstream-fixture';
 
 describe('metering proxy: pass-through and request validation', () => {
-  it('GET …/models is forwarded with the real key and not metered', async () => {
-    const upstream = await scriptedUpstream((_req, res) => sendJson(res, 200, { object: 'list', data: [{ id: 'gpt-5', object: 'model', created: 0, owned_by: 'openai' }] }));
+  it('GET …/models is forwarded with the real key and not metered (OpenAI contract upstream)', async () => {
+    const upstream = await startProviderContract('openai', { key: 'sk-test-SECRET-models' });
     const ctx = await meteredProxy();
     try {
-      const trial = ctx.proxy.registerTrial({ trialId: 't', runId: 'r', upstream: { kind: 'openai-compatible', baseUrl: `${upstream.url}/v1`, apiKey: 'sk-test-SECRET-models' } });
+      const trial = ctx.proxy.registerTrial({ trialId: 't', runId: 'r', upstream: { kind: 'openai-compatible', baseUrl: upstream.base, apiKey: 'sk-test-SECRET-models' } });
       const models = await new OpenAI({ baseURL: trial.baseUrl, apiKey: trial.token, maxRetries: 0 }).models.list();
-      assert.deepEqual(models.data.map((m) => m.id), ['gpt-5']);
-      assert.equal(upstream.requests[0]?.url, '/v1/models');
+      assert.deepEqual(models.data, []);
+      assert.equal(upstream.requests[0]?.path, '/v1/models');
+      assert.equal(upstream.requests[0]?.status, 200);
       assert.equal(upstream.requests[0]?.headers.authorization, 'Bearer sk-test-SECRET-models');
       assert.equal(ctx.calls.length, 0);
     } finally {
@@ -22,18 +24,20 @@ describe('metering proxy: pass-through and request validation', () => {
     }
   });
 
-  it('keeps the query string (Claude Code calls /v1/messages?beta=true) and the anthropic-beta header', async () => {
-    const upstream = await scriptedUpstream((_req, res) => sendJson(res, 200, { type: 'message', model: 'claude-haiku-4-5', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage: { input_tokens: 3, output_tokens: 1 } }));
+  it('keeps the query string (Claude Code calls /v1/messages?beta=true) and the anthropic-beta header (Anthropic contract upstream)', async () => {
+    const upstream = await startProviderContract('anthropic', { key: 'sk-test-SECRET-beta' });
     const ctx = await meteredProxy();
     try {
-      const trial = ctx.proxy.registerTrial({ trialId: 't', runId: 'r', upstream: { kind: 'anthropic', baseUrl: upstream.url, apiKey: 'sk-test-SECRET-beta' } });
+      const trial = ctx.proxy.registerTrial({ trialId: 't', runId: 'r', upstream: { kind: 'anthropic', baseUrl: upstream.base, apiKey: 'sk-test-SECRET-beta' } });
       const client = new Anthropic({ baseURL: trial.baseUrl, apiKey: trial.token, maxRetries: 0 });
       await client.beta.messages.create({ model: 'claude-haiku-4-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }], betas: ['interleaved-thinking-2025-05-14'] });
-      assert.equal(upstream.requests[0]?.url, '/v1/messages?beta=true');
+      assert.equal(upstream.requests[0]?.path, '/v1/messages?beta=true');
+      assert.equal(upstream.requests[0]?.status, 200);
       assert.equal(upstream.requests[0]?.headers['anthropic-beta'], 'interleaved-thinking-2025-05-14');
       const call = await ctx.nextCall();
       assert.equal(call.protocol, 'anthropic-messages');
-      assert.equal(call.usage.input, 3);
+      assert.equal(call.usage.input + call.usage.cacheRead + call.usage.cacheWrite, upstream.requests[0]?.reported?.input);
+      assert.equal(call.usage.output, upstream.requests[0]?.reported?.output);
     } finally {
       await ctx.proxy.close();
       await upstream.close();

@@ -76,6 +76,34 @@ describe('metering proxy: real SDK clients against the simulated provider', () =
     assert.ok(call.usage.input > 0 && call.usage.output > 0);
   });
 
+  it('openai responses: non-streamed and streamed, with a function call; the SDK\'s usage is what was metered', async () => {
+    const client = openai('oa-responses');
+    const tools: OpenAI.Responses.Tool[] = [{ type: 'function', name: 'shell', description: 'Run a command', strict: false, parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'] } }];
+    const whole = await client.responses.create({ model: 'sim/direct', instructions: 'You are Codex.', input: 'Fix the app.', tools });
+    const first = await ctx.nextCall();
+    assert.equal(first.protocol, 'openai-responses');
+    assert.deepEqual(first.usageRaw, whole.usage);
+    assert.equal(first.usage.input + first.usage.cacheRead, whole.usage?.input_tokens);
+    assert.equal(first.usage.output, whole.usage?.output_tokens);
+    const call = whole.output.find((item) => item.type === 'function_call');
+    assert.ok(call && call.type === 'function_call');
+    assert.deepEqual(JSON.parse(call.arguments).command.slice(0, 2), ['bash', '-lc'], 'an argv shell gets an argv');
+    assert.equal(first.toolCalls[0]?.name, 'shell');
+
+    const stream = await client.responses.create({
+      model: 'sim/direct', instructions: 'You are Codex.', tools, stream: true,
+      input: [{ role: 'user', content: 'Fix the app.' }, call, { type: 'function_call_output', call_id: call.call_id, output: 'done' }],
+    });
+    let completed: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) if (event.type === 'response.completed') completed = event.response;
+    const second = await ctx.nextCall();
+    assert.ok(completed?.usage);
+    assert.equal(second.estimated, false);
+    assert.equal(second.usage.input + second.usage.cacheRead, completed.usage.input_tokens);
+    assert.equal(second.usage.output, completed.usage.output_tokens);
+    assert.ok(second.usage.cacheRead > 0, 'the shared prefix of the conversation is cached');
+  });
+
   it('anthropic: non-streamed and streamed messages; the SDK\'s usage is what was metered', async () => {
     const client = anthropic('an');
     const tools: Anthropic.Tool[] = [{ name: 'Bash', input_schema: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } }];

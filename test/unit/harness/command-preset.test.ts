@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  parsePreset, PresetError, protocolBaseUrl, quotedPlaceholders, renderCommand, renderEnv, shellQuote, type PlaceholderValues,
+  parsePreset, PresetError, quotedPlaceholders, renderCommand, renderEnv, shellQuote, type PlaceholderValues,
 } from '../../../src/core/harness/command/preset';
 import { BUILTIN_PRESETS, builtinPreset } from '../../../src/core/harness/command/presets';
 import { loadUserPresets, parsePresetFile } from '../../../src/core/harness/command/user-presets';
@@ -72,12 +72,8 @@ describe('command presets', () => {
       assert.throws(() => shellQuote('a\0b'), PresetError);
     });
 
-    it('puts env values in as they are, and the protocol decides /v1', () => {
+    it('puts env values in as they are', () => {
       assert.deepEqual(renderEnv({ A: '{baseUrl}', B: 'x-{apiKey}-y', C: '{home}/.codex' }, values('i')), { A: 'http://127.0.0.1:4000/t/TOK/v1', B: 'x-TOK-y', C: '/tmp/kilobench-home/.codex' });
-      assert.equal(protocolBaseUrl('http://127.0.0.1:4000/t/TOK/v1', 'anthropic'), 'http://127.0.0.1:4000/t/TOK');
-      assert.equal(protocolBaseUrl('http://127.0.0.1:4000/t/TOK', 'anthropic'), 'http://127.0.0.1:4000/t/TOK');
-      assert.equal(protocolBaseUrl('http://127.0.0.1:4000/t/TOK', 'openai'), 'http://127.0.0.1:4000/t/TOK/v1');
-      assert.equal(protocolBaseUrl('http://127.0.0.1:4000/t/TOK/v1/', 'openai'), 'http://127.0.0.1:4000/t/TOK/v1');
     });
 
     it('finds placeholders written inside quotes or after a backslash', () => {

@@ -4,7 +4,7 @@ import { KILO_HOME, kiloBaseUrl, kiloConfig, kiloEnv, kiloModelArg } from '../..
 import { kiloRunArgs } from '../../../src/core/harness/kilo/harness';
 
 const TOKEN = 'kbt_trial-token-0123456789';
-const openai: ModelAccess = { id: 'sim/direct', providerModel: 'sim/direct', protocol: 'openai', baseUrl: `http://127.0.0.1:41000/t/${TOKEN}/v1`, apiKey: TOKEN, simulated: true };
+const openai: ModelAccess = { id: 'sim/direct', providerModel: 'sim/direct', protocol: 'openai', baseUrl: `http://127.0.0.1:41000/t/${TOKEN}`, apiKey: TOKEN, simulated: true };
 const anthropic: ModelAccess = { id: 'claude-sonnet', providerModel: 'claude-sonnet-4-5', protocol: 'anthropic', baseUrl: `http://127.0.0.1:41000/t/${TOKEN}/`, apiKey: TOKEN, simulated: false };
 
 type Provider = { npm: string; options: { baseURL: string; apiKey: string }; models: Record<string, Record<string, unknown>> };
@@ -14,7 +14,7 @@ describe('kilo config', () => {
     const config = kiloConfig(openai);
     const kb = (config.provider as Record<string, Provider>).kb as Provider;
     assert.equal(kb.npm, '@ai-sdk/openai-compatible');
-    assert.equal(kb.options.baseURL, openai.baseUrl, 'the scheduler already added /v1; it is not doubled');
+    assert.equal(kb.options.baseURL, openai.baseUrl, 'the trial URL stands for the OpenAI base (…/v1): the AI SDK appends /chat/completions');
     assert.equal(kb.options.apiKey, TOKEN);
     assert.deepEqual(Object.keys(kb.models), ['sim/direct']);
     assert.equal(config.model, 'kb/sim/direct');
@@ -28,7 +28,8 @@ describe('kilo config', () => {
     const kb = (kiloConfig(anthropic).provider as Record<string, Provider>).kb as Provider;
     assert.equal(kb.npm, '@ai-sdk/anthropic');
     assert.equal(kb.options.baseURL, `http://127.0.0.1:41000/t/${TOKEN}/v1`);
-    assert.equal(kiloBaseUrl({ baseUrl: 'http://h/t/x/v1/' }), 'http://h/t/x/v1');
+    assert.equal(kiloBaseUrl({ baseUrl: 'http://h/t/x/', protocol: 'anthropic' }), 'http://h/t/x/v1');
+    assert.equal(kiloBaseUrl({ baseUrl: 'http://h/t/x', protocol: 'openai' }), 'http://h/t/x');
     assert.equal(kiloModelArg(anthropic), 'kb/claude-sonnet-4-5');
   });
 

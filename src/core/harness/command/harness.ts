@@ -24,7 +24,8 @@ import { versionMatches } from '../harness-spec';
 import type { Harness, HarnessContext, HarnessOutcome } from '../harness';
 import { clip } from '../harness';
 import { DEFAULT_INSTALL_TIMEOUT_SEC, ensureDerivedImage, installInContainer, type DerivedImageOptions } from './install';
-import { protocolBaseUrl, renderCommand, renderEnv, type CommandPreset, type PlaceholderValues } from './preset';
+import { renderCommand, renderEnv, type CommandPreset, type PlaceholderValues } from './preset';
+import { clientBaseUrl } from '../../models/provider-routes';
 import { reconcileReported, ReportedUsageReader } from './reported-usage';
 import { CallTranscript } from './transcript';
 
@@ -99,7 +100,7 @@ export function createCommandHarness(preset: CommandPreset, options: CommandHarn
       instruction: ctx.task.instruction,
       instructionFile: INSTRUCTION_FILE,
       model: model.providerModel,
-      baseUrl: protocolBaseUrl(model.baseUrl, preset.protocol),
+      baseUrl: clientBaseUrl(model.baseUrl, preset.protocol, 'provider-sdk'),
       apiKey: model.apiKey,
       workdir: ctx.sandbox.workdir,
       home: COMMAND_HOME,

@@ -1,7 +1,7 @@
 /** The `command` harness: any agent CLI from a preset (`command:<preset>`). See harness.ts. */
 export { createCommandHarness, COMMAND_HOME, INSTRUCTION_FILE, type CommandHarnessOptions } from './harness';
 export {
-  parsePreset, renderCommand, renderEnv, shellQuote, quotedPlaceholders, protocolBaseUrl, PresetError, PLACEHOLDERS,
+  parsePreset, renderCommand, renderEnv, shellQuote, quotedPlaceholders, PresetError, PLACEHOLDERS,
   type CommandPreset, type OutputFormat, type PlaceholderValues, type PresetProtocol,
 } from './preset';
 export { BUILTIN_PRESETS, builtinPreset } from './presets';

@@ -7,9 +7,9 @@
  *   {instruction}      the task's instruction (arbitrary text)
  *   {instructionFile}  a file in the container holding the instruction (for CLIs that read one)
  *   {model}            the model name to put in requests (ModelAccess.providerModel)
- *   {baseUrl}          the proxy's trial URL as a client of the preset's protocol expects it:
- *                      ending in `/v1` for `openai`, without it for `anthropic` (those clients add
- *                      `/v1/messages` themselves)
+ *   {baseUrl}          the proxy's trial URL, which stands in for the provider's base URL as the
+ *                      provider's own SDK takes it (OPENAI_BASE_URL, ANTHROPIC_BASE_URL…): clients
+ *                      append `/chat/completions`, `/responses` or `/v1/messages` to it
  *   {apiKey}           the trial token (the only credential a harness ever holds)
  *   {workdir}          the task's working folder
  *   {home}             a writable HOME for the CLI's state (created before the run)
@@ -127,12 +127,6 @@ export function renderEnvValue(template: string, values: PlaceholderValues): str
 
 export function renderEnv(env: Record<string, string>, values: PlaceholderValues): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, renderEnvValue(v, values)]));
-}
-
-/** The proxy URL for a client of `protocol`: `/v1` added for OpenAI clients, removed for Anthropic ones. */
-export function protocolBaseUrl(baseUrl: string, protocol: PresetProtocol): string {
-  const root = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
-  return protocol === 'openai' ? `${root}/v1` : root;
 }
 
 function str(entry: Record<string, unknown>, field: string, where: string, options: { optional?: boolean; multiline?: boolean } = {}): string | undefined {

@@ -54,8 +54,8 @@ const CLAUDE_CODE = {
 const CODEX = {
   name: 'codex',
   description: "OpenAI's Codex CLI (npm @openai/codex), codex exec --json, through a custom model provider at the proxy. " +
-    'Codex speaks the OpenAI Responses API only (its Chat Completions support was removed early in 2026): use a model whose provider serves /v1/responses; ' +
-    "KiloBench's simulated provider does not.",
+    'Codex speaks the OpenAI Responses API only (its Chat Completions support was removed early in 2026): use a model whose provider serves /v1/responses ' +
+    "(OpenAI, or KiloBench's simulated provider with sim/<profile> models).",
   protocol: 'openai',
   version: '0.171.0',
   install: [

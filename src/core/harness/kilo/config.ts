@@ -12,6 +12,7 @@
  * the mounted cache into Kilo's bin folder instead (ripgrep.ts).
  */
 import type { ModelAccess } from '../../models/model-spec';
+import { clientBaseUrl } from '../../models/provider-routes';
 
 /** Provider id in Kilo's config; the model argument is `kb/<provider model>`. */
 export const KILO_PROVIDER_ID = 'kb';
@@ -35,14 +36,9 @@ export function kiloProviderPackage(protocol: ModelAccess['protocol']): string {
   return protocol === 'anthropic' ? '@ai-sdk/anthropic' : '@ai-sdk/openai-compatible';
 }
 
-/**
- * The proxy's trial URL as each SDK expects it: both append their paths (`/chat/completions`,
- * `/messages`) to a base that ends in `/v1`. The scheduler already adds `/v1` for OpenAI-protocol
- * models; Anthropic-protocol models get it here.
- */
-export function kiloBaseUrl(model: Pick<ModelAccess, 'baseUrl'>): string {
-  const base = model.baseUrl.replace(/\/+$/, '');
-  return /\/v1$/.test(base) ? base : `${base}/v1`;
+/** The proxy's trial URL as Kilo's AI SDK providers take it (provider-routes.ts has the rule). */
+export function kiloBaseUrl(model: Pick<ModelAccess, 'baseUrl' | 'protocol'>): string {
+  return clientBaseUrl(model.baseUrl, model.protocol, 'ai-sdk');
 }
 
 /** `kb/sim/direct` — Kilo splits at the first slash, so provider models may contain slashes. */

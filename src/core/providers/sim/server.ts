@@ -1,9 +1,9 @@
 /**
- * The simulated provider: a local HTTP server (127.0.0.1) speaking OpenAI Chat Completions and
- * Anthropic Messages, streaming and not, with tool calls in each protocol's real shape and honest
+ * The simulated provider: a local HTTP server (127.0.0.1) speaking OpenAI Chat Completions, OpenAI
+ * Responses and Anthropic Messages, streaming and not, with tool calls in each protocol's real shape and honest
  * token counts. It is a test device backed by the task's answer key, always labelled simulated.
  *
- * Paths: `[/s/SESSION][/v1]/chat/completions`, `…/messages`, `…/messages/count_tokens`, `…/models`.
+ * Paths: `[/s/SESSION][/v1]/chat/completions`, `…/responses`, `…/messages`, `…/messages/count_tokens`, `…/models`.
  * A session (registered by the run) carries the profile, seed and reference solution of a trial;
  * without one, a chat is answered with a short text reply.
  */
@@ -19,6 +19,7 @@ import { isProblem, parseSimRequest, type SimRequest, type SimWire } from './req
 import { conversationKey, countOutput, countPrompt, promptSegments, PromptCache } from './tokens';
 import { anthropicBody, anthropicError, anthropicStream } from './wire-anthropic';
 import { openaiBody, openaiError, openaiStream } from './wire-openai';
+import { responsesBody, responsesStream } from './wire-responses';
 
 export interface SimLatency {
   /** Wait before the first byte of every response (a model's time to first token). */
@@ -135,6 +136,7 @@ class Simulator implements SimProvider {
     path = path.replace(/^\/v1(?=\/|$)/, '').replace(/\/+$/, '') || '/';
     if (req.method === 'GET' && path === '/models') return this.models(res, anthropicClient);
     if (req.method === 'POST' && path === '/chat/completions') return this.llm(req, res, 'openai', state);
+    if (req.method === 'POST' && path === '/responses') return this.llm(req, res, 'responses', state);
     if (req.method === 'POST' && path === '/messages') return this.llm(req, res, 'anthropic', state);
     if (req.method === 'POST' && path === '/messages/count_tokens') return this.countTokens(req, res, state);
     req.resume();
@@ -230,10 +232,10 @@ class Simulator implements SimProvider {
       : null;
     const thinking = request.wire === 'anthropic' && request.thinking ? thinkingText(turn.reasoningTokens) : null;
     // OpenAI-style hidden reasoning is counted, not shown; Anthropic thinking is shown only when asked for.
-    const reasoning = request.wire === 'openai' ? turn.reasoningTokens : thinking ? countOutput(thinking) : 0;
+    const reasoning = request.wire !== 'anthropic' ? turn.reasoningTokens : thinking ? countOutput(thinking) : 0;
     const output = countOutput(turn.text) + (toolCall ? countOutput(`${toolCall.name}${toolCall.argumentsJson}`) : 0) + reasoning;
     return {
-      id: request.wire === 'anthropic' ? `msg_sim_${randomBytes(9).toString('hex')}` : `chatcmpl-sim-${randomBytes(9).toString('hex')}`,
+      id: { anthropic: 'msg_sim_', responses: 'resp_sim_', openai: 'chatcmpl-sim-' }[request.wire] + randomBytes(9).toString('hex'),
       model: request.model,
       created: Math.floor(Date.now() / 1000),
       text: turn.text,
@@ -244,7 +246,7 @@ class Simulator implements SimProvider {
   }
 
   private whole(res: ServerResponse, request: SimRequest, reply: SimReply, fault: SimFault | undefined): void {
-    let text = JSON.stringify(request.wire === 'anthropic' ? anthropicBody(reply) : openaiBody(reply));
+    let text = JSON.stringify(request.wire === 'anthropic' ? anthropicBody(reply) : request.wire === 'responses' ? responsesBody(reply) : openaiBody(reply));
     if (fault?.kind === 'malformed_json') text = text.slice(0, Math.floor(text.length / 2));
     const bytes = Buffer.from(text, 'utf8');
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes.length), 'x-kilobench-sim': 'true' });
@@ -257,7 +259,7 @@ class Simulator implements SimProvider {
   }
 
   private stream(res: ServerResponse, request: SimRequest, reply: SimReply, fault: SimFault | undefined): void {
-    let events = request.wire === 'anthropic' ? anthropicStream(reply) : openaiStream(reply, request.includeUsage);
+    let events = request.wire === 'anthropic' ? anthropicStream(reply) : request.wire === 'responses' ? responsesStream(reply) : openaiStream(reply, request.includeUsage);
     let cutAfter: number | null = null;
     if (fault?.kind === 'malformed_json') events = [...events.slice(0, 2), 'data: {"choices": [ {"delta": broken\n\n'];
     if (fault?.kind === 'cut_stream') cutAfter = Math.max(1, fault.afterEvents ?? 3);

@@ -23,13 +23,31 @@ function contentText(content: unknown): { text: string; cacheBreak: boolean } {
     if (!part) return '';
     if (part.cache_control) cacheBreak = true;
     const type = asString(part.type);
-    if (type === 'text' || type === 'input_text') return asString(part.text) ?? '';
+    if (type === 'text' || type === 'input_text' || type === 'output_text') return asString(part.text) ?? '';
     if (type === 'tool_use') return `tool_use ${asString(part.name) ?? ''} ${JSON.stringify(part.input ?? {})}`;
     if (type === 'tool_result') return `tool_result ${contentText(part.content).text}`;
     if (type === 'thinking') return asString(part.thinking) ?? '';
     return JSON.stringify(part);
   });
   return { text: parts.join('\n'), cacheBreak };
+}
+
+/** A Responses request's instructions and input items (messages, function calls and their outputs). */
+function responsesSegments(body: Record<string, unknown>): PromptSegment[] {
+  const segments: PromptSegment[] = [];
+  if (typeof body.instructions === 'string') segments.push({ text: `system: ${body.instructions}`, cacheBreak: false });
+  const items = typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : asArray(body.input);
+  for (const entry of items) {
+    const item = asObject(entry) ?? {};
+    const type = asString(item.type) ?? 'message';
+    let text: string;
+    if (type === 'message') text = `${asString(item.role) ?? 'user'}: ${contentText(item.content).text}`;
+    else if (type === 'function_call') text = `tool_call ${asString(item.name) ?? ''} ${asString(item.arguments) ?? ''}`;
+    else if (type === 'function_call_output') text = `tool: ${typeof item.output === 'string' ? item.output : contentText(item.output).text}`;
+    else text = JSON.stringify(item);
+    segments.push({ text, cacheBreak: false });
+  }
+  return segments;
 }
 
 /** The request as the model reads it, in segments. */
@@ -43,6 +61,7 @@ export function promptSegments(wire: SimWire, body: Record<string, unknown>): Pr
     const system = contentText(body.system);
     segments.push({ text: `system: ${system.text}`, cacheBreak: system.cacheBreak });
   }
+  if (wire === 'responses') return [...segments, ...responsesSegments(body)];
   for (const item of asArray(body.messages)) {
     const message = asObject(item) ?? {};
     const content = contentText(message.content);

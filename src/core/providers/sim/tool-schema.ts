@@ -98,7 +98,12 @@ export type ToolIntent =
 /** Arguments for `tool` that carry the intent and satisfy every required property of its schema. */
 export function buildArguments(tool: ToolSpec, intent: ToolIntent, purpose: string): Record<string, unknown> {
   const known: Record<string, unknown> = {};
-  if (intent.role === 'shell') known[findKey(tool, COMMAND_KEYS) ?? 'command'] = intent.command;
+  if (intent.role === 'shell') {
+    const key = findKey(tool, COMMAND_KEYS) ?? 'command';
+    // Some shells take an argv (Codex's `shell`: ["bash", "-lc", "…"]).
+    const argv = asString(asObject(properties(tool)[key])?.type) === 'array';
+    known[key] = argv ? ['bash', '-lc', intent.command] : intent.command;
+  }
   else if ('pattern' in intent) known[findKey(tool, PATTERN_KEYS) ?? 'pattern'] = intent.pattern;
   else known[findKey(tool, PATH_KEYS) ?? 'path'] = intent.path;
   if (intent.role === 'write') known[findKey(tool, CONTENT_KEYS) ?? 'content'] = intent.content;

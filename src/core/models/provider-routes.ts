@@ -1,0 +1,99 @@
+/**
+ * Where each provider serves its API, and how a harness's client reaches it through the metering
+ * proxy. The one rule: a model's `baseUrl` means what it means in the provider's own SDK, and the
+ * proxy's per-trial URL (`http://127.0.0.1:PORT/t/TOKEN`) stands in for exactly that base URL. A
+ * client given the trial URL builds the same path after it as it would after the provider's base,
+ * and the proxy sends that path on after the provider's base path, unchanged:
+ *
+ *   OpenAI      base https://api.openai.com/v1       SDK adds /chat/completions, /responses → /v1/chat/completions, /v1/responses
+ *   OpenRouter  base https://openrouter.ai/api/v1    SDK adds /chat/completions             → /api/v1/chat/completions
+ *   Anthropic   base https://api.anthropic.com       SDK adds /v1/messages                  → /v1/messages
+ *
+ * Clients whose base-URL convention differs from the provider's SDK (the AI SDK's Anthropic provider,
+ * which Kilo uses, wants the base WITH `/v1`) get the difference added here, never elsewhere.
+ * Self-contained on purpose (no imports): the meter, the scheduler and the harnesses all read it.
+ */
+
+/** A real provider kind (the simulator is served as an `openai-compatible` or `anthropic` upstream). */
+export type UpstreamProvider = 'openai-compatible' | 'openrouter' | 'anthropic';
+
+/** The wire protocol a client speaks. */
+export type WireProtocol = 'openai' | 'anthropic';
+
+/** Each provider's base URL as its own SDK has it by default. */
+export const DEFAULT_BASE_URLS: Record<UpstreamProvider, string> = {
+  'openai-compatible': 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+  openrouter: 'https://openrouter.ai/api/v1',
+};
+
+/** What the provider's SDK appends to the base URL for each metered route. */
+export const SDK_ROUTES: Record<WireProtocol, readonly string[]> = {
+  openai: ['/chat/completions', '/responses'],
+  anthropic: ['/v1/messages'],
+};
+
+/**
+ * The base URL an SDK of `protocol` takes for a server that serves the providers' routes at
+ * `root/v1/...` (the simulated provider, test upstreams): `root/v1` for OpenAI clients, `root` for
+ * Anthropic ones.
+ */
+export function sdkBaseUrl(root: string, protocol: WireProtocol): string {
+  const base = root.replace(/\/+$/, '');
+  return protocol === 'openai' ? `${base}/v1` : base;
+}
+
+/**
+ * How a client library takes its base URL, when it differs from the provider's own SDK:
+ * `provider-sdk` (the OpenAI and Anthropic SDKs, and every CLI built on them: the trial URL as is),
+ * `ai-sdk` (Vercel's AI SDK, used by Kilo and OpenCode: its Anthropic provider appends `/messages`,
+ * so its base ends in `/v1`; its OpenAI-compatible provider is like the OpenAI SDK).
+ */
+export type ClientConvention = 'provider-sdk' | 'ai-sdk';
+
+/** The base URL to give a client of `protocol` that follows `convention`, for the proxy's trial URL. */
+export function clientBaseUrl(trialUrl: string, protocol: WireProtocol, convention: ClientConvention): string {
+  const base = trialUrl.replace(/\/+$/, '');
+  return convention === 'ai-sdk' && protocol === 'anthropic' ? `${base}/v1` : base;
+}
+
+/**
+ * The upstream request path: the provider base URL's path (no trailing slash) + the path the client
+ * built after the trial URL + its query.
+ */
+export function upstreamRequestPath(basePath: string, clientPath: string, query: string): string {
+  const base = basePath.replace(/\/+$/, '');
+  return `${base}${clientPath.startsWith('/') ? clientPath : `/${clientPath}`}${query}`;
+}
+
+/** The credential headers each provider requires (OpenAI and OpenRouter: bearer; Anthropic: x-api-key + version). */
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+
+export function credentialHeaders(provider: UpstreamProvider, key: string | undefined, anthropicVersion: string | undefined): Record<string, string> {
+  if (provider === 'anthropic') {
+    return { ...(key ? { 'x-api-key': key } : {}), 'anthropic-version': anthropicVersion || DEFAULT_ANTHROPIC_VERSION };
+  }
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
+
+/** `openai-compatible (api.openai.com)`, `openrouter`, `anthropic`: how messages name the provider. */
+export function providerLabel(provider: UpstreamProvider, baseUrl: URL): string {
+  return provider === 'openai-compatible' ? `openai-compatible (${baseUrl.host})` : provider;
+}
+
+const BASE_URL_HINTS: Record<UpstreamProvider, string> = {
+  'openai-compatible': 'check the model\'s baseUrl (it should end in /v1, as in the OpenAI SDK: https://api.openai.com/v1)',
+  openrouter: 'check the model\'s baseUrl (it should be https://openrouter.ai/api/v1, as in the OpenAI SDK, or be left out)',
+  anthropic: 'check the model\'s baseUrl (it should be the host without /v1, as in the Anthropic SDK: https://api.anthropic.com)',
+};
+
+/**
+ * A 404 or 401 from a provider means the route or the key is wrong, not that the model failed:
+ * the message names the provider, the request and the likely fix. Null for any other status.
+ */
+export function routeFailureMessage(provider: UpstreamProvider, baseUrl: URL, method: string, path: string, status: number, keyEnv?: string): string | null {
+  const what = `${providerLabel(provider, baseUrl)} returned ${status} for ${method} ${path.split('?')[0]}`;
+  if (status === 404) return `${what}: ${BASE_URL_HINTS[provider]}`;
+  if (status === 401) return `${what}: check the model's API key${keyEnv ? ` (the environment variable ${keyEnv})` : ''} and that it belongs to this provider`;
+  return null;
+}
