@@ -15,7 +15,7 @@ import type { Store } from '../core/store';
 import type { RunStatusView } from '../protocol';
 import type { Config } from './config';
 import { dirname } from 'node:path';
-import { EngineError } from './errors';
+import { dockerUnreachable, EngineError } from './errors';
 import { ignoreInsideWorkspace } from './storage';
 import { loadCore, type Core } from './load-core';
 import { applyRunEvent, isActive, startingStatus } from './run-status';
@@ -130,10 +130,7 @@ export class Engine implements vscode.Disposable {
       session = await core.BenchmarkSession.open({
         dbPath: store.path, store, ...(host ? { dockerHost: host } : {}),
         log: (line) => this.log.debug(`proxy: ${line}`),
-      }).catch((e: Error) => {
-        throw new EngineError(`KiloBench cannot reach Docker at ${core.describeHost(core.resolveDockerHost(host))}: ${e.message}. Start Docker, or set kilobench.dockerHost.`,
-          { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['kilobench.dockerHost'] });
-      });
+      }).catch((e: Error) => { throw dockerUnreachable(e, core.describeHost(core.resolveDockerHost(host))); });
       const harness = core.getHarness(plan.harness);
       const run = { signal: abort.signal, onEvent: (event: RunEvent) => batcher.push(event), extra: { env: options.env } };
       this.log.info(`${options.resume ? 'resuming' : 'starting'} run ${plan.runId}: ${plan.tasks.length} task(s) × ${plan.models.length || 1} model(s) × ${plan.settings.trialsPerPair} trial(s), harness ${plan.harness}`);

@@ -5,3 +5,11 @@ export class EngineError extends Error {
     this.name = 'EngineError';
   }
 }
+
+/** The fix offered whenever Docker cannot be reached. */
+export const DOCKER_HOST_FIX = { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['kilobench.dockerHost'] };
+
+/** The error for a Docker engine that does not answer, naming where KiloBench looked when known. */
+export function dockerUnreachable(e: Error, where?: string): EngineError {
+  return new EngineError(`KiloBench cannot reach Docker${where ? ` at ${where}` : ''}: ${e.message}. Start Docker, or set kilobench.dockerHost.`, DOCKER_HOST_FIX);
+}

@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MineResult } from '../core/mine';
 import type { Ctx } from './context';
-import { EngineError } from './errors';
+import { dockerUnreachable, EngineError } from './errors';
 import { loadCore } from './load-core';
 import { requireTrust } from './run-controller';
 import { storageFolder } from './storage';
@@ -56,9 +56,7 @@ export async function mineWorkspace(ctx: Ctx): Promise<MineResult | undefined> {
     token.onCancellationRequested(() => abort.abort());
     progress.report({ message: 'connecting to Docker…' });
     const runtime = new core.DockerRuntime(ctx.config.dockerHost);
-    await runtime.ping().catch((e: Error) => {
-      throw new EngineError(`KiloBench cannot reach Docker: ${e.message}. Start Docker, or set kilobench.dockerHost.`, { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['kilobench.dockerHost'] });
-    });
+    await runtime.ping().catch((e: Error) => { throw dockerUnreachable(e); });
     let steps = 1;
     const result = await core.mine(runtime, {
       repo: root, out, concurrency: ctx.config.concurrency, signal: abort.signal,

@@ -10,7 +10,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import type { Task } from '../core/tasks/task';
 import type { Ctx } from './context';
-import { EngineError } from './errors';
+import { dockerUnreachable, EngineError } from './errors';
 import { loadCore } from './load-core';
 import { requireTrust } from './run-controller';
 import { instructionFile, taskFile, type CatalogFolder, type CatalogTask } from './task-catalog';
@@ -166,9 +166,7 @@ async function validate(ctx: Ctx, tree: TasksTree, entries: CatalogTask[]): Prom
     token.onCancellationRequested(() => abort.abort());
     progress.report({ message: 'connecting to Docker…' });
     const runtime = new core.DockerRuntime(ctx.config.dockerHost);
-    await runtime.ping().catch((e: Error) => {
-      throw new EngineError(`KiloBench cannot reach Docker: ${e.message}. Start Docker, or set kilobench.dockerHost.`, { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['kilobench.dockerHost'] });
-    });
+    await runtime.ping().catch((e: Error) => { throw dockerUnreachable(e); });
     progress.report({ message: 'building images and running the reference solutions…' });
     let done = 0;
     const results = await core.validateTasks(runtime, tasks, {
