@@ -34,9 +34,23 @@ export function forcedOfflineWarning(tasks: readonly Task[], setting: NetworkSet
   return `network forced to none: ${shown} do not declare no-network; their tests fail if they download anything (e.g. curl or uv in tests/test.sh)`;
 }
 
+/**
+ * Lines of a test run that mean it could not reach the network: name resolution or connection
+ * failures as curl, uv, pip, apt, bash and Python print them.
+ */
+const NETWORK_FAILURE = new RegExp([
+  'Could not resolve host', 'Temporary failure (in name resolution|resolving)', 'Name or service not known', 'failed to lookup address',
+  'dns error', 'getaddrinfo', 'Network is unreachable', 'NewConnectionError', 'Failed to establish a new connection',
+  'Failed to (connect|fetch)', 'Could not connect to', 'Connection (refused|timed out)', 'Max retries exceeded with url',
+  'Failed to download', 'Unable to connect to', 'No route to host', 'Unable to fetch some archives',
+].join('|'), 'i');
+
+/** The first line of a test run's output that reads like a failed download, if any. */
+export function networkFailureLine(output: string | undefined): string | undefined {
+  return output?.split('\n').find((l) => NETWORK_FAILURE.test(l))?.trim().slice(0, 200);
+}
+
 /** A cause for a verifier's output, when it reads like a failed download in a container without network. */
 export function offlineFailureHint(output: string | undefined): string | undefined {
-  if (!output) return undefined;
-  const signs = /(Could not resolve host|Temporary failure in name resolution|Network is unreachable|Failed to connect to|Could not connect to|connection refused|No route to host|Failed to fetch|Unable to fetch some archives|Name or service not known)/i;
-  return signs.test(output) ? 'the tests could not reach the network (the trial ran without one)' : undefined;
+  return networkFailureLine(output) ? 'the tests could not reach the network (the trial ran without one)' : undefined;
 }

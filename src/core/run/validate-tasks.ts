@@ -12,7 +12,7 @@ import type { Harness } from '../harness/harness';
 import { runTrial, type TrialOutcome } from './trial-runner';
 import type { TrialRecorder } from './trial-recorder';
 import { openModelChannel } from './model-channel';
-import { networkAccess, type NetworkSetting } from './task-network';
+import { networkAccess, networkFailureLine, type NetworkSetting } from './task-network';
 
 export interface TaskValidation {
   task: string;
@@ -24,17 +24,6 @@ export interface TaskValidation {
   durationMs: number;
 }
 
-/**
- * Lines of a test run that mean it could not reach the network: name resolution or connection
- * failures as curl, uv, pip, apt and Python print them.
- */
-const NETWORK_FAILURE = new RegExp([
-  'Could not resolve host', 'Temporary failure (in name resolution|resolving)', 'Name or service not known', 'failed to lookup address',
-  'dns error', 'getaddrinfo', 'Network is unreachable', 'NewConnectionError', 'Failed to establish a new connection',
-  'Failed to (connect|fetch)', 'Could not connect to', 'Connection (refused|timed out)', 'Max retries exceeded with url',
-  'Failed to download', 'Unable to connect to', 'No route to host',
-].join('|'), 'i');
-
 /** The last non-empty lines of a test run, on one line. */
 function tailOf(text: string, lines = 4): string {
   return text.trim().split('\n').map((l) => l.trim()).filter(Boolean).slice(-lines).join(' / ').slice(0, 400);
@@ -44,8 +33,8 @@ function tailOf(text: string, lines = 4): string {
 function oracleCause(oracle: TrialOutcome): string {
   const output = oracle.verifierOutput ?? (oracle.status === 'verifier_error' ? oracle.detail : undefined) ?? '';
   if (/no reference solution/.test(oracle.error ?? '')) return 'the reference solution is missing (solution.sh, solution.yaml or solution/solve.sh)';
-  if (NETWORK_FAILURE.test(output)) {
-    const line = output.split('\n').find((l) => NETWORK_FAILURE.test(l))?.trim().slice(0, 200);
+  const line = networkFailureLine(output);
+  if (line) {
     return `the tests could not reach the network (${line}): they download their tools at test time, so they need network at verification`;
   }
   // Not the task's fault, as far as anyone can tell: the engine or the run stopped it.
