@@ -50,6 +50,14 @@ export interface Commit {
 }
 
 /**
+ * git reads a bare date as that day at the current time of day, so `--since 2026-01-09` run at 10:07
+ * would leave out that day's 10:00 commit: a bare date means the start of that day (UTC).
+ */
+export function sinceArg(since: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(since.trim()) ? `${since.trim()}T00:00:00Z` : since;
+}
+
+/**
  * Commits of the current branch, newest first, following first parents (a merge stands for the
  * whole change it brought in).
  */
@@ -57,7 +65,7 @@ export async function listCommits(repo: string, options: { since?: string; paths
   const sep = '\x1f';
   const end = '\x1e';
   const args = ['log', '--first-parent', `--format=%H${sep}%P${sep}%an${sep}%aI${sep}%s${sep}%b${end}`];
-  if (options.since) args.push(`--since=${options.since}`);
+  if (options.since) args.push(`--since=${sinceArg(options.since)}`);
   if (options.limit) args.push(`--max-count=${options.limit}`);
   args.push('HEAD');
   if (options.paths) args.push('--', `:(glob)${options.paths}`);
