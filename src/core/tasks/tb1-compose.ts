@@ -12,7 +12,7 @@
 import { isTable, type Table } from './fields';
 import { exists, readTaskText } from './task-files';
 import type { TaskError } from './task';
-import { parseYaml } from './tb1-loader';
+import { parseYaml } from './yaml-file';
 
 export const TB1_COMPOSE_FILES = ['docker-compose.yaml', 'docker-compose.yml'];
 
