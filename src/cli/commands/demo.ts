@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { harnessNames } from '../../core/harness/registry';
+import { harnessNames, isKnownHarness } from '../../core/harness/registry';
 import { formatLeaderboard, renderHtmlReport, reportFromStore } from '../../core/report';
 import { UsageError } from '../errors';
 import { DEFAULT_DB, openCliStore } from '../store';
@@ -31,7 +31,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--docker-host <url>', 'Docker engine (default: DOCKER_HOST or the local socket)')
     .action(async (options: { tasks: string; models: string; harnesses: string; trials: number; concurrency: number; out?: string; db?: string; dockerHost?: string }) => {
       const harnesses = options.harnesses.split(',').map((h) => h.trim()).filter(Boolean);
-      const unknown = harnesses.filter((h) => !harnessNames().includes(h));
+      const unknown = harnesses.filter((h) => !isKnownHarness(h));
       if (unknown.length) throw new UsageError(`unknown harness(es): ${unknown.join(', ')} (known: ${harnessNames().join(', ')})`);
       const runIds: string[] = [];
       for (const harness of harnesses) {
