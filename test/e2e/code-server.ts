@@ -157,3 +157,10 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+/** The last lines of KiloBench's output channel log in a code-server's user data, printed after a failed test. */
+export function printExtensionLog(server: CodeServer | undefined): void {
+  if (!server) return;
+  const logs = spawnSync('bash', ['-c', `cat $(find '${server.dir}/ud/logs' -name '*KiloBench*.log' 2>/dev/null) 2>/dev/null | tail -40`], { encoding: 'utf8' }).stdout;
+  if (logs) console.log(`      KiloBench log:\n${logs.replace(/^/gm, '        ')}`);
+}

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { frameWith, launchBrowser, runCommand, workbenchUrl, type Browser } from './browser';
-import { dockerHost, installCodeServer, REPO, removeDir, startCodeServer, type CodeServer } from './code-server';
+import { dockerHost, installCodeServer, printExtensionLog, REPO, removeDir, startCodeServer, type CodeServer } from './code-server';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
 const TASKS = ['csv-to-json-employees', 'access-log-report'];
@@ -91,8 +91,7 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
       const text = await frame.evaluate(() => (document.body?.dataset.view ? `${document.body.dataset.view}: ${document.body.innerText.slice(0, 400)}` : '')).catch(() => '');
       if (text) console.log(`      frame ${text.replace(/\n/g, ' | ')}`);
     }
-    const logs = spawnSync('bash', ['-c', `cat $(find '${server?.dir}/ud/logs' -name '*KiloBench*.log' 2>/dev/null) 2>/dev/null | tail -40`], { encoding: 'utf8' }).stdout;
-    if (logs) console.log(`      KiloBench log:\n${logs.replace(/^/gm, '        ')}`);
+    printExtensionLog(server);
   });
 
   after(async () => {

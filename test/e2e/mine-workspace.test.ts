@@ -11,7 +11,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { frameWith, launchBrowser, runCommand, workbenchUrl, type Browser } from './browser';
-import { dockerHost, installCodeServer, REPO, removeDir, startCodeServer, type CodeServer } from './code-server';
+import { dockerHost, installCodeServer, printExtensionLog, REPO, removeDir, startCodeServer, type CodeServer } from './code-server';
 import { makeRepo, pythonHistory, type GeneratedRepo } from '../helpers/mine-repos';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
@@ -39,8 +39,7 @@ describe('Compare models on this workspace (code-server + Chromium)', function (
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed' || !browser) return;
     await browser.page.screenshot({ path: join(ARTIFACTS, 'mine-failure.png') }).catch(() => undefined);
-    const logs = spawnSync('bash', ['-c', `cat $(find '${server?.dir}/ud/logs' -name '*KiloBench*.log' 2>/dev/null) 2>/dev/null | tail -40`], { encoding: 'utf8' }).stdout;
-    if (logs) console.log(`      KiloBench log:\n${logs.replace(/^/gm, '        ')}`);
+    printExtensionLog(server);
   });
 
   after(async () => {
