@@ -4,7 +4,7 @@
  * a call's cost. Below the store so the store never imports the analysis.
  */
 export type { SummarisedCall } from './call';
-export { addCall, emptyCallSummary, summariseCalls, type CallSummary } from './summary';
+export { addCall, CALL_SUMMARY_SHAPE, emptyCallSummary, summariseCalls, type CallSummary } from './summary';
 export { addSplit, emptySplit, splitCall, type ContextTokens, type SpendSplit, type UsagePricer } from './spend-split';
 export { commandOf, zeroToolCounts, type ToolCounts } from './tool-counts';
 export { planPriceOverrides, pricingKey, usagePricer } from './pricer';

@@ -12,6 +12,13 @@ import type { SummarisedCall } from './call';
 import { addSplit, emptySplit, splitCall, type ContextTokens, type SpendSplit, type UsagePricer } from './spend-split';
 import { commandOf, zeroToolCounts, type ToolCounts } from './tool-counts';
 
+/**
+ * The shape of `CallSummary` and what `addCall` puts in it. Bump it whenever either changes (a new
+ * field, a metric folded differently): the store then rebuilds every stored summary from the stored
+ * calls on its next open, so old rows never stand for new figures.
+ */
+export const CALL_SUMMARY_SHAPE = 1;
+
 export interface CallSummary {
   calls: number;
   /** Highest `seq` folded in: a call at or below it (or one recorded twice) needs a fresh fold. */

@@ -6,7 +6,7 @@
  * equals what the analysis would compute from the calls.
  */
 import {
-  addCall, emptyCallSummary, planPriceOverrides, pricingKey, summariseCalls, usagePricer, type CallSummary, type UsagePricer,
+  addCall, CALL_SUMMARY_SHAPE, emptyCallSummary, planPriceOverrides, pricingKey, summariseCalls, usagePricer, type CallSummary, type UsagePricer,
 } from '../calls';
 import type { Db } from './db';
 import { listLlmCalls } from './queries';
@@ -36,9 +36,9 @@ function runPricing(db: Db, runId: string): RunPricing {
 
 function save(db: Db, trialId: string, runId: string, key: string, summary: CallSummary): void {
   db.run(
-    'INSERT INTO trial_call_summaries (trial_id, run_id, pricing, summary_json) VALUES ($trial_id, $run_id, $pricing, $summary) ' +
-    'ON CONFLICT (trial_id) DO UPDATE SET run_id = excluded.run_id, pricing = excluded.pricing, summary_json = excluded.summary_json',
-    { trial_id: trialId, run_id: runId, pricing: key, summary: JSON.stringify(summary) },
+    'INSERT INTO trial_call_summaries (trial_id, run_id, pricing, summary_json, shape) VALUES ($trial_id, $run_id, $pricing, $summary, $shape) ' +
+    'ON CONFLICT (trial_id) DO UPDATE SET run_id = excluded.run_id, pricing = excluded.pricing, summary_json = excluded.summary_json, shape = excluded.shape',
+    { trial_id: trialId, run_id: runId, pricing: key, summary: JSON.stringify(summary), shape: CALL_SUMMARY_SHAPE },
   );
 }
 
@@ -48,7 +48,12 @@ export function rebuildCallSummary(db: Db, runId: string, trialId: string): void
   save(db, trialId, runId, key, summariseCalls(listLlmCalls(db, trialId), pricer));
 }
 
-/** Rebuilds every trial's summary (after an upgrade from a schema without them). */
+/** Some stored summary has another shape than this KiloBench folds (`CALL_SUMMARY_SHAPE`). */
+export function callSummariesStale(db: Db): boolean {
+  return db.get('SELECT 1 AS stale FROM trial_call_summaries WHERE shape <> $shape LIMIT 1', { shape: CALL_SUMMARY_SHAPE }) !== undefined;
+}
+
+/** Rebuilds every trial's summary (after an upgrade from a schema without them, or a new summary shape). */
 export function rebuildAllCallSummaries(db: Db): void {
   db.run('DELETE FROM trial_call_summaries');
   for (const row of db.all('SELECT DISTINCT run_id, trial_id FROM llm_calls')) rebuildCallSummary(db, String(row.run_id), String(row.trial_id));
@@ -59,12 +64,12 @@ export function rebuildAllCallSummaries(db: Db): void {
  * already stored (its old values are in the summary, so it is folded again from scratch).
  */
 export function updateCallSummary(db: Db, runId: string, call: NewLlmCall, replaced: boolean): void {
-  const row = db.get('SELECT pricing, summary_json FROM trial_call_summaries WHERE trial_id = $id', { id: call.trialId });
+  const row = db.get('SELECT pricing, summary_json, shape FROM trial_call_summaries WHERE trial_id = $id', { id: call.trialId });
   const { key, pricer } = runPricing(db, runId);
   const summary = row ? (JSON.parse(String(row.summary_json)) as CallSummary) : emptyCallSummary();
   // Calls arrive in seq order in practice; anything else (a late call, a replayed one, prices
   // changed by a new plan) is folded again in seq order, as the analysis would read them.
-  if (replaced || (row && (row.pricing !== key || call.seq <= summary.lastSeq))) {
+  if (replaced || (row && (row.pricing !== key || row.shape !== CALL_SUMMARY_SHAPE || call.seq <= summary.lastSeq))) {
     rebuildCallSummary(db, runId, call.trialId);
     return;
   }

@@ -147,6 +147,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE trials ADD COLUMN network TEXT;
     `,
   },
+  {
+    version: 5,
+    description: 'the shape version of each stored call summary, so summaries of an older shape are rebuilt',
+    sql: `
+      ALTER TABLE trial_call_summaries ADD COLUMN shape INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** The version that added `trial_call_summaries`; opening an older database fills the table. */

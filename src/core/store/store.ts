@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, openSync, closeSync, readSync, readFileSync, rea
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { applyEvent, deleteRunRows, getProgress, referenceProblem, setProgress, type Progress } from './apply';
-import { rebuildAllCallSummaries } from './call-summaries';
+import { callSummariesStale, rebuildAllCallSummaries } from './call-summaries';
 import { fsyncDirectory, removeStaleTemps, writeFileAtomic } from './atomic-file';
 import { RecordError } from './check';
 import { Db } from './db';
@@ -110,10 +110,12 @@ export class Store {
       if (loaded.warning) early.push(loaded.warning);
       const { from, to } = migrate(raw, undefined, dbPath);
       const store = new Store(dbPath, dir, raw, lock, options);
-      if (from > 0 && from < CALL_SUMMARIES_VERSION) store.rebuildCallSummaries();
+      // Derived data: a database from before summaries, or with summaries of an older shape, gets them folded again.
+      const rebuilt = (from > 0 && from < CALL_SUMMARIES_VERSION) || store.callSummariesStale();
+      if (rebuilt) store.rebuildCallSummaries();
       for (const warning of early) store.warn(warning);
       const replayed = store.recover();
-      if (loaded.fresh || from !== to || replayed.changed) {
+      if (loaded.fresh || from !== to || rebuilt || replayed.changed) {
         store.markDirty();
         await store.saveNow();
       }
@@ -271,6 +273,10 @@ export class Store {
   // ── internals ─────────────────────────────────────────────────────────────────────────────────
 
   /** A database from before call summaries existed gets them from its stored calls. */
+  private callSummariesStale(): boolean {
+    return callSummariesStale(this.live());
+  }
+
   private rebuildCallSummaries(): void {
     const db = this.live();
     db.transaction(() => rebuildAllCallSummaries(db));

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { analyseRun } from '../../../src/core/analysis';
-import { summariseCalls, usagePricer } from '../../../src/core/calls';
+import { CALL_SUMMARY_SHAPE, summariseCalls, usagePricer } from '../../../src/core/calls';
 import { buildReport } from '../../../src/core/report/json-report';
 import { reportFromStore } from '../../../src/core/report/from-store';
 import { Store, type LlmCallEvent, type StoreEvent } from '../../../src/core/store';
 import { migrate } from '../../../src/core/store/schema';
 import { loadSqlJs } from '../../../src/core/store/sqljs';
-import { at, runCreated, tempStoreDir, transcript } from './helpers';
+import { at, queryFile, runCreated, tempStoreDir, transcript } from './helpers';
 
 const RUN = 'run-sum';
 
@@ -129,5 +129,26 @@ describe('store: per-trial call summaries', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('summaries of an older shape are rebuilt from the stored calls on open, and record the current shape', async () => {
+    const store = await filled();
+    await store.close();
+    assert.deepEqual(await queryFile(tmp.dbPath, 'SELECT DISTINCT shape FROM trial_call_summaries'), [[CALL_SUMMARY_SHAPE]]);
+    // As a KiloBench whose summaries had another shape left them: wrong figures under an old shape number.
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database(readFileSync(tmp.dbPath));
+    db.exec(`UPDATE trial_call_summaries SET shape = ${CALL_SUMMARY_SHAPE - 1}, summary_json = '{"calls": 999}'`);
+    writeFileSync(tmp.dbPath, db.export());
+    db.close();
+    const reopened = await Store.open(tmp.dbPath);
+    try {
+      const stored = reopened.listCallSummaries(RUN);
+      assert.deepEqual(stored.map((s) => s.trialId).sort(), ['a', 'b', 'c']);
+      for (const { trialId, summary } of stored) assert.deepEqual(summary, summariseCalls(reopened.listLlmCalls(trialId), usagePricer({})), trialId);
+    } finally {
+      await reopened.close();
+    }
+    assert.deepEqual(await queryFile(tmp.dbPath, 'SELECT DISTINCT shape FROM trial_call_summaries'), [[CALL_SUMMARY_SHAPE]], 'the rebuild is saved');
   });
 });
