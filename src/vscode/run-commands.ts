@@ -75,6 +75,7 @@ export function runCommands(ctx: Ctx, runs: RunController, tree: RunsTree) {
         trialBudgetUsd: options.trialBudgetUsd === undefined ? ctx.config.trialBudgetUsd : options.trialBudgetUsd,
       };
       const started = await runs.start(params);
+      if (!started) return undefined;
       if (options.wait === false) {
         started.done.catch(() => undefined);
         return { runId: started.runId };

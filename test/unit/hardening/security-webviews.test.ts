@@ -99,13 +99,15 @@ function checkOptions(options: unknown, what: string): void {
 
 /** A malformed version of a valid request for each method, and one well-formed request. */
 const VALID: { [M in Method]: unknown } = {
-  'sidebar/options': {}, 'run/status': {}, 'run/cancel': {}, 'tasks/addFolder': {}, 'dashboard/data': {}, 'transcript/data': {},
+  'sidebar/options': {}, 'run/status': {}, 'workspace/trust': {}, 'run/cancel': {}, 'tasks/addFolder': {}, 'dashboard/data': {}, 'transcript/data': {},
   'run/start': { taskKeys: ['/tasks/alpha'], modelIds: [], harness: 'nop', trialsPerPair: 1, concurrency: 1, budgetUsd: null, trialBudgetUsd: null },
   'keys/set': { keyName: 'openai-compatible' },
   'dashboard/open': { runId: 'r1' },
   'dashboard/pair': { task: 'alpha', model: 'm', harness: 'nop' },
   'dashboard/export': { format: 'csv' },
   'transcript/open': { trialId: 't1' },
+  'run/forecast': { taskKeys: ['/tasks/alpha'], modelIds: [], harness: 'nop', trialsPerPair: 1, concurrency: 1, budgetUsd: null, trialBudgetUsd: null },
+  'transcript/show': { trialId: 't1', filters: { task: null, model: 'm', status: null } },
   'webview/problem': { kind: 'error', message: 'x' },
 };
 
