@@ -307,7 +307,7 @@ export interface TranscriptView {
   steps: StepView[];
   /** Cumulative cost after each LLM call. */
   cumulative: { seq: number; usd: number }[];
-  tests: { name: string; status: string; durationText: string; message: string }[];
+  tests: { name: string; status: string }[];
   findings: { kind: string; text: string }[];
   verifierOutput: string | null;
 }
@@ -483,7 +483,7 @@ const transcriptView = partial<TranscriptView>({
     return step as unknown as StepView;
   }),
   cumulative: arrayOf(shape<{ seq: number; usd: number }>({ seq: num, usd: num })),
-  tests: arrayOf(shape<TranscriptView['tests'][number]>({ name: str, status: str, durationText: str, message: str })),
+  tests: arrayOf(shape<TranscriptView['tests'][number]>({ name: str, status: str })),
   findings: arrayOf(shape<{ kind: string; text: string }>({ kind: str, text: str })),
   verifierOutput: nullable(str),
 });

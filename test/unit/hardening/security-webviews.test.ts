@@ -152,7 +152,7 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
   after(() => undo());
   beforeEach(() => {
     state.trusted = false;
-    state.panels.length = 0;
+    for (const panel of state.panels.splice(0)) panel.dispose(); // the one transcript tab is reused while open
     state.commands.length = 0;
     state.progress = 0;
     state.viewProviders.clear();
@@ -161,6 +161,7 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
   /** The three views as the extension creates them, each with its webview and its handler set. */
   function openViews(ctx: ReturnType<typeof fakeCtx>['ctx']): { name: string; webview: FakeWebview; methods: Method[] }[] {
     const c = ctx as never;
+    for (const panel of state.panels.splice(0)) panel.dispose(); // the one transcript tab is reused while open: a fresh one here
     m.benchmark.activateBenchmarkView(c, new m.controller.RunController(c));
     const sidebar = new FakeWebview();
     state.viewProviders.get(m.benchmark.BENCHMARK_VIEW)?.resolveWebviewView({ webview: sidebar, onDidDispose: () => undefined });
@@ -168,9 +169,9 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
     m.transcript.TranscriptPanel.show(c, `trial-${Math.random()}`);
     const [dashboard, transcript] = state.panels as [FakePanel, FakePanel];
     return [
-      { name: 'sidebar', webview: sidebar, methods: ['sidebar/options', 'run/status', 'run/start', 'run/cancel', 'tasks/addFolder', 'keys/set', 'dashboard/open', 'webview/problem'] },
+      { name: 'sidebar', webview: sidebar, methods: ['sidebar/options', 'run/status', 'run/start', 'run/forecast', 'run/cancel', 'tasks/addFolder', 'workspace/trust', 'keys/set', 'dashboard/open', 'webview/problem'] },
       { name: 'dashboard', webview: dashboard.webview, methods: ['dashboard/data', 'dashboard/pair', 'dashboard/export', 'transcript/open', 'webview/problem'] },
-      { name: 'transcript', webview: transcript.webview, methods: ['transcript/data', 'webview/problem'] },
+      { name: 'transcript', webview: transcript.webview, methods: ['transcript/data', 'transcript/show', 'webview/problem'] },
     ];
   }
 
@@ -178,7 +179,6 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
     const { ctx } = fakeCtx();
     const nonces = new Set<string>();
     for (const round of [1, 2]) {
-      state.panels.length = 0;
       for (const view of openViews(ctx)) {
         nonces.add(checkPage(view.webview.html, `${view.name} #${round}`));
         checkOptions(view.webview.options, view.name);
