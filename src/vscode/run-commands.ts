@@ -10,7 +10,7 @@ import type { Ctx } from './context';
 import { DashboardPanel } from './dashboard-panel';
 import { EngineError } from './errors';
 import { exportReport, pickExportFormat } from './exports';
-import type { RunController } from './run-controller';
+import { requireTrust, type RunController } from './run-controller';
 import { runDate, type RunsNode } from './runs-model';
 import type { RunRecord } from '../core/store/records';
 import { sidebarOptions } from './benchmark-view';
@@ -143,6 +143,7 @@ export function runCommands(ctx: Ctx, runs: RunController, tree: RunsTree) {
       if (!(await ctx.engine.cancel())) void vscode.window.showInformationMessage('KiloBench: no run is going.');
     },
     resumeRun: async (arg?: unknown) => {
+      requireTrust();
       const runId = runIdOf(arg) ?? (await pickRun(ctx, 'Resume which run? (runs with unfinished trials)', (_run, unfinished) => unfinished > 0, 'no run has unfinished trials to resume.'));
       if (!runId) return undefined;
       const unfinished = await ctx.engine.read(({ store }) => store.unfinishedTrials(runId).length);
