@@ -382,7 +382,7 @@ function render(): void {
         numberField('Run budget $', 'budget', form.budget, (v) => { form.budget = v; }, 'Stop starting trials once the run has spent this much (empty: no limit)', 'no limit'),
         numberField('Trial budget $', 'trial-budget', form.trialBudget, (v) => { form.trialBudget = v; }, 'Stop a trial once it has spent this much (empty: no limit)', 'no limit'))),
     // Sticky at the bottom of the pane: the plan, its forecast and Start stay in sight while the lists scroll.
-    h('section', { class: 'block start', id: 'start-bar' },
+    h('section', { class: `block start${active() ? '' : ' sticky'}`, id: 'start-bar' },
       h('p', { id: 'summary', class: 'muted' }),
       h('div', { id: 'forecast', class: 'forecast' }),
       error ? h('p', { class: 'error', id: 'form-error', role: 'alert' }, error) : '',

@@ -123,18 +123,19 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
     await page.goto(await workbenchUrl(server!.url, { folder: workspace }), { waitUntil: 'domcontentloaded' });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 
-    // "Start Benchmark Run…" from the palette starts the form flow (tasks first), not just the sidebar.
-    await runCommand(page, 'KiloBench: Start Benchmark Run…');
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Start Benchmark Run (1/3): tasks' }).waitFor({ timeout: 60_000 });
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: TASKS[0] }).first().waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Escape');
-
     // The sidebar.
     const icon = page.locator('.part.activitybar a.action-label[aria-label="KiloBench"]');
     await icon.waitFor({ state: 'visible', timeout: 60_000 });
     await icon.click();
     const sidebar = await frameWith(page, 'body[data-view="sidebar"]');
     await waitReady(sidebar);
+
+    // The extension is up now. "Start Benchmark Run…" from the palette starts the form flow (tasks first), not just the sidebar.
+    await runCommand(page, 'KiloBench: Start Benchmark Run…');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Start Benchmark Run (1/3): tasks' }).waitFor({ timeout: 60_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: TASKS[0] }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Escape');
+
 
     // The setup flow fits the pane: one scroller (the page), Start in sight, harnesses described with the test-only ones apart, budgets say "no limit".
     const layout = await sidebar.evaluate(() => {
