@@ -269,6 +269,9 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
     await sidebar!.webview.deliver({ kind: 'request', id: 2, method: 'run/start', params: VALID['run/start'] });
     assert.match(String((sidebar!.webview.posted.at(-1) as { error?: string }).error), /no longer in the task list/);
     await assert.rejects(runs.resume('r1'), /no store in this test/);
+    // The restricted-mode banner's button opens VS Code's own trust editor, nothing else.
+    await sidebar!.webview.deliver({ kind: 'request', id: 3, method: 'workspace/trust', params: {} });
+    assert.deepEqual(state.commands.map((c) => (Array.isArray(c) ? c[0] : c)).filter((c) => c === 'workbench.trust.manage'), ['workbench.trust.manage']);
     await assert.rejects(tasks.newWorkspaceTask(), /not inside a git repository/);
     await assert.rejects(tasks.compareOnWorkspace(), /not inside a git repository/);
     assert.ok(reached.includes('tasks.byKey') && reached.includes('engine.ready'));
