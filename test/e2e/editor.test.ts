@@ -315,7 +315,9 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
     await page.locator('.part.editor').screenshot({ path: join(ARTIFACTS, 'dashboard-high-contrast.png') });
     await page.locator('.pane', { hasText: 'Runs' }).last().screenshot({ path: join(ARTIFACTS, 'runs-tree-high-contrast.png') }).catch(() => undefined);
     await page.locator('.tabs-container .tab', { hasText: 'Transcript' }).first().click();
-    await page.waitForTimeout(800);
+    const transcriptHc = await frameWith(page, 'body[data-view="transcript"][data-ready="1"] #verdict', 30_000);
+    await expectDrawn(transcriptHc, 'chart-cumulative', 200, 'in high contrast');
+    await transcriptHc.evaluate(() => window.scrollTo(0, 0));
     await page.locator('.part.editor').screenshot({ path: join(ARTIFACTS, 'transcript-high-contrast.png') });
 
     // No webview errors, no CSP violations.
