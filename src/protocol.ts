@@ -44,6 +44,10 @@ export interface ModelOption {
 export interface HarnessOption {
   name: string;
   needsModel: boolean;
+  /** One line on what it runs, shown beside its name. */
+  description: string;
+  /** `agent` runs a model; `test` checks the tasks themselves (oracle, nop) and is listed apart. */
+  group: 'agent' | 'test';
 }
 
 export interface RunDefaults {
@@ -70,6 +74,43 @@ export interface SidebarOptions {
 export const RUN_STATES = ['starting', 'running', 'cancelling', 'finished', 'cancelled', 'failed'] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
+/** Where a running trial is: building its image, starting its container, the agent, the tests. */
+export const LIVE_PHASES = ['waiting', 'image', 'container', 'agent', 'verifier', 'cleanup'] as const;
+export type LivePhase = (typeof LIVE_PHASES)[number];
+
+/** One trial that has started and not finished, as of `RunStatusView.asOf`. */
+export interface LiveTrialView {
+  trialId: string;
+  task: string;
+  model: string;
+  phase: LivePhase;
+  /** Since the trial started (ms, host clock at asOf). */
+  elapsedMs: number;
+  /** Since its current phase began. */
+  phaseElapsedMs: number;
+  /** Metered spend of this trial so far. */
+  spendUsd: number;
+}
+
+/** A low–expected–high estimate. */
+export interface RangeView {
+  expected: number;
+  low: number;
+  high: number;
+}
+
+/** The forecast of a planned run (src/core/analysis/forecast.ts), as the sidebar shows it. */
+export interface ForecastView {
+  trials: number;
+  /** Total spend; null when a model has no price and no history. */
+  costUsd: RangeView | null;
+  /** Wall time at the plan's concurrency. */
+  durationMs: RangeView;
+  /** Where the figures come from, in words ("history of 4 pairs, prices for 2"). */
+  basis: string;
+  budget: { budgetUsd: number; likelyCross: boolean; mayCross: boolean } | null;
+}
+
 /** The active (or last) run as the sidebar and the status bar show it. */
 export interface RunStatusView extends Omit<RunProgress, 'startedAt'> {
   runId: string;
@@ -78,8 +119,18 @@ export interface RunStatusView extends Omit<RunProgress, 'startedAt'> {
   /** Dollars per minute since the run started. */
   ratePerMin: number;
   elapsedMs: number;
+  /** When this snapshot was taken (host clock, ms since epoch): views add the time since they got it, so clocks tick between events. */
+  asOf: number;
   /** What is going on or what went wrong, in words. */
   message: string | null;
+  /** The trials running now, in the order they started. */
+  trials: LiveTrialView[];
+  /** Time left, from the pace so far (or the forecast before any trial has finished); null when unknown. */
+  etaMs: number | null;
+  /** The forecast made at the start (null when none could be made). */
+  forecast: ForecastView | null;
+  /** Spent so far + the forecast's expected cost of the trials not yet finished (null without a priced forecast). */
+  projectedUsd: RangeView | null;
 }
 
 export interface StartRunParams {
@@ -194,11 +245,46 @@ export type StepView =
   | { kind: 'llm'; seq: number; at: string; tokens: TokenUsage; costText: string; latencyText: string; text: string; error: string | null; toolNames: string[] }
   | { kind: 'tool'; seq: number; at: string; tool: string; category: string; input: string; output: string | null; outputBytes: number | null; isError: boolean; exitCode: number | null; durationText: string }
   | { kind: 'message'; seq: number; at: string; text: string }
-  | { kind: 'note'; seq: number; at: string; label: string; text: string };
+  | { kind: 'note'; seq: number; at: string; label: string; text: string }
+  /** What the harness reports about itself (Kilo's step summaries): never the model's words, never a cost. */
+  | { kind: 'telemetry'; seq: number; at: string; source: string; text: string };
+
+/** Which trials next/previous walk through: those of the same run(s) matching every set filter. */
+export interface TranscriptFilters {
+  task: string | null;
+  model: string | null;
+  status: string | null;
+}
+
+export interface TranscriptNav {
+  /** 1-based place of this trial among those matching the filters (0 when it does not match them). */
+  index: number;
+  count: number;
+  prevTrialId: string | null;
+  nextTrialId: string | null;
+  filters: TranscriptFilters;
+  /** The values each filter can take in this run. */
+  choices: { tasks: string[]; models: string[]; statuses: string[] };
+}
+
+/** Why the trial ended as it did, in words a user reads first. */
+export interface VerdictView {
+  status: string;
+  /** true passed, false failed on the model's work, null not counted (infra, cancelled, …). */
+  passed: boolean | null;
+  reason: string;
+  failedTests: string[];
+  /** The last lines of the verifier's output. */
+  verifierTail: string | null;
+}
 
 export interface TranscriptView {
   trialId: string;
   live: boolean;
+  /** The task's instruction as the agent got it (null when the run kept no snapshot of the task). */
+  instruction: string | null;
+  verdict: VerdictView;
+  nav: TranscriptNav;
   header: {
     task: string;
     model: string;
@@ -227,8 +313,12 @@ export interface Requests {
   'sidebar/options': { params: Empty; result: SidebarOptions };
   'run/status': { params: Empty; result: RunStatusView | null };
   'run/start': { params: StartRunParams; result: { runId: string } };
+  /** The forecast of the form's plan, before Start. */
+  'run/forecast': { params: StartRunParams; result: ForecastView };
   'run/cancel': { params: Empty; result: { cancelled: boolean } };
   'tasks/addFolder': { params: Empty; result: { added: string | null } };
+  /** Opens VS Code's Workspace Trust editor (the restricted-mode banner's button). */
+  'workspace/trust': { params: Empty; result: Empty };
   'keys/set': { params: { keyName: string | null }; result: Empty };
   'dashboard/open': { params: { runId: string | null }; result: Empty };
   'dashboard/data': { params: Empty; result: DashboardView };
@@ -236,6 +326,8 @@ export interface Requests {
   'dashboard/export': { params: { format: ExportFormat }; result: { path: string | null } };
   'transcript/data': { params: Empty; result: TranscriptView };
   'transcript/open': { params: { trialId: string }; result: Empty };
+  /** Shows another trial in the same transcript tab, and/or changes the filters next/previous follow. */
+  'transcript/show': { params: { trialId: string | null; filters: TranscriptFilters | null }; result: Empty };
   'webview/problem': { params: { kind: 'error' | 'csp'; message: string }; result: Empty };
 }
 
@@ -328,9 +420,17 @@ const startRunParams = shape<StartRunParams>({
   trialBudgetUsd: nullable(money),
 });
 
+const rangeView = shape<RangeView>({ expected: num, low: num, high: num });
+const forecastView = shape<ForecastView>({
+  trials: num, costUsd: nullable(rangeView), durationMs: rangeView, basis: str,
+  budget: nullable(shape<NonNullable<ForecastView['budget']>>({ budgetUsd: num, likelyCross: bool, mayCross: bool })),
+});
+const liveTrial = shape<LiveTrialView>({ trialId: str, task: str, model: str, phase: oneOf(LIVE_PHASES), elapsedMs: num, phaseElapsedMs: num, spendUsd: num });
+
 const runStatus = shape<RunStatusView>({
   runId: str, name: str, state: oneOf(RUN_STATES), total: num, done: num, running: num, passed: num, failed: num, errors: num,
-  spendUsd: num, unpricedCalls: num, ratePerMin: num, elapsedMs: num, message: nullable(str),
+  spendUsd: num, unpricedCalls: num, ratePerMin: num, elapsedMs: num, asOf: num, message: nullable(str),
+  trials: arrayOf(liveTrial, 1000), etaMs: nullable(num), forecast: nullable(forecastView), projectedUsd: nullable(rangeView),
 });
 
 const taskOption = shape<TaskOption>({
@@ -342,7 +442,7 @@ const sidebarOptions = shape<SidebarOptions>({
   tasks: arrayOf(taskOption),
   preselect: nullable(arrayOf(str)),
   models: arrayOf(shape<ModelOption>({ id: str, provider: str, simulated: bool, keyName: nullable(str), hasKey: bool })),
-  harnesses: arrayOf(shape<HarnessOption>({ name: str, needsModel: bool })),
+  harnesses: arrayOf(shape<HarnessOption>({ name: str, needsModel: bool, description: str, group: oneOf(['agent', 'test'] as const) })),
   defaults: shape<RunDefaults>({ harness: str, trialsPerPair: num, concurrency: num, budgetUsd: nullable(num), trialBudgetUsd: nullable(num) }),
   trusted: bool,
   problem: nullable(str),
@@ -364,16 +464,19 @@ const dashboardView = partial<DashboardView>({
 
 const tokensView = shape<TokenUsage>({ input: num, cacheRead: num, cacheWrite: num, output: num, reasoning: num });
 
-const STEP_KINDS = ['llm', 'tool', 'message', 'note'] as const;
+const STEP_KINDS = ['llm', 'tool', 'message', 'note', 'telemetry'] as const;
+const transcriptFilters = shape<TranscriptFilters>({ task: nullable(str), model: nullable(str), status: nullable(str) });
 const transcriptView = partial<TranscriptView>({
-  trialId: str, live: bool,
+  trialId: str, live: bool, instruction: nullable(str),
+  verdict: partial<VerdictView>({ status: str, reason: str, failedTests: arrayOf(str), verifierTail: nullable(str) }),
+  nav: partial<TranscriptNav>({ index: num, count: num, prevTrialId: nullable(str), nextTrialId: nullable(str), filters: transcriptFilters }),
   header: partial<TranscriptView['header']>({ task: str, model: str, harness: str, status: str, durationText: str, costText: str, tokens: tokensView }),
   steps: arrayOf((v, p) => {
     const step = partial<{ kind: string; seq: number }>({ kind: oneOf(STEP_KINDS), seq: num })(v, p);
     return step as unknown as StepView;
   }),
   cumulative: arrayOf(shape<{ seq: number; usd: number }>({ seq: num, usd: num })),
-  tests: arrayOf(shape<{ name: string; status: string }>({ name: str, status: str })),
+  tests: arrayOf(shape<TranscriptView['tests'][number]>({ name: str, status: str })),
   findings: arrayOf(shape<{ kind: string; text: string }>({ kind: str, text: str })),
   verifierOutput: nullable(str),
 });
@@ -385,8 +488,10 @@ export const REQUESTS: { [M in Method]: { params: Check<Params<M>>; result: Chec
   'sidebar/options': { params: empty, result: sidebarOptions },
   'run/status': { params: empty, result: nullable(runStatus) },
   'run/start': { params: startRunParams, result: shape({ runId: str }) },
+  'run/forecast': { params: startRunParams, result: forecastView },
   'run/cancel': { params: empty, result: shape({ cancelled: bool }) },
   'tasks/addFolder': { params: empty, result: shape({ added: nullable(str) }) },
+  'workspace/trust': { params: empty, result: empty },
   'keys/set': { params: shape({ keyName: nullable(str) }), result: empty },
   'dashboard/open': { params: shape({ runId: nullable(str) }), result: empty },
   'dashboard/data': { params: empty, result: dashboardView },
@@ -394,6 +499,7 @@ export const REQUESTS: { [M in Method]: { params: Check<Params<M>>; result: Chec
   'dashboard/export': { params: shape({ format: oneOf(EXPORT_FORMATS) }), result: shape({ path: nullable(str) }) },
   'transcript/data': { params: empty, result: transcriptView },
   'transcript/open': { params: shape({ trialId: str }), result: empty },
+  'transcript/show': { params: shape({ trialId: nullable(str), filters: nullable(transcriptFilters) }), result: empty },
   'webview/problem': { params: shape({ kind: oneOf(['error', 'csp'] as const), message: (v, p) => str(v, p).slice(0, 2000) }), result: empty },
 };
 

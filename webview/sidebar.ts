@@ -9,7 +9,9 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import type { ModelOption, RunStatusView, SidebarOptions, StartRunParams, TaskOption } from '../src/protocol';
+import '@vscode-elements/elements/dist/vscode-radio/index.js';
+import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
+import type { ForecastView, HarnessOption, LiveTrialView, ModelOption, RangeView, RunStatusView, SidebarOptions, StartRunParams, TaskOption } from '../src/protocol';
 import { clear, h, root } from './dom';
 import { getState, on, request, setState, watchProblems } from './rpc';
 
@@ -31,6 +33,13 @@ let status: RunStatusView | null = null;
 let form: FormState;
 let error: string | null = null;
 let starting = false;
+/** When the last status arrived (this page's clock): elapsed times and the ETA tick from there. */
+let statusAt = Date.now();
+/** The forecast of the form's plan, or why there is none. */
+let forecast: ForecastView | null = null;
+let forecastProblem: string | null = null;
+let forecastSeq = 0;
+let forecastTimer: ReturnType<typeof setTimeout> | undefined;
 
 function save(): void {
   setState(form);
@@ -50,14 +59,30 @@ function initialForm(o: SidebarOptions): FormState {
   };
 }
 
+// TODO(figures): use the one formatting module (issue 15 item 3) for money, durations and plurals here.
 function money(usd: number): string {
   if (usd === 0) return '$0.00';
   return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
 function elapsed(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m ${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+function range(r: RangeView, unit: (x: number) => string): string {
+  return `${unit(r.expected)} (${unit(r.low)}–${unit(r.high)})`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Milliseconds since the last status arrived: what to add to its elapsed times. */
+function sinceStatus(): number {
+  return status && active() ? Math.max(0, Date.now() - statusAt) : 0;
 }
 
 function toggle(list: string[], value: string, on: boolean): string[] {
@@ -159,9 +184,9 @@ function modelRow(m: ModelOption): HTMLElement {
   return h('div', { class: 'opt' }, box, key);
 }
 
-function numberField(label: string, id: string, value: string, onValue: (v: string) => void, hint: string): HTMLElement {
+function numberField(label: string, id: string, value: string, onValue: (v: string) => void, hint: string, placeholder?: string): HTMLElement {
   const field = h('vscode-textfield', {
-    id, value, title: hint, disabled: active(),
+    id, value, title: hint, disabled: active(), placeholder: placeholder ?? null,
     oninput: (e: Event) => { onValue((e.target as Field).value); save(); renderSummary(); },
   });
   return h('label', { class: 'field', for: id }, h('span', { class: 'field-label' }, label), field);
@@ -173,20 +198,86 @@ function renderSummary(): void {
   const n = plannedTrials();
   const models = needsModel() ? form.models.filter((id) => options!.models.some((m) => m.id === id)).length : 1;
   const tasks = form.tasks.filter((k) => options!.tasks.some((t) => t.key === k)).length;
-  el.textContent = `${tasks} task(s) × ${models} model(s) × ${form.trials} trial(s) = ${n} trial(s)`;
+  el.textContent = `${plural(tasks, 'task')} × ${plural(models, 'model')} × ${plural(form.trials, 'trial')} = ${plural(n, 'trial')}`;
   const button = document.getElementById('start') as Field | null;
   if (button) button.disabled = n === 0 || active() || starting || !options.trusted;
+  scheduleForecast();
+}
+
+/** Asks for the forecast of the form's plan a moment after the last change. */
+function scheduleForecast(): void {
+  if (forecastTimer) clearTimeout(forecastTimer);
+  let p: StartRunParams;
+  try {
+    p = params();
+  } catch {
+    forecast = null;
+    forecastProblem = null;
+    renderForecast();
+    return;
+  }
+  const seq = ++forecastSeq;
+  forecastTimer = setTimeout(() => {
+    request('run/forecast', p).then((f) => {
+      if (seq !== forecastSeq) return;
+      forecast = f;
+      forecastProblem = null;
+      renderForecast();
+    }, (e: Error) => {
+      if (seq !== forecastSeq) return;
+      forecast = null;
+      forecastProblem = e.message;
+      renderForecast();
+    });
+  }, 300);
+}
+
+function renderForecast(): void {
+  const el = document.getElementById('forecast');
+  if (!el) return;
+  clear(el);
+  if (active()) return;
+  if (forecastProblem) {
+    el.append(h('span', { class: 'muted' }, `No forecast: ${forecastProblem}`));
+    return;
+  }
+  if (!forecast) return;
+  const f = forecast;
+  el.dataset.ready = '1';
+  el.append(
+    h('div', { class: 'fc-line' }, h('span', { class: 'fc-label' }, 'Expected cost'), h('span', { id: 'fc-cost' }, f.costUsd ? range(f.costUsd, money) : 'unknown (no price, no history)')),
+    h('div', { class: 'fc-line' }, h('span', { class: 'fc-label' }, 'Expected time'), h('span', { id: 'fc-time' }, range(f.durationMs, elapsed))),
+    h('div', { class: 'muted small' }, `95% interval, from ${f.basis}`),
+    f.budget?.likelyCross ? h('div', { class: 'warn-text', id: 'fc-budget' }, `Likely above the ${money(f.budget.budgetUsd)} budget: you will be asked before it starts.`)
+      : f.budget?.mayCross ? h('div', { class: 'muted small', id: 'fc-budget' }, `May reach the ${money(f.budget.budgetUsd)} budget.`) : '');
+}
+
+const PHASE_TEXT: Record<LiveTrialView['phase'], string> = {
+  waiting: 'waiting', image: 'building image', container: 'starting container', agent: 'agent working', verifier: 'running tests', cleanup: 'cleaning up',
+};
+
+function liveTrialRow(t: LiveTrialView, extra: number): HTMLElement {
+  return h('li', { class: `live-trial phase-${t.phase}`, 'data-trial': t.trialId, 'data-phase': t.phase },
+    h('div', { class: 'lt-name', title: `${t.task} · ${t.model}` }, h('span', null, t.task), t.model ? h('span', { class: 'muted' }, ` · ${t.model}`) : ''),
+    h('div', { class: 'lt-state' },
+      h('span', { class: 'phase' }, PHASE_TEXT[t.phase]), ' ',
+      h('span', { class: 'muted', 'data-tick': 'phase' }, elapsed(t.phaseElapsedMs + extra)),
+      h('span', { class: 'muted' }, ' · trial '), h('span', { class: 'muted', 'data-tick': 'trial' }, elapsed(t.elapsedMs + extra)),
+      t.spendUsd > 0 ? h('span', { class: 'muted' }, ` · ${money(t.spendUsd)}`) : ''));
 }
 
 function runSection(): HTMLElement | null {
   if (!status) return null;
   const s = status;
   const live = active();
+  const extra = sinceStatus();
   const bar = h('vscode-progress-bar', { 'aria-label': 'trials done', max: Math.max(1, s.total), value: s.done });
   if (s.total === 0 && live) bar.setAttribute('indeterminate', '');
+  const eta = s.etaMs === null ? null : Math.max(0, s.etaMs - extra);
+  const projected = s.projectedUsd;
   return h('section', { class: `run run-${s.state}`, id: 'run', 'data-state': s.state, 'aria-live': 'polite' },
     h('div', { class: 'run-head' },
-      h('strong', null, live ? 'Running' : s.state === 'finished' ? 'Finished' : s.state === 'cancelled' ? 'Cancelled' : 'Failed'),
+      h('strong', null, live ? (s.state === 'starting' ? 'Starting' : s.state === 'cancelling' ? 'Cancelling' : 'Running') : s.state === 'finished' ? 'Finished' : s.state === 'cancelled' ? 'Cancelled' : 'Failed'),
       h('span', { class: 'muted', title: s.runId }, ` ${s.name}`)),
     bar,
     h('div', { class: 'stats' },
@@ -194,10 +285,12 @@ function runSection(): HTMLElement | null {
       stat('passed', String(s.passed), 'passed', 'pass'),
       stat('failed', String(s.failed), 'failed', 'fail'),
       s.errors ? stat('errors', String(s.errors), 'errors (not counted)', 'warn') : null,
-      stat('spend', `${money(s.spendUsd)}${s.unpricedCalls ? '+' : ''}`, s.unpricedCalls ? `spend (+${s.unpricedCalls} unpriced calls)` : 'spend'),
-      stat('rate', `${money(s.ratePerMin)}/min`, 'spend rate'),
-      stat('elapsed', elapsed(s.elapsedMs), 'elapsed')),
-    s.message ? h('p', { class: s.state === 'failed' ? 'error' : 'muted' }, s.message) : null,
+      stat('spend', `${money(s.spendUsd)}${s.unpricedCalls ? '+' : ''}`, s.unpricedCalls ? `spend (+${s.unpricedCalls} unpriced calls)` : 'spent'),
+      stat('elapsed', elapsed(s.elapsedMs + extra), 'elapsed'),
+      live ? stat('eta', eta === null ? '—' : eta === 0 && s.done < s.total ? 'any moment' : elapsed(eta), 'time left (estimate)') : null),
+    live && projected ? h('p', { class: 'muted small', id: 'projection' }, `Expected total ${range(projected, money)}: ${money(s.spendUsd)} spent + ${money(Math.max(0, projected.expected - s.spendUsd))} expected for ${plural(s.total - s.done, 'trial')} left`) : null,
+    live && s.trials.length ? h('ul', { class: 'live-trials plain', id: 'live-trials' }, s.trials.map((t) => liveTrialRow(t, extra))) : null,
+    s.message ? h('p', { class: s.state === 'failed' ? 'error' : 'muted', id: 'run-message' }, s.message) : null,
     h('div', { class: 'buttons' },
       live ? h('vscode-button', { id: 'cancel', secondary: true, disabled: s.state === 'cancelling', onclick: () => void request('run/cancel', {}) }, 'Cancel') : null,
       h('vscode-button', { id: 'open-dashboard', secondary: true, onclick: () => void request('dashboard/open', { runId: s.runId }) }, 'Dashboard')));
@@ -205,6 +298,45 @@ function runSection(): HTMLElement | null {
 
 function stat(id: string, value: string, label: string, tone = ''): HTMLElement {
   return h('div', { class: `stat ${tone}`, 'data-stat': id }, h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-label' }, label));
+}
+
+/** `kilo` and `kilo@<version>` are one choice with a version picker. */
+function isKilo(name: string): boolean {
+  return name === 'kilo' || name.startsWith('kilo@');
+}
+
+function harnessRadio(x: HarnessOption, checked: boolean, label = x.name, description = x.description): HTMLElement {
+  return h('vscode-radio', {
+    name: 'harness', value: x.name, 'data-harness': x.name, checked, disabled: active(),
+    onchange: (e: Event) => {
+      if (!(e.target as Field).checked) return;
+      form.harness = x.name;
+      save();
+      render();
+    },
+  }, h('span', { class: 'opt-label' }, label), h('span', { class: 'opt-desc' }, description));
+}
+
+function harnessSection(list: HarnessOption[]): HTMLElement {
+  const agents = list.filter((x) => x.group === 'agent');
+  const tests = list.filter((x) => x.group === 'test');
+  const kiloAll = agents.filter((x) => isKilo(x.name));
+  const kiloDefault = kiloAll.find((x) => x.name === 'kilo') ?? kiloAll[0];
+  const rows = agents.filter((x) => !isKilo(x.name) || x === kiloDefault)
+    .map((x) => (x === kiloDefault ? harnessRadio({ ...x, name: isKilo(form.harness) ? form.harness : x.name }, isKilo(form.harness), 'kilo', 'the Kilo CLI (pick a release below)') : harnessRadio(x, form.harness === x.name)));
+  const versions = isKilo(form.harness) && kiloAll.length > 1
+    ? h('label', { class: 'field kilo-version', for: 'kilo-version' }, h('span', { class: 'field-label' }, 'Kilo release'),
+      h('vscode-single-select', {
+        id: 'kilo-version', disabled: active(),
+        onchange: (e: Event) => { form.harness = (e.target as Field).value; save(); render(); },
+      }, kiloAll.map((x) => h('vscode-option', { value: x.name, selected: x.name === form.harness, description: x.description }, x.name === 'kilo' ? 'kilo (default release)' : x.name))))
+    : '';
+  return h('section', { class: 'block', id: 'harness' },
+    h('div', { class: 'block-head' }, h('h3', null, 'Harness')),
+    h('vscode-radio-group', { variant: 'vertical', id: 'harness-agents' }, rows),
+    versions,
+    tests.length ? h('div', { class: 'group-label' }, 'Test harnesses: check the tasks themselves, no model') : '',
+    tests.length ? h('vscode-radio-group', { variant: 'vertical', id: 'harness-tests' }, tests.map((x) => harnessRadio(x, form.harness === x.name))) : '');
 }
 
 function render(): void {
@@ -218,13 +350,12 @@ function render(): void {
   const groups = [...new Set(shown.map((t) => t.sourceLabel))];
   const sim = o.models.filter((m) => m.simulated);
   const real = o.models.filter((m) => !m.simulated);
-  const harness = h('vscode-single-select', {
-    id: 'harness', disabled: active(),
-    onchange: (e: Event) => { form.harness = (e.target as Field).value; save(); render(); },
-  }, o.harnesses.map((x) => h('vscode-option', { value: x.name, selected: x.name === form.harness }, x.name)));
+  const harnessBlock = harnessSection(o.harnesses);
 
   el.append(
-    !o.trusted ? h('p', { class: 'banner warn', id: 'untrusted' }, 'This workspace is not trusted: runs are disabled, because a run builds images from task folders and runs agents. Trust the workspace to run benchmarks.') : '',
+    !o.trusted ? h('div', { class: 'banner warn', id: 'untrusted' },
+      h('p', null, 'This workspace is not trusted: runs are disabled, because a run builds images from task folders and runs agents.'),
+      h('vscode-button', { id: 'trust', onclick: () => void request('workspace/trust', {}) }, 'Trust Workspace…')) : '',
     o.problem ? h('p', { class: 'banner warn' }, o.problem) : '',
     h('div', { id: 'run-slot' }),
     h('section', { class: 'block' },
@@ -242,19 +373,22 @@ function render(): void {
       h('div', { id: 'model-list', class: 'list' },
         real.length ? h('div', { class: 'group' }, h('div', { class: 'group-label' }, 'Configured (kilobench.models)'), real.map(modelRow)) : '',
         h('div', { class: 'group' }, h('div', { class: 'group-label' }, 'Simulated provider (test and demo)'), sim.map(modelRow)))) : '',
+    harnessBlock,
     h('section', { class: 'block settings' },
-      h('label', { class: 'field', for: 'harness' }, h('span', { class: 'field-label' }, 'Harness'), harness),
       h('div', { class: 'row' },
         numberField('Trials per pair', 'trials', String(form.trials), (v) => { form.trials = Number(v); }, 'Trials per (task, model) pair'),
         numberField('Concurrency', 'concurrency', String(form.concurrency), (v) => { form.concurrency = Number(v); }, 'Trials at the same time')),
       h('div', { class: 'row' },
-        numberField('Run budget $', 'budget', form.budget, (v) => { form.budget = v; }, 'Stop starting trials once the run has spent this much (empty: no limit)'),
-        numberField('Trial budget $', 'trial-budget', form.trialBudget, (v) => { form.trialBudget = v; }, 'Stop a trial once it has spent this much (empty: no limit)'))),
-    h('section', { class: 'block start' },
+        numberField('Run budget $', 'budget', form.budget, (v) => { form.budget = v; }, 'Stop starting trials once the run has spent this much (empty: no limit)', 'no limit'),
+        numberField('Trial budget $', 'trial-budget', form.trialBudget, (v) => { form.trialBudget = v; }, 'Stop a trial once it has spent this much (empty: no limit)', 'no limit'))),
+    // Sticky at the bottom of the pane: the plan, its forecast and Start stay in sight while the lists scroll.
+    h('section', { class: `block start${active() ? '' : ' sticky'}`, id: 'start-bar' },
       h('p', { id: 'summary', class: 'muted' }),
+      h('div', { id: 'forecast', class: 'forecast' }),
       error ? h('p', { class: 'error', id: 'form-error', role: 'alert' }, error) : '',
       h('vscode-button', { id: 'start', onclick: () => void start() }, starting ? 'Starting…' : 'Start run')),
   );
+  renderForecast();
   renderRun();
   renderSummary();
   document.body.dataset.ready = '1';
@@ -281,9 +415,14 @@ async function main(): Promise<void> {
     if (o.preselect) save();
     render();
   });
+  // Elapsed times and the ETA tick every second between status updates.
+  setInterval(() => {
+    if (active()) renderRun();
+  }, 1000);
   on('run/status', (s) => {
     const was = active();
     status = s;
+    statusAt = Date.now();
     if (was !== active()) render();
     else renderRun();
   });
@@ -291,6 +430,7 @@ async function main(): Promise<void> {
     const [o, s] = await Promise.all([request('sidebar/options', {}), request('run/status', {})]);
     options = o;
     status = s;
+    statusAt = Date.now();
     form = initialForm(o);
     if (o.preselect) form.tasks = o.preselect;
     save();

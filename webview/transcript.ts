@@ -5,8 +5,10 @@
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { Chart } from 'chart.js';
-import type { StepView, TranscriptView } from '../src/protocol';
+import type { StepView, TranscriptFilters, TranscriptView } from '../src/protocol';
 import { cumulativeChart } from './charts';
 import { clear, h, root } from './dom';
 import { getState, on, request, setState, watchProblems } from './rpc';
@@ -73,7 +75,50 @@ function stepEl(step: StepView): HTMLElement {
       return h('li', { class: 'step message', 'data-kind': 'message' }, h('div', { class: 'step-head' }, h('span', { class: 'step-kind' }, 'model says')), h('p', { class: 'says' }, step.text.length > 1500 ? `${step.text.slice(0, 1500)}…` : step.text));
     case 'note':
       return h('li', { class: `step note${step.label === 'error' ? ' failed' : ''}`, 'data-kind': 'note' }, h('div', { class: 'step-head' }, h('span', { class: 'step-kind' }, step.label)), step.text ? pre(step.text) : '');
+    case 'telemetry':
+      return h('li', { class: 'step telemetry', 'data-kind': 'telemetry', title: `What ${step.source} reports about itself: not the model's words; costs come from the metered LLM calls` },
+        h('span', { class: 'tele-source' }, `${step.source} telemetry`), ' ', h('span', { class: 'muted small' }, step.text));
+    default:
+      return h('li', { class: 'step note' });
   }
+}
+
+/** next/previous and the filters: one tab walks the run's trials. */
+function navBar(v: TranscriptView): HTMLElement {
+  const n = v.nav;
+  const select = (id: keyof TranscriptFilters, label: string, values: string[]) => h('label', { class: 'nav-filter' }, h('span', { class: 'muted small' }, label),
+    h('vscode-single-select', {
+      id: `filter-${id}`, 'data-filter': id,
+      onchange: (e: Event) => {
+        const value = (e.target as HTMLElement & { value: string }).value;
+        void request('transcript/show', { trialId: null, filters: { ...n.filters, [id]: value === '*' ? null : value } });
+      },
+    }, h('vscode-option', { value: '*', selected: n.filters[id] === null }, 'all'), values.map((x) => h('vscode-option', { value: x, selected: n.filters[id] === x }, x.replace(/_/g, ' ')))));
+  return h('nav', { class: 'trial-nav', id: 'trial-nav' },
+    h('vscode-button', { id: 'prev-trial', secondary: true, disabled: !n.prevTrialId, title: 'Previous trial', onclick: () => n.prevTrialId && void request('transcript/show', { trialId: n.prevTrialId, filters: null }) }, '‹ Previous'),
+    h('span', { id: 'nav-position', class: 'muted' }, n.index > 0 ? `trial ${n.index} of ${n.count}` : `not among the ${n.count} shown by the filters`),
+    h('vscode-button', { id: 'next-trial', secondary: true, disabled: !n.nextTrialId, title: 'Next trial', onclick: () => n.nextTrialId && void request('transcript/show', { trialId: n.nextTrialId, filters: null }) }, 'Next ›'),
+    h('span', { class: 'nav-filters' },
+      select('task', 'task', n.choices.tasks),
+      select('model', 'model', n.choices.models),
+      select('status', 'status', n.choices.statuses)));
+}
+
+function verdictCard(v: TranscriptView): HTMLElement {
+  const d = v.verdict;
+  const tone = d.passed === true ? 'pass' : d.passed === false ? 'fail' : 'warn';
+  return h('section', { class: `card verdict verdict-${tone}`, id: 'verdict' },
+    h('h2', null, 'Verdict: ', h('span', { class: `status s-${d.status}` }, d.status.replace(/_/g, ' '))),
+    h('p', { id: 'verdict-reason' }, d.reason),
+    d.failedTests.length ? h('p', null, 'Failed: ', d.failedTests.map((t, i) => [i ? ', ' : '', h('code', null, t)]).flat()) : '',
+    d.verifierTail ? h('details', { class: 'verifier-tail', open: d.passed === false }, h('summary', null, 'Verifier output (last lines)'), pre(d.verifierTail)) : '');
+}
+
+function testsTable(v: TranscriptView): HTMLElement {
+  if (!v.tests.length) return h('p', { class: 'muted' }, 'No per-test results.');
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'data compact tests-table', id: 'tests' },
+    h('thead', null, h('tr', null, h('th', null, 'Test'), h('th', null, 'Result'))),
+    h('tbody', null, v.tests.map((t) => h('tr', { 'data-status': t.status }, h('td', { class: 'test-name' }, h('code', null, t.name)), h('td', null, h('span', { class: `status s-${t.status}` }, t.status)))))));
 }
 
 function renderTimeline(): void {
@@ -109,6 +154,7 @@ function render(): void {
   const calls = v.steps.filter((s) => s.kind === 'llm').length;
   const tests = hd.testsPassed !== null || hd.testsFailed !== null ? `${hd.testsPassed ?? 0} passed, ${hd.testsFailed ?? 0} failed` : '—';
   el.append(
+    navBar(v),
     h('header', { class: 'page-head' },
       h('div', null,
         h('h1', null, `${hd.task} · ${hd.model}`, v.live ? h('vscode-badge', { class: 'live' }, 'live') : ''),
@@ -121,12 +167,13 @@ function render(): void {
       fact('tool calls', String(tools)),
       fact('tests', tests)),
     h('p', { class: 'muted tokens' }, `tokens: input ${num(hd.tokens.input)} · cache read ${num(hd.tokens.cacheRead)} · cache write ${num(hd.tokens.cacheWrite)} · output ${num(hd.tokens.output)} · reasoning ${num(hd.tokens.reasoning)}`),
-    hd.error ? h('p', { class: 'banner warn' }, hd.error) : '',
+    verdictCard(v),
+    h('section', { class: 'card', id: 'instruction' }, h('h2', null, 'Task instruction'),
+      v.instruction ? h('details', { open: true }, h('summary', { class: 'muted small' }, `${v.instruction.split('\n').length} lines, as the agent got it`), h('pre', { class: 'instruction' }, v.instruction)) : h('p', { class: 'muted' }, 'This run kept no copy of the task.')),
     h('div', { class: 'grid' },
       h('section', { class: 'card' }, h('h2', null, 'Cumulative cost'),
         v.cumulative.length ? h('div', { class: 'chart-box' }, h('canvas', { id: 'chart-cumulative', role: 'img', 'aria-label': 'cumulative cost after each LLM call' })) : h('p', { class: 'muted' }, 'No metered LLM calls.')),
-      h('section', { class: 'card' }, h('h2', null, 'Tests'),
-        v.tests.length ? h('ul', { class: 'tests plain', id: 'tests' }, v.tests.map((t) => h('li', null, h('span', { class: `status s-${t.status}` }, t.status), ' ', h('code', null, t.name)))) : h('p', { class: 'muted' }, 'No per-test results.'))),
+      h('section', { class: 'card' }, h('h2', null, 'Tests'), testsTable(v))),
     h('section', { class: 'card' }, h('h2', null, `Timeline (${v.steps.length} steps)`),
       h('ol', { class: 'timeline', id: 'timeline' }),
       h('div', { id: 'more' })),
@@ -148,9 +195,12 @@ function fact(label: string, value: string | HTMLElement): HTMLElement {
 async function main(): Promise<void> {
   watchProblems();
   on('transcript/data', (v) => {
+    const other = view?.trialId !== v.trialId;
     view = v;
+    if (other) shown = PAGE;
     save();
     render();
+    if (other) window.scrollTo(0, 0);
   });
   onThemeChange(drawChart);
   try {

@@ -29,6 +29,19 @@ async function kiloVersionNames(): Promise<string[]> {
   return versions.map((v) => `kilo@${v}`).filter((name) => core.isKnownHarness(name));
 }
 
+/** Harnesses that check tasks rather than models (validation). */
+const TEST_HARNESSES = new Set(['oracle', 'nop']);
+
+export function harnessDescription(name: string): string {
+  if (name === 'builtin') return "KiloBench's own small agent loop: fast, the same for every model";
+  if (name === 'kilo') return 'the Kilo CLI, its default release';
+  if (name.startsWith('kilo@')) return `the Kilo CLI ${name.slice(5)}`;
+  if (name === 'oracle') return "runs the task's reference solution (no model): the tests must pass";
+  if (name === 'nop') return 'does nothing (no model): the tests must fail';
+  if (name.startsWith('command:')) return `a command-line agent (${name.slice(8)} preset)`;
+  return 'an agent harness';
+}
+
 /** Task keys the form should select when it next gets its options (set after mining). */
 let pendingSelection: string[] | null = null;
 
@@ -41,7 +54,9 @@ export async function sidebarOptions(ctx: Ctx): Promise<SidebarOptions> {
   const names = core.harnessNames();
   const kilo = names.indexOf('kilo');
   if (kilo >= 0) names.splice(kilo + 1, 0, ...(await kiloVersionNames().catch(() => [])));
-  const harnesses = names.map((name) => ({ name, needsModel: core.getHarness(name).needsModel }));
+  const all = names.map((name) => ({ name, needsModel: core.getHarness(name).needsModel, description: harnessDescription(name), group: TEST_HARNESSES.has(name) ? 'test' as const : 'agent' as const }));
+  // Agents first: the test-only harnesses check the tasks themselves and are listed apart, last.
+  const harnesses = [...all.filter((h) => h.group === 'agent'), ...all.filter((h) => h.group === 'test')];
   const configured = ctx.config.harness;
   const harness = harnesses.some((h) => h.name === configured) ? configured : harnesses.find((h) => h.name === 'builtin')?.name ?? harnesses[0]?.name ?? '';
   const problems: string[] = [];
@@ -84,9 +99,11 @@ export function activateBenchmarkView(ctx: Ctx, runs: RunController): void {
               ctx.fail('the run could not start', e);
               throw e;
             });
+            if (!started) return { runId: '' };
             started.done.catch(() => undefined);
             return { runId: started.runId };
           },
+          'run/forecast': (params) => runs.forecast(params),
           'run/cancel': async () => ({ cancelled: await ctx.engine.cancel() }),
           'tasks/addFolder': async () => {
             const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Add Task Folder', title: 'A task folder, a folder of tasks, or a Terminal-Bench checkout' });
@@ -95,6 +112,10 @@ export function activateBenchmarkView(ctx: Ctx, runs: RunController): void {
             const added = await ctx.config.addTaskFolder(folder);
             ctx.tasks.refresh();
             return { added };
+          },
+          'workspace/trust': async () => {
+            await vscode.commands.executeCommand('workbench.trust.manage');
+            return {};
           },
           'keys/set': async ({ keyName }) => {
             await vscode.commands.executeCommand('kilobench.setApiKey', keyName ?? undefined);

@@ -40,7 +40,8 @@ export function createContext(extension: vscode.ExtensionContext): Ctx {
     uri: (...path) => vscode.Uri.joinPath(extension.extensionUri, ...path),
     fail(what, error) {
       const message = error instanceof Error ? error.message : String(error);
-      log.error(`${what}: ${error instanceof Error ? error.stack ?? message : message}`);
+      // An EngineError says what to do; its stack helps no one. Anything else is a bug: keep the stack.
+      log.error(`${what}: ${error instanceof Error && !(error instanceof EngineError) ? error.stack ?? message : message}`);
       const fix = error instanceof EngineError ? error.fix : undefined;
       const buttons = [...(fix ? [fix.label] : []), 'Show Log'];
       void vscode.window.showErrorMessage(`KiloBench: ${what}: ${message}`, ...buttons).then((choice) => {

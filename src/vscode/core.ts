@@ -22,3 +22,4 @@ export { modelsCsv, tasksCsv } from '../core/report/csv';
 export { renderHtmlReport } from '../core/report/html';
 export { mine, readMineReport } from '../core/mine';
 export { repoRoot } from '../core/mine/git';
+export { forecastFromStore } from '../core/report/estimate';

@@ -82,6 +82,19 @@ export function complementarityView(report: Report): ComplementarityView {
   return { lines, uniqueSolves: c.solvedByExactlyOne.map((x) => ({ task: x.task, label: name(x) })) };
 }
 
+/**
+ * Trials per (task, model) as the runs hold them: a comparison of a 2-trial run with a 1-trial run
+ * says "1–2 trials per task and model", not the first run's plan.
+ * TODO(figures): move beside the one formatter (and use it in html.ts's header too).
+ */
+export function trialsPerPairText(report: Report): string {
+  const counts = report.tasks.flatMap((t) => t.results.map((r) => r.attempts + r.excluded)).filter((n) => n > 0);
+  if (counts.length === 0) return `${report.run.trialsPerPair} ${report.run.trialsPerPair === 1 ? 'trial' : 'trials'} per task and model`;
+  const low = Math.min(...counts);
+  const high = Math.max(...counts);
+  return low === high ? `${low} ${low === 1 ? 'trial' : 'trials'} per task and model` : `${low}–${high} trials per task and model`;
+}
+
 export function dashboardView(report: Report, live: boolean): DashboardView {
   const run = report.run;
   const view = chartView(report);
@@ -91,7 +104,7 @@ export function dashboardView(report: Report, live: boolean): DashboardView {
     subtitle: [
       run.id.includes('+') ? `${run.id.split('+').length} runs` : `run ${run.id}`,
       `harness ${run.harness}`,
-      `${run.trialsPerPair} trial(s) per task and model`,
+      trialsPerPairText(report),
       live ? 'running' : run.status,
     ].join(' · '),
     live,

@@ -18,7 +18,8 @@ import { dirname } from 'node:path';
 import { dockerUnreachable, EngineError } from './errors';
 import { ignoreInsideWorkspace } from './storage';
 import { loadCore, type Core } from './load-core';
-import { applyRunEvent, isActive, startingStatus } from './run-status';
+import { applyRunEvent, isActive, retime, startingStatus, type TrialInfo } from './run-status';
+import { forecastView } from './forecast-view';
 
 /** The engine loaded and the results store open. */
 export interface Ready {
@@ -35,6 +36,8 @@ export class Engine implements vscode.Disposable {
   private idleTimer: NodeJS.Timeout | undefined;
   private active: { abort: AbortController; done: Promise<RunSummary> } | undefined;
   private lastStatus: RunStatusView | null = null;
+  /** The active run's queued trials (task, model), so the status can name the running ones. */
+  private trialInfo: TrialInfo = new Map();
 
   private readonly runEvents = new vscode.EventEmitter<readonly RunEvent[]>();
   private readonly statusChanged = new vscode.EventEmitter<RunStatusView | null>();
@@ -116,6 +119,7 @@ export class Engine implements vscode.Disposable {
     if (this.active) throw new EngineError('A run is already going. Cancel it or wait for it to finish.', { label: 'Cancel Run', command: 'kilobench.cancelRun' });
     const abort = new AbortController();
     options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
+    this.trialInfo = new Map();
     this.setStatus(startingStatus(plan.runId, plan.name, 0));
     let resolveDone!: (s: RunSummary) => void;
     let rejectDone!: (e: unknown) => void;
@@ -126,6 +130,7 @@ export class Engine implements vscode.Disposable {
     const batcher = new EventBatcher((batch) => this.deliver(batch));
     try {
       const { core, store } = await this.ready();
+      this.attachForecast(plan, () => forecastView(core.forecastFromStore(store, plan)));
       const host = this.config.dockerHost;
       session = await core.BenchmarkSession.open({
         dbPath: store.path, store, ...(host ? { dockerHost: host } : {}),
@@ -153,6 +158,17 @@ export class Engine implements vscode.Disposable {
     }
   }
 
+  /** The forecast made when the run starts, kept in its status (live: spent so far + expected remaining). */
+  private attachForecast(plan: RunPlan, make: () => RunStatusView['forecast']): void {
+    try {
+      const forecast = make();
+      const status = this.lastStatus;
+      if (status?.runId === plan.runId) this.setStatus(retime({ ...status, forecast }, Date.now(), status.asOf - status.elapsedMs, this.trialInfo));
+    } catch (e) {
+      this.log.warn(`forecast of run ${plan.runId}: ${(e as Error).message}`);
+    }
+  }
+
   /** Cancels the active run: containers removed, trials marked cancelled. Resolves when it has stopped. */
   async cancel(): Promise<boolean> {
     const active = this.active;
@@ -173,7 +189,7 @@ export class Engine implements vscode.Disposable {
     let status = this.lastStatus;
     let storeChanged = false;
     for (const event of batch) {
-      if (status) status = applyRunEvent(status, event);
+      if (status) status = applyRunEvent(status, event, Date.now(), this.trialInfo);
       if (event.type === 'trial_queued' || event.type === 'trial_finished' || event.type === 'run_finished') storeChanged = true;
       if (event.type === 'trial_finished' && event.status !== 'passed' && event.status !== 'failed') {
         this.log.warn(`trial ${event.trialId}: ${event.status}${event.error ? ` — ${event.error}` : ''}`);

@@ -10,8 +10,11 @@ import type { Ctx } from './context';
 import { DashboardPanel } from './dashboard-panel';
 import { EngineError } from './errors';
 import { exportReport, pickExportFormat } from './exports';
-import type { RunController } from './run-controller';
-import type { RunsNode } from './runs-model';
+import { requireTrust, type RunController } from './run-controller';
+import { runDate, type RunsNode } from './runs-model';
+import type { RunRecord } from '../core/store/records';
+import { sidebarOptions } from './benchmark-view';
+import { forecastText } from './forecast-view';
 import type { RunsTree } from './runs-view';
 import { isKeyName } from './secrets';
 import { TranscriptPanel } from './transcript-panel';
@@ -35,17 +38,74 @@ function runIdOf(arg: unknown): string | undefined {
   return undefined;
 }
 
-async function pickRun(ctx: Ctx, title: string): Promise<string | undefined> {
-  const runs = await ctx.engine.read(({ store }) => store.listRuns());
+/**
+ * A run picked from a list (newest first), of the runs `which` allows; says so when there are none.
+ * TODO(figures): the one formatter's date once it lands.
+ */
+async function pickRun(ctx: Ctx, title: string, which: (run: RunRecord, unfinished: number) => boolean = () => true, none = 'no runs yet. Start one from the Benchmark view.'): Promise<string | undefined> {
+  const active = ctx.engine.running ? ctx.engine.status?.runId : undefined;
+  const runs = await ctx.engine.read(({ store }) => store.listRuns()
+    .map((run) => ({ run, unfinished: run.id === active ? 0 : store.unfinishedTrials(run.id).length }))
+    .filter(({ run, unfinished }) => which(run, unfinished)));
   if (runs.length === 0) {
-    void vscode.window.showInformationMessage('KiloBench: no runs yet. Start one from the Benchmark view.');
+    void vscode.window.showInformationMessage(`KiloBench: ${none}`);
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.name || r.id, description: `${r.status} · ${r.createdAt}`, detail: r.id, id: r.id })), { title });
+  const items = [...runs].reverse().map(({ run, unfinished }) => ({
+    label: run.name || run.id,
+    description: `${runDate(run.createdAt)} · ${run.id === active ? 'running' : run.status}${unfinished ? ` · ${unfinished} unfinished` : ''}`,
+    detail: run.id,
+    id: run.id,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { title, matchOnDetail: true });
   return picked?.id;
 }
 
 export function runCommands(ctx: Ctx, runs: RunController, tree: RunsTree) {
+  /**
+   * "Start Benchmark Run…" from the palette: the form flow in quick picks (tasks, models, harness),
+   * with the sidebar's defaults for the rest; the forecast is shown before the run starts.
+   */
+  const startFromPalette = async (): Promise<{ runId: string } | undefined> => {
+    const { harnesses, tasks, models, defaults } = await sidebarOptions(ctx);
+    const taskItems = tasks.filter((t) => !t.problem).map((t) => ({ label: t.id, description: `${t.sourceLabel} · ${t.difficulty}`, detail: t.category || undefined, key: t.key }));
+    if (taskItems.length === 0) {
+      void vscode.window.showInformationMessage('KiloBench: no valid tasks to run. Add a task folder in the Benchmark view.');
+      return undefined;
+    }
+    const pickedTasks = await vscode.window.showQuickPick(taskItems, { title: 'Start Benchmark Run (1/3): tasks', canPickMany: true, matchOnDescription: true });
+    if (!pickedTasks?.length) return undefined;
+    const harnessItems: (vscode.QuickPickItem & { name?: string })[] = [
+      { label: 'Agent harnesses', kind: vscode.QuickPickItemKind.Separator },
+      ...harnesses.filter((x) => x.group === 'agent').map((x) => ({ label: x.name, description: x.description, name: x.name, picked: x.name === defaults.harness })),
+      { label: 'Test harnesses (check the tasks, no model)', kind: vscode.QuickPickItemKind.Separator },
+      ...harnesses.filter((x) => x.group === 'test').map((x) => ({ label: x.name, description: x.description, name: x.name })),
+    ];
+    const harness = await vscode.window.showQuickPick(harnessItems, { title: 'Start Benchmark Run (2/3): harness', placeHolder: `default: ${defaults.harness}` });
+    if (!harness?.name) return undefined;
+    let modelIds: string[] = [];
+    if (harnesses.find((x) => x.name === harness.name)?.needsModel) {
+      const pickedModels = await vscode.window.showQuickPick(models.map((m) => ({ label: m.id, description: m.simulated ? 'simulated provider (test and demo)' : `${m.provider}${m.keyName && !m.hasKey ? ' · no API key stored' : ''}`, id: m.id })),
+        { title: 'Start Benchmark Run (3/3): models', canPickMany: true });
+      if (!pickedModels?.length) return undefined;
+      modelIds = pickedModels.map((m) => m.id);
+    }
+    const params: StartRunParams = {
+      taskKeys: pickedTasks.map((t) => t.key), modelIds, harness: harness.name,
+      trialsPerPair: defaults.trialsPerPair, concurrency: defaults.concurrency, budgetUsd: defaults.budgetUsd, trialBudgetUsd: defaults.trialBudgetUsd,
+    };
+    const forecast = await runs.forecast(params).catch(() => null);
+    const trials = pickedTasks.length * Math.max(1, modelIds.length) * params.trialsPerPair;
+    const detail = forecast ? `Forecast: ${forecastText(forecast).cost} · ${forecastText(forecast).duration} (from ${forecast.basis}).` : 'No forecast available.';
+    const go = await vscode.window.showInformationMessage(`Start ${trials} trial${trials === 1 ? '' : 's'} with ${harness.name}?`, { modal: true, detail: `${detail}\nTrials per pair ${params.trialsPerPair}, concurrency ${params.concurrency} (change them in the Benchmark view or the kilobench settings).` }, 'Start');
+    if (go !== 'Start') return undefined;
+    const started = await runs.start(params);
+    if (!started) return undefined;
+    started.done.catch(() => undefined);
+    await vscode.commands.executeCommand('kilobench.benchmark.focus');
+    return { runId: started.runId };
+  };
+
   const openDashboard = async (arg?: unknown): Promise<string | undefined> => {
     const runId = runIdOf(arg) ?? ctx.engine.status?.runId ?? (await pickRun(ctx, 'Open the dashboard of…'));
     if (!runId) return undefined;
@@ -55,10 +115,7 @@ export function runCommands(ctx: Ctx, runs: RunController, tree: RunsTree) {
 
   return {
     startRun: async (options?: StartRunOptions): Promise<{ runId: string; summary?: RunSummary } | undefined> => {
-      if (!options) {
-        await vscode.commands.executeCommand('kilobench.benchmark.focus');
-        return undefined;
-      }
+      if (!options) return startFromPalette();
       const all = await ctx.tasks.all();
       const taskKeys = options.tasks.map((t) => {
         const found = all.find((e) => e.task.path === t) ?? all.find((e) => e.task.id === t);
@@ -75,6 +132,7 @@ export function runCommands(ctx: Ctx, runs: RunController, tree: RunsTree) {
         trialBudgetUsd: options.trialBudgetUsd === undefined ? ctx.config.trialBudgetUsd : options.trialBudgetUsd,
       };
       const started = await runs.start(params);
+      if (!started) return undefined;
       if (options.wait === false) {
         started.done.catch(() => undefined);
         return { runId: started.runId };
@@ -85,14 +143,26 @@ export function runCommands(ctx: Ctx, runs: RunController, tree: RunsTree) {
       if (!(await ctx.engine.cancel())) void vscode.window.showInformationMessage('KiloBench: no run is going.');
     },
     resumeRun: async (arg?: unknown) => {
-      const runId = runIdOf(arg) ?? (await pickRun(ctx, 'Resume which run?'));
+      requireTrust();
+      const runId = runIdOf(arg) ?? (await pickRun(ctx, 'Resume which run? (runs with unfinished trials)', (_run, unfinished) => unfinished > 0, 'no run has unfinished trials to resume.'));
       if (!runId) return undefined;
+      const unfinished = await ctx.engine.read(({ store }) => store.unfinishedTrials(runId).length);
+      if (unfinished === 0) {
+        void vscode.window.showInformationMessage(`KiloBench: run ${runId} has no unfinished trials: there is nothing to resume.`);
+        return undefined;
+      }
       const started = await runs.resume(runId);
       return { runId, summary: await started.done };
     },
     deleteRun: async (arg?: unknown, selection?: RunsNode[]) => {
-      const ids = [...new Set((selection?.length ? selection : [arg]).map(runIdOf).filter((id): id is string => Boolean(id)))];
-      if (ids.length === 0) return false;
+      let ids = [...new Set((selection?.length ? selection : [arg]).map(runIdOf).filter((id): id is string => Boolean(id)))];
+      if (ids.length === 0) {
+        // From the command palette: ask which run (the active one cannot be deleted).
+        const active = ctx.engine.running ? ctx.engine.status?.runId : undefined;
+        const picked = await pickRun(ctx, 'Delete which run?', (run) => run.id !== active, 'no run to delete.');
+        if (!picked) return false;
+        ids = [picked];
+      }
       if (ctx.engine.running && ids.includes(ctx.engine.status?.runId ?? '')) throw new EngineError('that run is still going; cancel it first');
       const answer = await vscode.window.showWarningMessage(
         ids.length === 1 ? `Delete run ${ids[0]} with its trials, calls and transcripts?` : `Delete ${ids.length} runs with their trials, calls and transcripts?`,

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import type { RunPlan } from '../core/run/plan';
 import type { NetworkSetting } from '../core/run/task-network';
 import type { RunSummary } from '../core/run/scheduler';
-import type { StartRunParams } from '../protocol';
+import type { ForecastView, StartRunParams } from '../protocol';
+import { budgetQuestion, forecastView } from './forecast-view';
 import type { Ctx } from './context';
 import { EngineError } from './errors';
 import { loadCore } from './load-core';
@@ -28,7 +29,7 @@ export class RunController {
   constructor(private readonly ctx: Ctx) {}
 
   /** The plan and the keys for the user's choices; errors say what to change. */
-  async plan(params: StartRunParams): Promise<{ plan: RunPlan; env: NodeJS.ProcessEnv }> {
+  async plan(params: StartRunParams, needKeys = true): Promise<{ plan: RunPlan; env: NodeJS.ProcessEnv }> {
     const core = loadCore();
     const tasks = [];
     for (const key of params.taskKeys) {
@@ -45,12 +46,12 @@ export class RunController {
       return found;
     }) : [];
     const { env, missing } = await this.ctx.keys.env(chosen.flatMap((m) => (m.keyName ? [m.keyName] : [])));
-    if (missing.length) {
+    if (missing.length && needKeys) {
       throw new EngineError(`no API key stored for ${missing.join(', ')} (needed by ${chosen.filter((m) => m.keyName && missing.includes(m.keyName)).map((m) => m.spec.id).join(', ')})`,
         { label: 'Set API Key', command: 'kilobench.setApiKey', args: [missing[0]] });
     }
     const runEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-    for (const m of chosen) {
+    for (const m of needKeys ? chosen : []) {
       if (m.spec.keyEnv && !runEnv[m.spec.keyEnv]) throw new EngineError(`model ${m.spec.id} needs its key in the environment variable ${m.spec.keyEnv} (from kilobench.models.json), which is not set`);
     }
     try {
@@ -73,11 +74,29 @@ export class RunController {
     }
   }
 
-  /** Starts a run and returns at once; `done` settles when it ends. */
-  async start(params: StartRunParams): Promise<StartedRun> {
+  /** What the form's plan will likely cost and take (keys need not be set yet). */
+  async forecast(params: StartRunParams): Promise<ForecastView> {
+    const { plan } = await this.plan(params, false);
+    return this.ctx.engine.read(({ core, store }) => forecastView(core.forecastFromStore(store, plan)));
+  }
+
+  /**
+   * Starts a run and returns at once; `done` settles when it ends. A run whose forecast spend is
+   * above its budget asks first (it would likely stop there with trials not run); null when the user
+   * said no.
+   */
+  async start(params: StartRunParams): Promise<StartedRun | null> {
     requireTrust();
     if (this.ctx.engine.running) throw new EngineError('A run is already going. Cancel it or wait for it to finish.', { label: 'Cancel Run', command: 'kilobench.cancelRun' });
     const { plan, env } = await this.plan(params);
+    if (plan.settings.budgetUsd !== undefined) {
+      const forecast = await this.ctx.engine.read(({ core, store }) => forecastView(core.forecastFromStore(store, plan))).catch(() => null);
+      const question = forecast ? budgetQuestion(forecast) : null;
+      if (question) {
+        const answer = await vscode.window.showWarningMessage(question, { modal: true }, 'Start Anyway');
+        if (answer !== 'Start Anyway') return null;
+      }
+    }
     return { runId: plan.runId, done: this.launch(plan, env, false) };
   }
 

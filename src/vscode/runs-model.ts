@@ -16,7 +16,7 @@ export interface NodeLook {
   contextValue: string;
 }
 
-export interface RunNode extends NodeLook { kind: 'run'; runId: string }
+export interface RunNode extends NodeLook { kind: 'run'; runId: string; state: RunState }
 export interface ModelNode extends NodeLook { kind: 'model'; runId: string; model: string; harness: string }
 export interface TrialNode extends NodeLook { kind: 'trial'; runId: string; trialId: string }
 export type RunsNode = RunNode | ModelNode | TrialNode;
@@ -53,13 +53,18 @@ export function duration(ms: number | null): string {
   return m < 60 ? `${m} min ${Math.round(s % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-interface Tally { trials: number; attempts: number; passed: number; unfinished: number; cost: number; unpriced: boolean }
+/** Ended without a verdict on the model's work (the run's setup, the verifier or the provider failed). */
+const ERRORS: ReadonlySet<TrialStatus> = new Set(['infra_error', 'verifier_error', 'provider_error']);
+
+interface Tally { trials: number; attempts: number; passed: number; failed: number; errors: number; unfinished: number; cost: number; unpriced: boolean }
 
 function tally(trials: readonly TrialRecord[]): Tally {
-  const t: Tally = { trials: trials.length, attempts: 0, passed: 0, unfinished: 0, cost: 0, unpriced: false };
+  const t: Tally = { trials: trials.length, attempts: 0, passed: 0, failed: 0, errors: 0, unfinished: 0, cost: 0, unpriced: false };
   for (const trial of trials) {
     if (!EXCLUDED_FROM_PASS_RATE.has(trial.status)) t.attempts++;
     if (trial.status === 'passed') t.passed++;
+    else if (!NOT_ATTEMPTS.has(trial.status)) t.failed++;
+    if (ERRORS.has(trial.status)) t.errors++;
     if (UNFINISHED.has(trial.status)) t.unfinished++;
     if (trial.costUsd === null) t.unpriced ||= trial.costFlags.includes('unpriced');
     else t.cost += trial.costUsd;
@@ -78,31 +83,68 @@ function shortTime(iso: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+// TODO(figures): the one formatting module's date, percentage and plural once it lands (issue 15 item 3).
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Dec 3 14:05" (this year) or "Dec 3 2025" (another year), in local time. */
+export function runDate(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const day = `${MONTHS[d.getMonth()]} ${d.getDate()}`;
+  if (d.getFullYear() !== now.getFullYear()) return `${day} ${d.getFullYear()}`;
+  return `${day} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** What the run row's icon says: one shape (and colour) per state, so 7/18 never looks like 8/8. */
+export type RunState = 'running' | 'all-passed' | 'some-failed' | 'errors' | 'cancelled' | 'interrupted' | 'empty';
+
+export const RUN_ICONS: Record<RunState, { icon: string; color?: string; text: string }> = {
+  running: { icon: 'loading~spin', text: 'running' },
+  'all-passed': { icon: 'pass-filled', color: 'testing.iconPassed', text: 'all passed' },
+  'some-failed': { icon: 'error', color: 'testing.iconFailed', text: 'some failed' },
+  errors: { icon: 'warning', color: 'problemsWarningIcon.foreground', text: 'errors' },
+  cancelled: { icon: 'circle-slash', text: 'cancelled' },
+  interrupted: { icon: 'debug-pause', color: 'problemsWarningIcon.foreground', text: 'interrupted' },
+  empty: { icon: 'circle-large-outline', text: 'no trials' },
+};
+
+export function runState(run: RunRecord, t: Tally, active: boolean): RunState {
+  if (active) return 'running';
+  if (run.status === 'running' || run.status === 'interrupted') return 'interrupted';
+  if (t.errors > 0) return 'errors';
+  if (t.failed > 0) return 'some-failed';
+  if (run.status === 'cancelled' && t.unfinished > 0) return 'cancelled';
+  if (t.attempts > 0 && t.passed === t.attempts) return 'all-passed';
+  return run.status === 'cancelled' ? 'cancelled' : 'empty';
+}
+
+function share(passed: number, attempts: number): string {
+  return attempts > 0 ? `${passed}/${attempts} passed (${Math.round((passed / attempts) * 100)}%)` : 'no attempts';
+}
+
 export function runNode(run: RunRecord, trials: readonly TrialRecord[], activeRunId: string | null): RunNode {
   const t = tally(trials);
   const active = run.id === activeRunId;
   const models = new Set(trials.map((x) => `${x.modelId}\u0000${x.harness}`)).size;
   const status = active ? 'running' : run.status === 'running' ? 'interrupted' : run.status;
-  const icon = active ? { icon: 'loading~spin' }
-    : status === 'finished' ? { icon: t.passed > 0 ? 'pass-filled' : 'circle-large-filled', color: t.passed > 0 ? 'testing.iconPassed' : undefined }
-    : status === 'cancelled' ? { icon: 'circle-slash' }
-    : status === 'interrupted' ? { icon: 'debug-pause', color: 'problemsWarningIcon.foreground' }
-    : { icon: 'circle-large-outline' };
+  const state = runState(run, t, active);
+  const { text: stateText, ...icon } = RUN_ICONS[state];
   const resumable = !active && t.unfinished > 0;
   return {
     kind: 'run',
     runId: run.id,
     label: run.name || run.id,
-    description: `${status} · ${t.passed}/${t.attempts} passed · ${spend(t)}${t.unfinished && !active ? ` · ${t.unfinished} unfinished` : ''}`,
+    description: `${runDate(run.createdAt)} · ${share(t.passed, t.attempts)}${t.errors ? ` · ${t.errors} error${t.errors === 1 ? '' : 's'}` : ''} · ${spend(t)}${t.unfinished && !active ? ` · ${t.unfinished} unfinished` : ''}`,
     tooltip: [
       `${run.name} (${run.id})`,
-      `${status}, started ${shortTime(run.createdAt)}${run.finishedAt ? `, ended ${shortTime(run.finishedAt)}` : ''}`,
+      `${stateText} (${status}), started ${shortTime(run.createdAt)}${run.finishedAt ? `, ended ${shortTime(run.finishedAt)}` : ''}`,
       `harness ${run.plan.harness} · ${run.plan.tasks.length} task(s) × ${models || run.plan.models.length} model(s) × ${run.plan.trialsPerPair} trial(s)`,
       `${t.trials} trials: ${t.passed} passed of ${t.attempts} attempts${t.unfinished ? `, ${t.unfinished} unfinished${resumable ? ' (resume to run them)' : ''}` : ''}`,
       `spend ${spend(t)}`,
     ].join('\n'),
     ...icon,
     contextValue: `run${active ? '.active' : ''}${resumable ? '.resumable' : ''}`,
+    state,
   } as RunNode;
 }
 

@@ -68,12 +68,13 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode> {
   /** Once per session: runs a crash or a kill left with unfinished trials can be resumed from here. */
   private offerResume(nodes: RunsNode[]): void {
     if (this.offeredResume || this.ctx.engine.running) return;
-    const interrupted = nodes.filter((n) => n.kind === 'run' && n.contextValue.includes('resumable') && n.description.startsWith('interrupted'));
+    const interrupted = nodes.filter((n) => n.kind === 'run' && n.contextValue.includes('resumable') && n.state === 'interrupted');
     if (interrupted.length === 0) return;
     this.offeredResume = true;
     const first = interrupted[0] as RunsNode;
+    const detail = first.description;
     const more = interrupted.length > 1 ? ` (and ${interrupted.length - 1} more)` : '';
-    void vscode.window.showInformationMessage(`KiloBench: run "${first.label}"${more} stopped before it finished (${first.description}). Resume it? Finished trials are kept; only the unfinished ones run.`, 'Resume', 'Not Now')
+    void vscode.window.showInformationMessage(`KiloBench: run "${first.label}"${more} stopped before it finished (${detail}). Resume it? Finished trials are kept; only the unfinished ones run.`, 'Resume', 'Not Now')
       .then((choice) => choice === 'Resume' && vscode.commands.executeCommand('kilobench.resumeRun', first.runId));
   }
 

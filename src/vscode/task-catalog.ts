@@ -4,6 +4,7 @@
  * loading error also shows as a diagnostic on the task's file.
  */
 import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Task } from '../core/tasks/task';
 import type { TaskOption } from '../protocol';
@@ -42,6 +43,9 @@ export function taskOption(entry: CatalogTask, sourceLabel: string, formatError:
     problem: task.errors[0] ? formatError(task.errors[0]) : null,
   };
 }
+
+/** Files a task's diagnostics may go on when the file they name is missing. */
+const TASK_FILES = ['task.yaml', 'task.toml', 'instruction.md', 'Dockerfile', 'docker-compose.yaml'];
 
 export class TaskCatalog implements vscode.Disposable {
   private loading: Promise<CatalogFolder[]> | undefined;
@@ -111,7 +115,17 @@ export class TaskCatalog implements vscode.Disposable {
           const line = Math.max(0, (error.line ?? 1) - 1);
           const diagnostic = new vscode.Diagnostic(new vscode.Range(line, 0, line, 1000), `${error.field ? `${error.field}: ` : ''}${error.message}`, severity);
           diagnostic.source = 'KiloBench';
-          const file = join(task.path, error.file || (task.format === 'harbor' ? 'task.toml' : 'task.yaml'));
+          const named = join(task.path, error.file || (task.format === 'harbor' ? 'task.toml' : 'task.yaml'));
+          // A problem about a missing file goes on a file that exists (naming the missing one), never on a path that is not there.
+          const file = existsSync(named) ? named : TASK_FILES.map((f) => join(task.path, f)).find((f) => existsSync(f));
+          if (!file) {
+            this.log.warn(`task ${task.path}: ${diagnostic.message}`);
+            continue;
+          }
+          if (file !== named) {
+            diagnostic.message = `${relative(task.path, named)}: ${diagnostic.message}`;
+            diagnostic.range = new vscode.Range(0, 0, 0, 1000);
+          }
           byFile.set(file, [...(byFile.get(file) ?? []), diagnostic]);
         }
       }

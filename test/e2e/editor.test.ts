@@ -1,10 +1,13 @@
 /**
  * End to end in a real browser: code-server with the packaged VSIX installed, Debian's Chromium
- * driven by playwright-core. Open the KiloBench sidebar, run 2 bundled tasks × 2 simulated profiles
- * × 1 trial with the builtin harness, wait for the status bar to say it is done, open the dashboard
- * (leaderboard rows, charts drawn), open a transcript (a tool call listed). Screenshots of the
- * sidebar, the dashboard and the transcript in light and dark (and the dashboard in high contrast)
- * go to test-artifacts/e2e/. No webview may log an error or a Content-Security-Policy violation.
+ * driven by playwright-core. "Start Benchmark Run…" opens the form flow; the sidebar fits its pane
+ * (Start in sight, no nested scrolling, harnesses described, test-only ones apart, budgets "no limit")
+ * and forecasts the run; a real Docker run of 2 bundled tasks × 2 simulated profiles × 1 trial with
+ * the builtin harness shows each trial's phase and a ticking elapsed time, the ETA and the projected
+ * spend (screenshots mid-run in light, dark and high contrast); the Runs tree shows date, pass share
+ * and a state icon; Resume and Delete from the palette behave; the dashboard draws; the transcript
+ * starts with the verdict and the instruction, walks trials in one tab with next/previous and a
+ * model filter. Screenshots go to test-artifacts/e2e/. No webview may log an error or a CSP violation.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -53,6 +56,16 @@ async function toggleTheme(page: Page, workbenchClass: string): Promise<void> {
   await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
   await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 30_000 });
   await page.waitForTimeout(1500); // webviews receive the new theme and redraw their charts
+}
+
+/** Picks a colour theme by name (Ctrl+K Ctrl+T), with the focus off any webview first: a picker closes when a webview takes focus back. */
+async function pickTheme(page: Page, name: string, workbenchClass: string): Promise<void> {
+  await page.locator('.part.activitybar a.action-label[aria-label="KiloBench"]').focus();
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+T');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click({ timeout: 15_000 });
+  await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(1500);
 }
 
 async function clearNotifications(page: Page): Promise<void> {
@@ -104,7 +117,7 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
     console.log(`      e2e: ${((Date.now() - started) / 1000).toFixed(1)} s including install checks, packaging and code-server`);
   });
 
-  it('runs 2 tasks × 2 simulated profiles from the sidebar; status bar, dashboard and transcript follow', async () => {
+  it('runs 2 tasks × 2 simulated profiles from the sidebar; live progress, runs tree, dashboard, transcript and commands follow', async () => {
     browser = await launchBrowser({ width: 1600, height: 1000 });
     const { page } = browser;
     await page.goto(await workbenchUrl(server!.url, { folder: workspace }), { waitUntil: 'domcontentloaded' });
@@ -116,6 +129,35 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
     await icon.click();
     const sidebar = await frameWith(page, 'body[data-view="sidebar"]');
     await waitReady(sidebar);
+
+    // The extension is up now. "Start Benchmark Run…" from the palette starts the form flow (tasks first), not just the sidebar.
+    await runCommand(page, 'KiloBench: Start Benchmark Run…');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Start Benchmark Run (1/3): tasks' }).waitFor({ timeout: 60_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: TASKS[0] }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Escape');
+
+
+    // The setup flow fits the pane: one scroller (the page), Start in sight, harnesses described with the test-only ones apart, budgets say "no limit".
+    const layout = await sidebar.evaluate(() => {
+      const start = document.getElementById('start')!.getBoundingClientRect();
+      const nested = [...document.querySelectorAll('#root *')].filter((el) => {
+        const style = getComputedStyle(el);
+        return /(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight + 1;
+      }).map((el) => el.id || el.className);
+      const agents = [...document.querySelectorAll('#harness-agents vscode-radio')].map((el) => (el as HTMLElement).dataset.harness);
+      const tests = [...document.querySelectorAll('#harness-tests vscode-radio')].map((el) => (el as HTMLElement).dataset.harness);
+      const described = [...document.querySelectorAll('#harness vscode-radio .opt-desc')].every((el) => (el.textContent ?? '').length > 10);
+      const placeholders = ['budget', 'trial-budget'].map((id) => document.getElementById(id)?.getAttribute('placeholder'));
+      return { startBottom: start.bottom, viewport: window.innerHeight, nested, agents, tests, described, placeholders };
+    });
+    console.log(`      sidebar: viewport ${layout.viewport} px, Start ends at ${Math.round(layout.startBottom)} px; agents ${layout.agents.join(', ')}; test-only ${layout.tests.join(', ')}`);
+    assert.ok(layout.startBottom <= layout.viewport, `Start is below the fold (${layout.startBottom} > ${layout.viewport})`);
+    assert.deepEqual(layout.nested, [], 'no scrolling box inside the scrolling view');
+    assert.deepEqual([...layout.tests].sort(), ['nop', 'oracle']);
+    assert.ok(layout.agents.includes('builtin') && !layout.agents.includes('oracle'), `agent harnesses: ${layout.agents.join(', ')}`);
+    assert.ok(layout.described, 'every harness has a description');
+    assert.deepEqual(layout.placeholders, ['no limit', 'no limit']);
+
     for (const task of TASKS) {
       await sidebar.click(`vscode-checkbox[data-task="${task}"]`);
       assert.equal(await sidebar.$eval(`vscode-checkbox[data-task="${task}"]`, (el) => (el as HTMLInputElement).checked), true, `task ${task} not ticked`);
@@ -124,31 +166,75 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
       await sidebar.click(`vscode-checkbox[data-model="${model}"]`);
       assert.equal(await sidebar.$eval(`vscode-checkbox[data-model="${model}"]`, (el) => (el as HTMLInputElement).checked), true, `model ${model} not ticked`);
     }
-    // The harness, picked in the drop-down like a user would (its list lives in the element's shadow DOM).
-    await sidebar.click('#harness');
-    await sidebar.locator('#harness li[role="option"]', { hasText: 'builtin' }).click();
-    await sidebar.waitForFunction(() => (document.getElementById('harness') as HTMLSelectElement | null)?.value === 'builtin', null, { timeout: 10_000 });
+    await sidebar.click('vscode-radio[data-harness="builtin"]');
+    await sidebar.waitForFunction(() => (document.querySelector('vscode-radio[data-harness="builtin"]') as HTMLInputElement | null)?.checked === true, null, { timeout: 10_000 });
     await sidebar.fill('#trials input', '1');
     await sidebar.fill('#concurrency input', '2');
-    await sidebar.waitForFunction(() => document.getElementById('summary')?.textContent === '2 task(s) × 2 model(s) × 1 trial(s) = 4 trial(s)', null, { timeout: 10_000 });
+    await sidebar.waitForFunction(() => document.getElementById('summary')?.textContent === '2 tasks × 2 models × 1 trial = 4 trials', null, { timeout: 10_000 });
+    // The forecast before Start: expected cost and time, each with an interval.
+    await sidebar.waitForSelector('#forecast[data-ready="1"] #fc-cost', { timeout: 30_000 });
+    const forecast = await sidebar.$eval('#forecast', (el) => (el as HTMLElement).innerText.replace(/\n/g, ' | '));
+    console.log(`      forecast: ${forecast}`);
+    assert.match(forecast, /Expected cost \| \$[\d.]+ \(\$[\d.]+–\$[\d.]+\)/);
+    assert.match(forecast, /Expected time \| \d+[hms].* \(.+–.+\)/);
     await sidebar.click('#start');
 
-    // Live progress, then done in the status bar.
+    // Live progress: each running trial's phase and elapsed time, ticking every second; spend; ETA; spent + expected remaining.
     await sidebar.waitForSelector('#run[data-state]', { timeout: 60_000 });
-    const status = page.locator('.part.statusbar .statusbar-item', { hasText: /\$[\d.]+\+? · \d+\/4/ });
-    await status.first().waitFor({ timeout: 120_000 });
+    await sidebar.waitForSelector('#live-trials li[data-phase]', { timeout: 120_000 });
+    const before = await sidebar.$eval('[data-stat="elapsed"] .stat-value', (el) => el.textContent);
+    await page.waitForTimeout(2200);
+    const after = await sidebar.$eval('[data-stat="elapsed"] .stat-value', (el) => el.textContent);
+    assert.notEqual(after, before, `elapsed did not tick (${before} → ${after})`);
+    const live = await sidebar.evaluate(() => ({
+      trials: [...document.querySelectorAll('#live-trials li')].map((li) => (li as HTMLElement).innerText.replace(/\n/g, ' ')),
+      eta: document.querySelector('[data-stat="eta"] .stat-value')?.textContent ?? null,
+      projection: document.getElementById('projection')?.textContent ?? null,
+    }));
+    console.log(`      mid-run: elapsed ${before} → ${after}; ETA ${live.eta}; ${live.projection}; trials: ${live.trials.join(' ; ')}`);
+    assert.ok(live.trials.length > 0 && live.trials.every((t) => /(waiting|building image|starting container|agent working|running tests|cleaning up) \d+[hms]/.test(t)), `trial rows: ${live.trials.join(' ; ')}`);
+    assert.ok(live.eta !== null, 'the run shows its time left');
+    assert.match(live.projection ?? '', /Expected total \$[\d.]+ .*spent \+/);
+    await sidebar.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('.part.sidebar').screenshot({ path: join(ARTIFACTS, 'sidebar-midrun-light.png') });
+    // The same moment in dark and high contrast, while the run goes on.
+    await toggleTheme(page, 'vs-dark');
+    await page.locator('.part.sidebar').screenshot({ path: join(ARTIFACTS, 'sidebar-midrun-dark.png') });
+    await pickTheme(page, 'Dark High Contrast', 'hc-black');
+    await page.locator('.part.sidebar').screenshot({ path: join(ARTIFACTS, 'sidebar-midrun-high-contrast.png') });
+    const stillRunning = await sidebar.$eval('#run', (el) => (el as HTMLElement).dataset.state);
+    console.log(`      mid-run screenshots taken (run state at the last one: ${stillRunning})`);
+    await pickTheme(page, 'Default Light Modern', 'vs');
+
+    // Spend followed the metered calls while it ran; done in the status bar.
     const done = page.locator('.part.statusbar .statusbar-item', { hasText: /\$[\d.]+\+? · 4\/4 done/ });
     await done.first().waitFor({ timeout: 900_000 });
     const statusText = (await done.first().innerText()).trim();
     console.log(`      status bar: ${statusText}`);
     await sidebar.waitForSelector('#run[data-state="finished"]', { timeout: 30_000 });
     assert.equal(await sidebar.$eval('[data-stat="done"] .stat-value', (el) => el.textContent), '4/4');
+    assert.equal(await sidebar.$$eval('#live-trials li', (els) => els.length), 0);
     await clearNotifications(page);
+
+    // The runs tree: date, pass share and a state icon.
     const runRow = page.locator('.pane-body .monaco-list-row', { hasText: 'builtin · sim/direct, sim/explorer' }).first();
+    const row = await runRow.evaluate((el) => ({ text: (el as HTMLElement).innerText.replace(/\n/g, ' '), icon: [...el.querySelectorAll('[class*="codicon-"]')].map((i) => [...i.classList].find((c) => c.startsWith('codicon-') && c !== 'codicon-modifier-spin')).filter(Boolean) }));
+    console.log(`      runs tree row: ${row.text} · icons ${row.icon.join(', ')}`);
+    assert.match(row.text, /[A-Z][a-z]{2} \d{1,2} \d{2}:\d{2} · \d\/\d passed \(\d+%\) · \$/);
+    assert.ok(row.icon.some((c) => ['codicon-pass-filled', 'codicon-error', 'codicon-warning'].includes(c as string)), `state icon: ${row.icon.join(', ')}`);
     await runRow.click();
     await page.locator('.pane-body .monaco-list-row', { hasText: `${TASKS[0]} #1` }).first().waitFor({ timeout: 10_000 });
     await sidebar.evaluate(() => window.scrollTo(0, 0));
     await page.locator('.part.sidebar').screenshot({ path: join(ARTIFACTS, 'sidebar-light.png') });
+    await page.locator('.pane', { hasText: 'Runs' }).last().screenshot({ path: join(ARTIFACTS, 'runs-tree-light.png') }).catch(() => page.locator('.part.sidebar').screenshot({ path: join(ARTIFACTS, 'runs-tree-light.png') }));
+
+    // Commands: Resume offers nothing when no run has unfinished trials; Delete from the palette asks which run.
+    await runCommand(page, 'KiloBench: Resume Run');
+    await page.locator('.notifications-toasts', { hasText: 'no run has unfinished trials to resume' }).waitFor({ timeout: 30_000 });
+    await clearNotifications(page);
+    await runCommand(page, 'KiloBench: Delete Run');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Delete which run?' }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
 
     // The dashboard, from the status bar.
     await done.first().click();
@@ -161,7 +247,7 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
     assert.equal(await dashboard.$$eval('#heatmap tbody tr', (trs) => trs.length), TASKS.length);
     await page.locator('.part.editor').screenshot({ path: join(ARTIFACTS, 'dashboard-light.png') });
 
-    // A heatmap cell → its trials → a transcript with a tool call.
+    // A heatmap cell → its trials → the transcript: instruction, verdict, one tab with next/previous and filters.
     await dashboard.click(`#heatmap td.heat[data-task="${TASKS[0]}"][data-model="${MODELS[1]}"]`);
     await dashboard.waitForSelector('#pair-trials a.trial-link');
     await dashboard.evaluate(() => document.getElementById('sec-heatmap')?.scrollIntoView());
@@ -173,19 +259,46 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
     const tools = await transcript.$$eval('#timeline li.step.tool .tool-name', (els) => els.map((e) => e.textContent));
     assert.ok(tools.length > 0, 'no tool call in the transcript');
     console.log(`      transcript: ${tools.length} tool call(s): ${[...new Set(tools)].join(', ')}`);
+    const order = await transcript.evaluate(() => [...document.querySelectorAll('#root > *')].map((el) => el.id || el.tagName.toLowerCase()));
+    assert.ok(order.indexOf('verdict') >= 0 && order.indexOf('verdict') < order.indexOf('instruction'), `verdict then instruction first: ${order.join(', ')}`);
+    assert.ok((await transcript.$eval('#instruction pre.instruction', (el) => el.textContent ?? '')).length > 20, 'the task instruction is shown');
+    const verdict = await transcript.$eval('#verdict-reason', (el) => el.textContent ?? '');
+    console.log(`      verdict: ${verdict}`);
+    assert.match(verdict, /tests? (passed|failed)|failed|ran out|not counted/);
+    assert.match(await transcript.$eval('#nav-position', (el) => el.textContent ?? ''), /^trial \d of 4$/);
+    if (await transcript.$('#tests')) assert.equal(await transcript.$eval('#tests', (el) => el.tagName), 'TABLE');
     await expectDrawn(transcript, 'chart-cumulative', 200, 'in the light theme');
     await transcript.click('#timeline li.step.tool details.tool-output summary');
     await transcript.waitForSelector('#timeline li.step.tool details.tool-output pre.output');
     await transcript.evaluate(() => window.scrollTo(0, 0));
     await page.locator('.part.editor').screenshot({ path: join(ARTIFACTS, 'transcript-light.png') });
+    // Next trial in the same tab; a model filter keeps next/previous within that model.
+    const first = await transcript.$eval('body', () => document.querySelector('h1')?.textContent ?? '');
+    const nextEnabled = await transcript.$eval('#next-trial', (el) => !el.hasAttribute('disabled'));
+    await transcript.click(nextEnabled ? '#next-trial' : '#prev-trial');
+    await transcript.waitForFunction((was) => (document.querySelector('h1')?.textContent ?? '') !== was, first, { timeout: 15_000 });
+    await transcript.evaluate((model) => {
+      const select = document.getElementById('filter-model') as (HTMLElement & { value: string }) | null;
+      if (!select) throw new Error('no model filter');
+      select.value = model;
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    }, MODELS[0]!);
+    await transcript.waitForFunction(() => /^trial \d of 2$/.test(document.getElementById('nav-position')?.textContent ?? ''), null, { timeout: 15_000 });
+    assert.match(await transcript.$eval('h1', (el) => el.textContent ?? ''), new RegExp(MODELS[0]!.replace('/', '\\/')));
+    // A trial opened from the runs tree reuses the same tab.
+    await page.locator('.pane-body .monaco-list-row', { hasText: `${TASKS[0]} #1` }).first().click();
+    await page.waitForTimeout(1000);
+    const transcriptTabs = await page.locator('.tabs-container .tab', { hasText: 'Transcript' }).count();
+    assert.equal(transcriptTabs, 1, `one transcript tab, found ${transcriptTabs}`);
 
-    // Dark theme: the same three views.
+    // Dark theme: the same views.
     await toggleTheme(page, 'vs-dark');
     await expectDrawn(transcript, 'chart-cumulative', 200, 'after the switch to dark');
     await transcript.evaluate(() => window.scrollTo(0, 0));
     await page.locator('.part.editor').screenshot({ path: join(ARTIFACTS, 'transcript-dark.png') });
     await sidebar.evaluate(() => window.scrollTo(0, 0));
     await page.locator('.part.sidebar').screenshot({ path: join(ARTIFACTS, 'sidebar-dark.png') });
+    await page.locator('.pane', { hasText: 'Runs' }).last().screenshot({ path: join(ARTIFACTS, 'runs-tree-dark.png') }).catch(() => undefined);
     await page.locator('.tabs-container .tab', { hasText: 'KiloBench: run-' }).first().click();
     const dashboardDark = await frameWith(page, 'body[data-view="dashboard"] #leaderboard', 30_000);
     await page.waitForTimeout(500);
@@ -195,17 +308,17 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
     await dashboardDark.evaluate(() => document.getElementById('sec-heatmap')?.scrollIntoView());
     await page.locator('.part.editor').screenshot({ path: join(ARTIFACTS, 'dashboard-heatmap-dark.png') });
 
-    // High contrast (dark): the dashboard still draws, with the theme's contrast borders.
-    // The theme picker (Ctrl+K Ctrl+T), with the focus off the webview first: a picker closes when a webview takes focus back.
-    await page.locator('.part.activitybar a.action-label[aria-label="KiloBench"]').focus();
-    await page.keyboard.press('Control+K');
-    await page.keyboard.press('Control+T');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark High Contrast' }).first().click({ timeout: 15_000 });
-    await page.locator('.monaco-workbench.hc-black').waitFor({ timeout: 30_000 });
-    await page.waitForTimeout(1500);
+    // High contrast (dark): the dashboard still draws; the transcript and the runs tree too.
+    await pickTheme(page, 'Dark High Contrast', 'hc-black');
     await expectDrawn(dashboardDark, 'chart-scatter', 500, 'in high contrast');
     await dashboardDark.evaluate(() => window.scrollTo(0, 0));
     await page.locator('.part.editor').screenshot({ path: join(ARTIFACTS, 'dashboard-high-contrast.png') });
+    await page.locator('.pane', { hasText: 'Runs' }).last().screenshot({ path: join(ARTIFACTS, 'runs-tree-high-contrast.png') }).catch(() => undefined);
+    await page.locator('.tabs-container .tab', { hasText: 'Transcript' }).first().click();
+    const transcriptHc = await frameWith(page, 'body[data-view="transcript"][data-ready="1"] #verdict', 30_000);
+    await expectDrawn(transcriptHc, 'chart-cumulative', 200, 'in high contrast');
+    await transcriptHc.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('.part.editor').screenshot({ path: join(ARTIFACTS, 'transcript-high-contrast.png') });
 
     // No webview errors, no CSP violations.
     for (const frame of page.frames()) {
@@ -217,5 +330,6 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
     assert.deepEqual(webviewProblems, [], `webview console errors:\n${webviewProblems.map((p) => `${p.text} (${p.url})`).join('\n')}`);
     const log = readFileSync(server!.log, 'utf8');
     assert.ok(!/KiloBench.*(CSP violation|refused a message)/.test(log));
+    console.log(`      screenshots in ${ARTIFACTS}`);
   });
 });

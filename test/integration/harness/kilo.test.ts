@@ -18,6 +18,9 @@ import type { Task } from '../../../src/core/tasks/task';
 import { builtinModels } from '../../../src/core/models/models-file';
 import { DEFAULT_SETTINGS, trialId, trialSeed, type RunSettings } from '../../../src/core/run/plan';
 import { startRun, type RunSummary } from '../../../src/core/run/scheduler';
+import type { RunEvent } from '../../../src/core/run/events';
+import type { RunStatusView } from '../../../src/protocol';
+import { applyRunEvent, startingStatus, type TrialInfo } from '../../../src/vscode/run-status';
 import type { Harness, HarnessContext, HarnessOutcome } from '../../../src/core/harness/harness';
 import { ensureRipgrep, RIPGREP_MOUNT } from '../../../src/core/harness/kilo/ripgrep';
 import { kiloHarness, prepareKilo, reconcileKiloSteps, isKiloSteps, type PreparedKilo } from '../../../src/core/harness/kilo';
@@ -136,7 +139,7 @@ describe('kilo harness: real Kilo CLI, real engine, simulated provider (integrat
     };
   }
 
-  async function runKilo(name: string, taskIds: string[], modelIds: string[], settings: Partial<RunSettings> = {}, options: { sim?: SimProvider; mounts?: PreparedKilo['mounts'] | false; afterRun?: (ctx: HarnessContext) => Promise<void> } = {}): Promise<KiloRun> {
+  async function runKilo(name: string, taskIds: string[], modelIds: string[], settings: Partial<RunSettings> = {}, options: { sim?: SimProvider; mounts?: PreparedKilo['mounts'] | false; afterRun?: (ctx: HarnessContext) => Promise<void>; onEvent?: (event: RunEvent) => void } = {}): Promise<KiloRun> {
     const runId = `${prefix}-${name}`;
     runIds.push(runId);
     const outcomes = new Map<string, HarnessOutcome>();
@@ -157,6 +160,7 @@ describe('kilo harness: real Kilo CLI, real engine, simulated provider (integrat
       const summary = await startRun(
         { runId, name, tasks: taskIds.map((id) => tasks.get(id) as Task), models, harness: 'kilo', settings: { ...DEFAULT_SETTINGS, trialsPerPair: 1, concurrency: 2, ...settings } },
         { runtime, store, meter, sim: options.sim ?? tapped(sim), harness: capturing, ...(options.mounts === false ? {} : { harnessMounts: options.mounts ?? prepared.mounts }) },
+        options.onEvent ? { onEvent: options.onEvent } : {},
       );
       return { summary, outcomes, calls };
     } finally {
@@ -168,8 +172,20 @@ describe('kilo harness: real Kilo CLI, real engine, simulated provider (integrat
     const usagesBefore = tap.usages.length;
     const requestsBefore = sim.requestCount;
     const started = Date.now();
-    const { summary, outcomes, calls } = await runKilo('direct', FOUR, ['sim/direct']);
+    // The editor's live status, folded from the run's events as the sidebar does: Kilo's spend must
+    // show while its agent works, call by call, not jump when the trial ends.
+    const info: TrialInfo = new Map();
+    let live: RunStatusView | undefined;
+    const spentWhileAgentRan = new Set<string>();
+    const onEvent = (event: RunEvent) => {
+      live = applyRunEvent(live ?? startingStatus(event.runId, 'kilo', 0), event, Date.now(), info);
+      if (event.type !== 'llm_call') return;
+      const trial = live.trials.find((t) => t.trialId === event.trialId);
+      if (trial?.phase === 'agent' && trial.spendUsd > 0 && live.spendUsd > 0) spentWhileAgentRan.add(event.trialId);
+    };
+    const { summary, outcomes, calls } = await runKilo('direct', FOUR, ['sim/direct'], {}, { onEvent });
     const trials = store.listTrials(summary.runId);
+    assert.equal(spentWhileAgentRan.size, FOUR.length, `the live spend grew during the agent phase of ${spentWhileAgentRan.size} of ${FOUR.length} trials`);
     console.log(`      4 trials in ${((Date.now() - started) / 1000).toFixed(1)} s: ${trials.map((t) => `${t.taskId} ${t.status} ${((t.agentDurationMs ?? 0) / 1000).toFixed(1)} s`).join(', ')}`);
     assert.deepEqual(trials.map((t) => [t.taskId, t.status, t.error]), FOUR.map((id) => [id, 'passed', null]));
 

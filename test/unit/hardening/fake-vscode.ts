@@ -72,10 +72,16 @@ export class FakePanel {
   visible = true;
   iconPath: unknown;
   constructor(readonly viewType: string, public title: string, readonly options: unknown) {}
+  private readonly disposeListeners: (() => void)[] = [];
   reveal(): void {}
-  onDidDispose(): Disposable { return disposable(); }
+  onDidDispose(listener: () => void): Disposable {
+    this.disposeListeners.push(listener);
+    return disposable();
+  }
   onDidChangeViewState(): Disposable { return disposable(); }
-  dispose(): void {}
+  dispose(): void {
+    for (const l of this.disposeListeners.splice(0)) l();
+  }
 }
 
 export const state = {

@@ -99,13 +99,15 @@ function checkOptions(options: unknown, what: string): void {
 
 /** A malformed version of a valid request for each method, and one well-formed request. */
 const VALID: { [M in Method]: unknown } = {
-  'sidebar/options': {}, 'run/status': {}, 'run/cancel': {}, 'tasks/addFolder': {}, 'dashboard/data': {}, 'transcript/data': {},
+  'sidebar/options': {}, 'run/status': {}, 'workspace/trust': {}, 'run/cancel': {}, 'tasks/addFolder': {}, 'dashboard/data': {}, 'transcript/data': {},
   'run/start': { taskKeys: ['/tasks/alpha'], modelIds: [], harness: 'nop', trialsPerPair: 1, concurrency: 1, budgetUsd: null, trialBudgetUsd: null },
   'keys/set': { keyName: 'openai-compatible' },
   'dashboard/open': { runId: 'r1' },
   'dashboard/pair': { task: 'alpha', model: 'm', harness: 'nop' },
   'dashboard/export': { format: 'csv' },
   'transcript/open': { trialId: 't1' },
+  'run/forecast': { taskKeys: ['/tasks/alpha'], modelIds: [], harness: 'nop', trialsPerPair: 1, concurrency: 1, budgetUsd: null, trialBudgetUsd: null },
+  'transcript/show': { trialId: 't1', filters: { task: null, model: 'm', status: null } },
   'webview/problem': { kind: 'error', message: 'x' },
 };
 
@@ -150,7 +152,7 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
   after(() => undo());
   beforeEach(() => {
     state.trusted = false;
-    state.panels.length = 0;
+    for (const panel of state.panels.splice(0)) panel.dispose(); // the one transcript tab is reused while open
     state.commands.length = 0;
     state.progress = 0;
     state.viewProviders.clear();
@@ -159,6 +161,7 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
   /** The three views as the extension creates them, each with its webview and its handler set. */
   function openViews(ctx: ReturnType<typeof fakeCtx>['ctx']): { name: string; webview: FakeWebview; methods: Method[] }[] {
     const c = ctx as never;
+    for (const panel of state.panels.splice(0)) panel.dispose(); // the one transcript tab is reused while open: a fresh one here
     m.benchmark.activateBenchmarkView(c, new m.controller.RunController(c));
     const sidebar = new FakeWebview();
     state.viewProviders.get(m.benchmark.BENCHMARK_VIEW)?.resolveWebviewView({ webview: sidebar, onDidDispose: () => undefined });
@@ -166,9 +169,9 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
     m.transcript.TranscriptPanel.show(c, `trial-${Math.random()}`);
     const [dashboard, transcript] = state.panels as [FakePanel, FakePanel];
     return [
-      { name: 'sidebar', webview: sidebar, methods: ['sidebar/options', 'run/status', 'run/start', 'run/cancel', 'tasks/addFolder', 'keys/set', 'dashboard/open', 'webview/problem'] },
+      { name: 'sidebar', webview: sidebar, methods: ['sidebar/options', 'run/status', 'run/start', 'run/forecast', 'run/cancel', 'tasks/addFolder', 'workspace/trust', 'keys/set', 'dashboard/open', 'webview/problem'] },
       { name: 'dashboard', webview: dashboard.webview, methods: ['dashboard/data', 'dashboard/pair', 'dashboard/export', 'transcript/open', 'webview/problem'] },
-      { name: 'transcript', webview: transcript.webview, methods: ['transcript/data', 'webview/problem'] },
+      { name: 'transcript', webview: transcript.webview, methods: ['transcript/data', 'transcript/show', 'webview/problem'] },
     ];
   }
 
@@ -176,7 +179,6 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
     const { ctx } = fakeCtx();
     const nonces = new Set<string>();
     for (const round of [1, 2]) {
-      state.panels.length = 0;
       for (const view of openViews(ctx)) {
         nonces.add(checkPage(view.webview.html, `${view.name} #${round}`));
         checkOptions(view.webview.options, view.name);
@@ -267,6 +269,9 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
     await sidebar!.webview.deliver({ kind: 'request', id: 2, method: 'run/start', params: VALID['run/start'] });
     assert.match(String((sidebar!.webview.posted.at(-1) as { error?: string }).error), /no longer in the task list/);
     await assert.rejects(runs.resume('r1'), /no store in this test/);
+    // The restricted-mode banner's button opens VS Code's own trust editor, nothing else.
+    await sidebar!.webview.deliver({ kind: 'request', id: 3, method: 'workspace/trust', params: {} });
+    assert.deepEqual(state.commands.map((c) => (Array.isArray(c) ? c[0] : c)).filter((c) => c === 'workbench.trust.manage'), ['workbench.trust.manage']);
     await assert.rejects(tasks.newWorkspaceTask(), /not inside a git repository/);
     await assert.rejects(tasks.compareOnWorkspace(), /not inside a git repository/);
     assert.ok(reached.includes('tasks.byKey') && reached.includes('engine.ready'));

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { analyseRun } from '../../../src/core/analysis/analyse';
 import { buildReport } from '../../../src/core/report/json-report';
-import { dashboardView, pairTrials } from '../../../src/vscode/dashboard-model';
+import { dashboardView, pairTrials, trialsPerPairText } from '../../../src/vscode/dashboard-model';
 import { run, smallRun, trial } from './fixture';
 import { EVENTS } from '../../../src/protocol';
 
@@ -51,7 +51,7 @@ describe('dashboard view model', () => {
     assert.deepEqual(v.totals, { trials: 8, attempts: 8, excluded: 0, spendText: '$0.16' });
     assert.ok(v.notes.some((n) => /Simulated models/.test(n)));
     assert.equal(v.live, false);
-    assert.match(v.subtitle, /^run run-.* · harness builtin · 2 trial\(s\) per task and model · finished$/);
+    assert.match(v.subtitle, /^run run-.* · harness builtin · 2 trials per task and model · finished$/);
   });
 
   it('a task never solved reads "unsolved", never $0; excluded trials are counted apart', () => {
@@ -78,5 +78,14 @@ describe('dashboard view model', () => {
     assert.deepEqual(v.runIds, ['run-a', 'run-b']);
     assert.match(v.subtitle, /^2 runs · /);
     assert.equal(v.title, 'A vs B');
+  });
+
+  it("a comparison's header counts the trials per task and model the runs really hold", () => {
+    // smallRun: 2 trials of each (task, model); one more pair with a single trial, as a 1-trial run would add.
+    const mixed = [...smallRun(), trial({ taskId: 'gamma', modelId: 'sim/other' })];
+    const report = buildReport({ ...run(), plan: { ...run().plan, trialsPerPair: 1 } }, analyseRun({ trials: mixed }));
+    assert.equal(trialsPerPairText(report), '1–2 trials per task and model');
+    assert.match(dashboardView(report, false).subtitle, / · 1–2 trials per task and model · /);
+    assert.equal(trialsPerPairText(buildReport(run(), analyseRun({ trials: smallRun() }))), '2 trials per task and model');
   });
 });

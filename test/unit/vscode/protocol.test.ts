@@ -33,7 +33,8 @@ describe('the webview message protocol', () => {
   });
 
   it('the webview checks events and results from the extension', () => {
-    const status = { runId: 'r', name: 'n', state: 'running', total: 4, done: 1, running: 1, passed: 1, failed: 0, errors: 0, spendUsd: 0.1, unpricedCalls: 0, ratePerMin: 0.2, elapsedMs: 1000, message: null };
+    const status = { runId: 'r', name: 'n', state: 'running', total: 4, done: 1, running: 1, passed: 1, failed: 0, errors: 0, spendUsd: 0.1, unpricedCalls: 0, ratePerMin: 0.2, elapsedMs: 1000, asOf: 5000, message: null,
+      trials: [{ trialId: 't', task: 'csv', model: 'sim/direct', phase: 'agent', elapsedMs: 900, phaseElapsedMs: 300, spendUsd: 0.01 }], etaMs: 3000, forecast: null, projectedUsd: null };
     assert.deepEqual(parseHostMessage({ kind: 'event', event: 'run/status', data: status }), { kind: 'event', event: 'run/status', data: status });
     assert.throws(() => parseHostMessage({ kind: 'event', event: 'run/status', data: { ...status, state: 'exploded' } }), /state: expected one of/);
     assert.throws(() => parseHostMessage({ kind: 'event', event: 'eval', data: {} }), /unknown event/);

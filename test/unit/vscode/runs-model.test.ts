@@ -1,14 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { duration, modelNodes, money, runNode, trialNodes } from '../../../src/vscode/runs-model';
+import { duration, modelNodes, money, runDate, runNode, trialNodes } from '../../../src/vscode/runs-model';
 import { run, RUN, smallRun, trial } from './fixture';
 
 describe('Runs tree view model', () => {
-  it('a finished run: name, status, passes over attempts, spend, and a context value without resume', () => {
-    const node = runNode(run(), smallRun(), null);
+  it('a finished run: name, date, pass share, spend, and a context value without resume', () => {
+    const r = run();
+    const node = runNode(r, smallRun(), null);
     assert.equal(node.label, 'builtin · sim/direct, sim/explorer');
-    assert.equal(node.description, 'finished · 6/8 passed · $0.16');
+    assert.equal(node.description, `${runDate(r.createdAt)} · 6/8 passed (75%) · $0.16`);
     assert.equal(node.contextValue, 'run');
-    assert.equal(node.icon, 'pass-filled');
+    assert.equal(node.state, 'some-failed');
+    assert.equal(node.icon, 'error', '6 of 8 passed must not look like all passed');
+    assert.match(node.tooltip, /some failed \(finished\)/);
     assert.match(node.tooltip, /harness builtin · 2 task\(s\) × 2 model\(s\) × 2 trial\(s\)/);
   });
 
@@ -17,15 +20,33 @@ describe('Runs tree view model', () => {
     const node = runNode(run({ status: 'running' }), trials, RUN);
     assert.equal(node.icon, 'loading~spin');
     assert.equal(node.contextValue, 'run.active');
-    assert.match(node.description, /^running · /);
+    assert.equal(node.state, 'running');
   });
 
   it('a run left with unfinished trials (crash, kill) reads "interrupted" and offers resume', () => {
     const trials = smallRun().map((t, i) => (i === 0 ? { ...t, status: 'running' as const, costUsd: null } : i === 1 ? { ...t, status: 'queued' as const, costUsd: null } : t));
     const node = runNode(run({ status: 'running', finishedAt: null }), trials, null);
     assert.equal(node.contextValue, 'run.resumable');
-    assert.match(node.description, /^interrupted · .* · 2 unfinished$/);
+    assert.match(node.description, / · 2 unfinished$/);
+    assert.equal(node.state, 'interrupted');
     assert.equal(node.icon, 'debug-pause');
+  });
+
+  it('the icon tells all passed, some failed and errors apart', () => {
+    const passed = [trial({ taskId: 'a', modelId: 'm' }), trial({ taskId: 'b', modelId: 'm' })];
+    const all = runNode(run(), passed, null);
+    assert.deepEqual([all.state, all.icon, all.color], ['all-passed', 'pass-filled', 'testing.iconPassed']);
+    const failed = runNode(run(), [...passed, trial({ taskId: 'c', modelId: 'm', status: 'failed' })], null);
+    assert.deepEqual([failed.state, failed.icon], ['some-failed', 'error']);
+    const errors = runNode(run(), [...passed, trial({ taskId: 'c', modelId: 'm', status: 'infra_error', costUsd: null })], null);
+    assert.deepEqual([errors.state, errors.icon], ['errors', 'warning']);
+    assert.match(errors.description, /2\/2 passed \(100%\) · 1 error · /);
+  });
+
+  it('dates read as a person writes them: month, day and time this year, the year otherwise', () => {
+    const now = new Date(2026, 11, 3, 15, 0);
+    assert.equal(runDate(new Date(2026, 11, 3, 14, 5).toISOString(), now), 'Dec 3 14:05');
+    assert.equal(runDate(new Date(2025, 0, 9, 9, 0).toISOString(), now), 'Jan 9 2025');
   });
 
   it('unpriced spend is marked, never shown as a plain total', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { cumulativeCost, toolInput, transcriptSteps, transcriptView } from '../../../src/vscode/transcript-model';
+import { cumulativeCost, NO_FILTERS, tail, toolInput, transcriptNav, transcriptSteps, transcriptView, verdictOf } from '../../../src/vscode/transcript-model';
 import { EVENTS } from '../../../src/protocol';
 import type { JsonObject, TrialRecord } from '../../../src/core/store/records';
 import { call, event, tokens, trial } from './fixture';
@@ -57,9 +57,9 @@ describe('transcript view model', () => {
   it('header, tests, findings and the verifier output', () => {
     const findings: JsonObject[] = [{ kind: 'verifier_output', text: '1 passed' }, { kind: 'infra_retry', attempt: 1, error: 'x' }];
     const t: TrialRecord = { ...T, tests: [{ name: 'test_x', status: 'passed' }], findings };
-    const v = transcriptView(t, [call(T.id, 1)], events(), false);
+    const v = transcriptView(t, [call(T.id, 1, { costUsd: 0.002 }), call(T.id, 2, { costUsd: 0.004 })], events(), false);
     assert.equal(v.header.status, 'passed');
-    assert.equal(v.header.costText, '$0.0060');
+    assert.equal(v.header.costText, '$0.0060', 'the sum of the metered calls');
     assert.equal(v.header.durationText, '5.0 s');
     assert.deepEqual(v.tests, [{ name: 'test_x', status: 'passed' }]);
     assert.equal(v.verifierOutput, '1 passed');
@@ -83,5 +83,46 @@ describe('transcript view model', () => {
     const steps = transcriptSteps(many, []);
     assert.equal(steps.length, 1000);
     assert.ok(performance.now() - started < 500);
+  });
+
+  it("Kilo's step summaries are telemetry, never the model's words, and carry no cost of their own", () => {
+    const kilo = event(T.id, 2, 'model_message', { kiloStep: { index: 1, reason: 'tool-calls', tokens: { input: 1200, cacheRead: 800, cacheWrite: 0, output: 95, reasoning: 0 }, cost: 0 }, text: '[Kilo step 1, tool-calls] … Kilo cost $0' });
+    const steps = transcriptSteps([kilo, event(T.id, 3, 'model_message', { text: 'Done.' })], []);
+    assert.deepEqual(steps.map((s) => s.kind), ['telemetry', 'message']);
+    const tele = steps[0] as Extract<typeof steps[number], { kind: 'telemetry' }>;
+    assert.equal(tele.source, 'Kilo');
+    assert.equal(tele.text, 'step 1 ended (tool-calls) · Kilo counted in 1,200 · cache read 800 · cache write 0 · out 95 tokens');
+    assert.doesNotMatch(tele.text, /\$/);
+  });
+
+  it('the verdict names the failed tests and ends with the verifier output tail', () => {
+    const failed: TrialRecord = { ...T, status: 'failed', tests: [{ name: 'test_a', status: 'passed' }, { name: 'test_b', status: 'failed' }, { name: 'test_c', status: 'error' }] };
+    const output = Array.from({ length: 50 }, (_, i) => `line ${i + 1}`).join('\n');
+    const v = verdictOf(failed, output);
+    assert.deepEqual([v.passed, v.reason, v.failedTests], [false, '2 of 3 tests failed', ['test_b', 'test_c']]);
+    assert.match(v.verifierTail ?? '', /^… 30 earlier lines\nline 31\n[^]*line 50$/);
+    assert.equal(tail('a\nb\n'), 'a\nb');
+    const infra = verdictOf({ ...T, status: 'infra_error', error: 'image build failed\nstack…' }, null);
+    assert.deepEqual([infra.passed, infra.reason], [null, 'Docker or the task setup failed (not counted as an attempt): image build failed']);
+    assert.equal(verdictOf({ ...T, tests: [{ name: 'x', status: 'passed' }] }, null).reason, 'all 1 test passed');
+  });
+
+  it('the instruction comes first; next/previous walk the run by task, model and trial, within the filters', () => {
+    const runTrials = [
+      trial({ taskId: 'beta', modelId: 'm1', status: 'failed' }),
+      trial({ taskId: 'alpha', modelId: 'm2', status: 'passed' }),
+      trial({ taskId: 'alpha', modelId: 'm1', status: 'failed' }),
+      trial({ taskId: 'alpha', modelId: 'm1', trialIndex: 1, status: 'passed' }),
+    ];
+    const [beta, alphaM2, alphaM1a, alphaM1b] = runTrials as [TrialRecord, TrialRecord, TrialRecord, TrialRecord];
+    const nav = transcriptNav(alphaM1b, runTrials, NO_FILTERS);
+    assert.deepEqual([nav.index, nav.count, nav.prevTrialId, nav.nextTrialId], [2, 4, alphaM1a.id, alphaM2.id]);
+    assert.deepEqual(nav.choices, { tasks: ['alpha', 'beta'], models: ['m1', 'm2'], statuses: ['failed', 'passed'] });
+    const failedOnly = transcriptNav(alphaM1a, runTrials, { ...NO_FILTERS, status: 'failed' });
+    assert.deepEqual([failedOnly.index, failedOnly.count, failedOnly.prevTrialId, failedOnly.nextTrialId], [1, 2, null, beta.id]);
+    const v = transcriptView(alphaM1a, [], [], false, { instruction: 'Convert the CSV.', runTrials, filters: NO_FILTERS });
+    assert.equal(v.instruction, 'Convert the CSV.');
+    assert.equal(v.nav.count, 4);
+    assert.doesNotThrow(() => EVENTS['transcript/data'](JSON.parse(JSON.stringify(v)), 'transcript'));
   });
 });
