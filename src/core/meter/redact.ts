@@ -84,6 +84,28 @@ export function redactDeep<T>(value: T, secrets: Iterable<string>): T {
   return walk(value) as T;
 }
 
+/**
+ * Whether `redactDeep` would change anything in `value`: a string or an object key holding a form of
+ * a key. Reads the value without building anything, so the usual case (no key anywhere) costs far
+ * less than the copy `redactDeep` makes. Anything but plain objects, arrays and primitives counts
+ * as a change (`redactDeep` turns such objects into plain ones).
+ */
+export function needsRedaction(value: unknown, secrets: Iterable<string>): boolean {
+  const { forms, deepForms } = formsOf(secrets);
+  if (forms.length === 0) return false;
+  const mentions = (text: string): boolean => deepForms.some((form) => text.includes(form));
+  const visit = (v: unknown): boolean => {
+    if (typeof v === 'string') return mentions(v);
+    if (!v || typeof v !== 'object') return false;
+    if (Array.isArray(v)) return v.some(visit);
+    const prototype = Object.getPrototypeOf(v) as unknown;
+    if (prototype !== Object.prototype && prototype !== null) return true;
+    for (const key in v) if (mentions(key) || visit((v as Record<string, unknown>)[key])) return true;
+    return false;
+  };
+  return visit(value);
+}
+
 /** `[redacted]` padded with `*` to the secret's byte length, so a Content-Length stays true. */
 function maskFor(secret: Buffer): Buffer {
   const mask = secret.length >= REDACTED.length ? REDACTED.padEnd(secret.length, '*') : '*'.repeat(secret.length);
