@@ -20,27 +20,90 @@ function usable(secrets: Iterable<string>): string[] {
   return [...forms];
 }
 
-export function redact(text: string, secrets: Iterable<string>): string {
+interface Forms {
+  secrets: string[];
+  /** What `redact` masks. */
+  forms: string[];
+  /** What `redactDeep` masks: the forms of the forms (it has always redacted with `redact(text, forms)`). */
+  deepForms: string[];
+  /** `forms` as bytes with their same-length masks, for streams. */
+  bytes: { bytes: Buffer; mask: Buffer }[];
+}
+
+/**
+ * The forms of the last few key lists seen. The proxy passes the same registry set on every call
+ * (several times per request: headers, stream, record), and working out base64 forms each time was
+ * the largest single cost of a metered request; keys change only when a trial registers a new one.
+ */
+const recent: Forms[] = [];
+
+function formsOf(secrets: Iterable<string>): Forms {
+  const list = Array.isArray(secrets) ? (secrets as string[]) : [...secrets];
+  for (const entry of recent) {
+    if (entry.secrets.length === list.length && entry.secrets.every((s, i) => s === list[i])) return entry;
+  }
+  const forms = usable(list);
+  const entry: Forms = {
+    secrets: [...list],
+    forms,
+    deepForms: usable(forms),
+    bytes: forms.map((s) => {
+      const bytes = Buffer.from(s, 'utf8');
+      return { bytes, mask: maskFor(bytes) };
+    }),
+  };
+  recent.unshift(entry);
+  if (recent.length > 4) recent.pop();
+  return entry;
+}
+
+function redactWith(text: string, forms: readonly string[]): string {
   let out = text;
-  for (const secret of usable(secrets)) {
+  for (const secret of forms) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   return out;
 }
 
+export function redact(text: string, secrets: Iterable<string>): string {
+  return redactWith(text, formsOf(secrets).forms);
+}
+
 /** Every string inside a JSON-like value (keys of objects included) redacted; other values unchanged. */
 export function redactDeep<T>(value: T, secrets: Iterable<string>): T {
-  const list = usable(secrets);
-  if (list.length === 0) return value;
+  const { forms, deepForms: list } = formsOf(secrets);
+  if (forms.length === 0) return value;
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return redact(v, list);
+    if (typeof v === 'string') return redactWith(v, list);
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [redact(k, list), walk(x)]));
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [redactWith(k, list), walk(x)]));
     }
     return v;
   };
   return walk(value) as T;
+}
+
+/**
+ * Whether `redactDeep` would change anything in `value`: a string or an object key holding a form of
+ * a key. Reads the value without building anything, so the usual case (no key anywhere) costs far
+ * less than the copy `redactDeep` makes. Anything but plain objects, arrays and primitives counts
+ * as a change (`redactDeep` turns such objects into plain ones).
+ */
+export function needsRedaction(value: unknown, secrets: Iterable<string>): boolean {
+  const { forms, deepForms } = formsOf(secrets);
+  if (forms.length === 0) return false;
+  const mentions = (text: string): boolean => deepForms.some((form) => text.includes(form));
+  const visit = (v: unknown): boolean => {
+    if (typeof v === 'string') return mentions(v);
+    if (!v || typeof v !== 'object') return false;
+    if (Array.isArray(v)) return v.some(visit);
+    const prototype = Object.getPrototypeOf(v) as unknown;
+    if (prototype !== Object.prototype && prototype !== null) return true;
+    for (const key in v) if (mentions(key) || visit((v as Record<string, unknown>)[key])) return true;
+    return false;
+  };
+  return visit(value);
 }
 
 /** `[redacted]` padded with `*` to the secret's byte length, so a Content-Length stays true. */
@@ -60,10 +123,7 @@ export class StreamRedactor {
   private readonly secrets: { bytes: Buffer; mask: Buffer }[];
 
   constructor(secrets: Iterable<string>) {
-    this.secrets = usable(secrets).map((s) => {
-      const bytes = Buffer.from(s, 'utf8');
-      return { bytes, mask: maskFor(bytes) };
-    });
+    this.secrets = formsOf(secrets).bytes;
   }
 
   get active(): boolean {
