@@ -63,7 +63,7 @@ function tally(trials: readonly TrialRecord[]): Tally {
   for (const trial of trials) {
     if (!EXCLUDED_FROM_PASS_RATE.has(trial.status)) t.attempts++;
     if (trial.status === 'passed') t.passed++;
-    else if (!NOT_ATTEMPTS.has(trial.status)) t.failed++;
+    else if (!EXCLUDED_FROM_PASS_RATE.has(trial.status)) t.failed++;
     if (ERRORS.has(trial.status)) t.errors++;
     if (UNFINISHED.has(trial.status)) t.unfinished++;
     if (trial.costUsd === null) t.unpriced ||= trial.costFlags.includes('unpriced');
