@@ -3,7 +3,7 @@
  * counts and cost. Pure (no VS Code), so it is unit-tested against plain records.
  */
 import type { RunRecord, TrialRecord } from '../core/store/records';
-import { EXCLUDED_FROM_PASS_RATE, type TrialStatus } from '../core/domain';
+import { EXCLUDED_FROM_PASS_RATE, FINAL_STATUSES, type TrialStatus } from '../core/domain';
 
 export interface NodeLook {
   label: string;
@@ -54,7 +54,7 @@ export function duration(ms: number | null): string {
 }
 
 /** Ended without a verdict on the model's work (the run's setup, the verifier or the provider failed). */
-const ERRORS: ReadonlySet<TrialStatus> = new Set(['infra_error', 'verifier_error', 'provider_error']);
+const ERRORS: ReadonlySet<TrialStatus> = new Set([...EXCLUDED_FROM_PASS_RATE].filter((s) => FINAL_STATUSES.has(s) && s !== 'cancelled'));
 
 interface Tally { trials: number; attempts: number; passed: number; failed: number; errors: number; unfinished: number; cost: number; unpriced: boolean }
 

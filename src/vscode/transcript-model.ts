@@ -4,6 +4,7 @@
  * the tests, the findings and the verifier's output. Pure (no VS Code): unit-tested on records.
  */
 import type { JsonObject, JsonValue, LlmCallRecord, TranscriptEventRecord, TrialRecord } from '../core/store/records';
+import { EXCLUDED_FROM_PASS_RATE } from '../core/domain';
 import type { StepView, TranscriptFilters, TranscriptNav, TranscriptView, VerdictView } from '../protocol';
 import { duration, money } from './runs-model';
 
@@ -137,7 +138,7 @@ const REASONS: Partial<Record<TrialRecord['status'], string>> = {
 export function verdictOf(trial: TrialRecord, verifierOutput: string | null): VerdictView {
   const failedTests = trial.tests.filter((t) => t.status === 'failed' || t.status === 'error').map((t) => t.name);
   const total = trial.tests.length;
-  const passed = trial.status === 'passed' ? true : trial.status === 'failed' || trial.status === 'timeout' || trial.status === 'test_timeout' || trial.status === 'budget_exceeded' || trial.status === 'harness_error' ? false : null;
+  const passed = trial.status === 'passed' ? true : EXCLUDED_FROM_PASS_RATE.has(trial.status) ? null : false;
   let reason: string;
   if (trial.status === 'passed') reason = total ? `all ${total} test${total === 1 ? '' : 's'} passed` : 'the tests passed';
   else if (trial.status === 'failed') reason = failedTests.length ? `${failedTests.length} of ${total} test${total === 1 ? '' : 's'} failed` : 'the tests failed (no per-test results: see the verifier output)';
