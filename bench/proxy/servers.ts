@@ -7,10 +7,12 @@
  * `passthrough` is the baseline the metering proxy is held to: the least a Node proxy does (one
  * node:http server, one keep-alive agent, headers copied, bodies piped both ways), no metering.
  * `stats` is a second port of the proxy and pass-through processes: GET it for
- * `{"requests": N, "cpuUs": µs}`, the requests served and the process's CPU time so far.
+ * `{"requests": N, "cpuUs": µs, "gcUs": µs}`, the requests served, the process's CPU time (all threads)
+ * and the time its garbage collections took, so far.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { startMeteringProxy } from '../../src/core/meter';
 import { startSimProvider } from '../../src/core/providers/sim';
 
@@ -31,7 +33,7 @@ function requestHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHea
   return out;
 }
 
-const served = { requests: 0 };
+const served = { requests: 0, gcUs: 0 };
 
 async function listen(server: http.Server): Promise<string> {
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -39,9 +41,12 @@ async function listen(server: http.Server): Promise<string> {
 }
 
 function startStats(): Promise<string> {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) served.gcUs += entry.duration * 1000;
+  }).observe({ entryTypes: ['gc'] });
   return listen(http.createServer((_req, res) => {
     const cpu = process.cpuUsage();
-    res.end(JSON.stringify({ requests: served.requests, cpuUs: cpu.user + cpu.system }));
+    res.end(JSON.stringify({ requests: served.requests, cpuUs: cpu.user + cpu.system, gcUs: Math.round(served.gcUs) }));
   }));
 }
 
