@@ -2,7 +2,7 @@
  * The active run as the sidebar and the status bar show it, folded from the engine's run events.
  * Pure: unit-tested without VS Code.
  */
-import type { RunEvent, RunProgress } from '../core/run/events';
+import type { RunEvent, RunProgress } from '../core/run';
 import type { RunStatusView } from '../protocol';
 
 export function startingStatus(runId: string, name: string, total: number): RunStatusView {

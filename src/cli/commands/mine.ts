@@ -1,9 +1,8 @@
 /** `kilobench mine`: benchmark tasks from a repository's own history of fixes and tests. */
 import type { Command } from 'commander';
-import { mine, type MineResult } from '../../core/mine';
-import { GitError } from '../../core/mine/git';
-import { pruneContainers } from '../../core/runtime/reaper';
-import { RUN_LIMITS } from '../../core/run/new-plan';
+import { GitError, mine, type MineResult } from '../../core/mine';
+import { pruneContainers } from '../../core/runtime';
+import { RUN_LIMITS } from '../../core/run';
 import { UsageError } from '../errors';
 import { positiveInt } from '../options';
 import { connectRuntime } from '../runtime';

@@ -1,21 +1,18 @@
 /** `kilobench run`: tasks × models × harness × trials, metered, recorded, resumable. */
 import type { Command } from 'commander';
 import { EXCLUDED_FROM_PASS_RATE } from '../../core/domain';
-import { getHarness, harnessNames } from '../../core/harness/registry';
-import { knownModels, ModelConfigError, resolveModels } from '../../core/models/models-file';
-import { BenchmarkSession } from '../../core/run/benchmark-session';
-import { DEFAULT_SETTINGS, planHarnesses, type RunPlan } from '../../core/run/plan';
-import { buildPlan, planHarnessList, PlanError, RUN_LIMITS } from '../../core/run/new-plan';
-import { planFromRecord, ResumeError } from '../../core/run/stored-plan';
-import type { RunSummary } from '../../core/run/scheduler';
+import { getHarness, harnessNames } from '../../core/harness';
+import { knownModels, ModelConfigError, resolveModels } from '../../core/models';
+import {
+  BenchmarkSession, buildPlan, DEFAULT_SETTINGS, forcedOfflineWarning, PlanError, planFromRecord, planHarnesses, planHarnessList, ResumeError, RUN_LIMITS, type NetworkSetting, type RunPlan, type RunSummary,
+} from '../../core/run';
 import { UsageError } from '../errors';
 import { progressReporter, type ProgressReporter } from '../progress';
 import { DEFAULT_DB, openCliStore } from '../store';
-import { forecastFromStore, formatForecast } from '../../core/report/estimate';
+import { forecastFromStore, formatForecast } from '../../core/report';
 import { formatTable } from '../table';
 import { loadCliTasks, selectTasks } from './tasks';
 import { collect, nonNegativeNumber, positiveInt, positiveNumber } from '../options';
-import { forcedOfflineWarning, type NetworkSetting } from '../../core/run/task-network';
 
 export interface RunOptions {
   tasks?: string;
