@@ -13,3 +13,4 @@ export { bundledTasksDir, findTaskDirs, formatTaskError, loadTask, loadTasks, Ta
 export { describeHost, DockerRuntime, resolveDockerHost } from './runtime';
 export { modelsCsv, renderHtmlReport, reportFromStore, ReportError, reportJson, tasksCsv } from './report';
 export { mine, readMineReport, repoRoot } from './mine';
+export { CancelledError, InfraError, InputError, KiloBenchError, VerifierError, type ErrorKind } from './errors';

@@ -1,9 +1,8 @@
 /** `kilobench mine`: benchmark tasks from a repository's own history of fixes and tests. */
 import type { Command } from 'commander';
-import { GitError, mine, type MineResult } from '../../core/mine';
+import { mine, type MineResult } from '../../core/mine';
 import { pruneContainers } from '../../core/runtime';
 import { RUN_LIMITS } from '../../core/run';
-import { UsageError } from '../errors';
 import { positiveInt } from '../options';
 import { connectRuntime } from '../runtime';
 import { formatTable } from '../table';
@@ -66,9 +65,6 @@ export function registerMineCommand(program: Command): void {
             else if (e.kind === 'validate') say(`validating ${e.tasks} task(s), round ${e.round} of 2`);
           },
         });
-      } catch (e) {
-        if (e instanceof GitError) throw new UsageError(e.message);
-        throw e;
       } finally {
         process.removeListener('SIGINT', onSigint);
       }
