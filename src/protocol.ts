@@ -11,7 +11,7 @@
  */
 
 import type { TokenUsage } from './core/domain';
-import type { RunProgress } from './core/run/events';
+import type { RunProgress } from './core/run';
 
 // ── view data ────────────────────────────────────────────────────────────────────────────────────
 

@@ -14,12 +14,8 @@ import { registerMineCommand } from './commands/mine';
 import { registerSimCommand } from './commands/sim';
 import { registerTasksCommand } from './commands/tasks';
 import { registerValidateCommand } from './commands/validate';
-import { UsageError } from './errors';
+import { describeFailure, EXIT_OK, EXIT_USAGE } from './errors';
 import { version } from '../../package.json';
-
-export const EXIT_OK = 0;
-export const EXIT_PROBLEMS = 1;
-export const EXIT_USAGE = 2;
 
 export function buildProgram(): Command {
   const program = new Command('kilobench')
@@ -51,14 +47,9 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version also end through here, with exit code 0.
       return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    if (e instanceof UsageError) {
-      process.stderr.write(`kilobench: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    // Unexpected failures: the message for users, the stack only when asked for.
-    const error = e as Error;
-    process.stderr.write(`kilobench: ${process.env.KILOBENCH_DEBUG ? error.stack : error.message ?? String(e)}\n`);
-    return EXIT_PROBLEMS;
+    const { line, code } = describeFailure(e);
+    process.stderr.write(`${line}\n`);
+    return code;
   }
 }
 

@@ -2,8 +2,7 @@
  * Live run progress for a terminal (one status line on stderr, redrawn a few times a second) or,
  * with --json, one JSON line per event on stdout for machines.
  */
-import { EventBatcher } from '../core/run/event-batcher';
-import type { RunEvent, RunProgress } from '../core/run/events';
+import { EventBatcher, type RunEvent, type RunProgress } from '../core/run';
 
 function money(usd: number): string {
   return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;

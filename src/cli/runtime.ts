@@ -1,5 +1,5 @@
 /** The container runtime for CLI commands: Docker at --docker-host, DOCKER_HOST or the default socket. */
-import { DockerRuntime } from '../core/runtime/docker/docker-runtime';
+import { DockerRuntime } from '../core/runtime';
 import { UsageError } from './errors';
 
 export async function connectRuntime(host?: string): Promise<DockerRuntime> {

@@ -1,5 +1,5 @@
 /** The results store for CLI commands: `--db FILE`, default `.kilobench/results.sqlite` in the current folder. */
-import { describeInterrupted, markInterruptedRuns } from '../core/run/interrupted-runs';
+import { describeInterrupted, markInterruptedRuns } from '../core/run';
 import { Store } from '../core/store';
 
 export const DEFAULT_DB = '.kilobench/results.sqlite';
@@ -13,4 +13,4 @@ export async function openCliStore(path: string | undefined): Promise<Store> {
 }
 
 /** A sortable, readable run id (kept here for the CLI's commands; it lives in the core). */
-export { newRunId } from '../core/run/new-plan';
+export { newRunId } from '../core/run';

@@ -3,14 +3,10 @@
  * and the complementarity summary, with every number already formatted the way the CLI and the
  * HTML report format it. Pure (no VS Code): unit-tested against reports built from plain records.
  */
-import type { Report } from '../core/report/json-report';
 import {
-  formatCompletion, formatCost, formatPercent, formatPoints, groupLabel, mixesHarnesses,
-} from '../core/report/format';
-import { chartView, orderedModels } from '../core/report/html-view';
-import { leaderboardNotes } from '../core/report/leaderboard';
-import { HARNESS_VERSION_COLUMNS, harnessVersionRows } from '../core/report/harness-versions';
-import type { TrialRecord } from '../core/store/records';
+  chartView, formatCompletion, formatCost, formatPercent, formatPoints, groupLabel, HARNESS_VERSION_COLUMNS, harnessVersionRows, leaderboardNotes, mixesHarnesses, orderedModels, type Report,
+} from '../core/report';
+import type { TrialRecord } from '../core/store';
 import type { ComplementarityView, DashboardView, HeatCell, HeatmapView, LeaderboardRow, TrialRow } from '../protocol';
 import { duration, money } from './runs-model';
 

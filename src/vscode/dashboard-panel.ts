@@ -4,7 +4,7 @@
  * complementarity; exports. It follows its run live, and comes back after a reload (serializer).
  */
 import * as vscode from 'vscode';
-import type { TrialRecord } from '../core/store/records';
+import type { TrialRecord } from '../core/store';
 import type { DashboardView } from '../protocol';
 import type { Ctx } from './context';
 import { dashboardView, pairTrials } from './dashboard-model';

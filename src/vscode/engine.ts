@@ -6,11 +6,7 @@
  * results gets one from `ready()` and cannot reach the store without it.
  */
 import * as vscode from 'vscode';
-import type { BenchmarkSession } from '../core/run/benchmark-session';
-import { EventBatcher } from '../core/run/event-batcher';
-import type { RunEvent } from '../core/run/events';
-import type { RunPlan } from '../core/run/plan';
-import type { RunSummary } from '../core/run/scheduler';
+import { EventBatcher, type BenchmarkSession, type RunEvent, type RunPlan, type RunSummary } from '../core/run';
 import type { Store } from '../core/store';
 import type { RunStatusView } from '../protocol';
 import type { Config } from './config';

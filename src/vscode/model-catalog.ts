@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelSpec } from '../core/models/model-spec';
+import type { ModelSpec } from '../core/models';
 import type { ModelOption } from '../protocol';
 import { Config } from './config';
 import { loadCore } from './load-core';

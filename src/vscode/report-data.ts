@@ -3,8 +3,8 @@
  * as `kilobench report`): the one source of the dashboard and of every export, so they cannot
  * disagree with the CLI.
  */
-import type { Report } from '../core/report/json-report';
-import type { TrialRecord } from '../core/store/records';
+import type { Report } from '../core/report';
+import type { TrialRecord } from '../core/store';
 import type { Ready } from './engine';
 import { EngineError } from './errors';
 

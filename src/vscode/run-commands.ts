@@ -4,7 +4,7 @@
  * and "Set API Key".
  */
 import * as vscode from 'vscode';
-import type { RunSummary } from '../core/run/scheduler';
+import type { RunSummary } from '../core/run';
 import { EXPORT_FORMATS, type ExportFormat, type StartRunParams } from '../protocol';
 import type { Ctx } from './context';
 import { DashboardPanel } from './dashboard-panel';

@@ -4,9 +4,7 @@
  * Workspace Trust is checked first, and the run shows as a cancellable progress notification.
  */
 import * as vscode from 'vscode';
-import type { RunPlan } from '../core/run/plan';
-import type { NetworkSetting } from '../core/run/task-network';
-import type { RunSummary } from '../core/run/scheduler';
+import type { RunPlan, NetworkSetting, RunSummary } from '../core/run';
 import type { ForecastView, StartRunParams } from '../protocol';
 import { budgetQuestion, forecastView } from './forecast-view';
 import type { Ctx } from './context';

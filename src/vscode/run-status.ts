@@ -2,7 +2,7 @@
  * The active run as the sidebar and the status bar show it, folded from the engine's run events.
  * Pure: unit-tested without VS Code.
  */
-import type { RunEvent, RunProgress } from '../core/run/events';
+import type { RunEvent, RunProgress } from '../core/run';
 import { LIVE_PHASES, type LivePhase, type LiveTrialView, type RangeView, type RunStatusView } from '../protocol';
 
 /** What a trial is, from its `trial_queued` event, kept for the run so later events can name it. */

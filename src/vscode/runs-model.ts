@@ -2,7 +2,7 @@
  * What the Runs tree shows for a given store state: runs → models → trials, with status icons, pass
  * counts and cost. Pure (no VS Code), so it is unit-tested against plain records.
  */
-import type { RunRecord, TrialRecord } from '../core/store/records';
+import type { RunRecord, TrialRecord } from '../core/store';
 import { EXCLUDED_FROM_PASS_RATE, FINAL_STATUSES, type TrialStatus } from '../core/domain';
 
 export interface NodeLook {

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Task } from '../core/tasks/task';
+import type { Task } from '../core/tasks';
 import type { TaskOption } from '../protocol';
 import { Config } from './config';
 import { loadCore } from './load-core';

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import type { Task } from '../core/tasks/task';
+import type { Task } from '../core/tasks';
 import type { Ctx } from './context';
 import { dockerUnreachable, EngineError } from './errors';
 import { loadCore } from './load-core';

@@ -3,7 +3,7 @@
  * tokens, cost and latency; each tool call with category, input and output), the cumulative cost,
  * the tests, the findings and the verifier's output. Pure (no VS Code): unit-tested on records.
  */
-import type { JsonObject, JsonValue, LlmCallRecord, TranscriptEventRecord, TrialRecord } from '../core/store/records';
+import type { JsonObject, JsonValue, LlmCallRecord, TranscriptEventRecord, TrialRecord } from '../core/store';
 import { EXCLUDED_FROM_PASS_RATE } from '../core/domain';
 import type { StepView, TranscriptFilters, TranscriptNav, TranscriptView, VerdictView } from '../protocol';
 import { duration, money } from './runs-model';

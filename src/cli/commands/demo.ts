@@ -6,13 +6,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { harnessNames, isKnownHarness } from '../../core/harness/registry';
+import { harnessNames, isKnownHarness } from '../../core/harness';
 import { formatLeaderboard, renderHtmlReport, reportFromStore } from '../../core/report';
 import { UsageError } from '../errors';
 import { DEFAULT_DB, openCliStore } from '../store';
 import { executeRun, type RunOptions } from './run';
 import { positiveInt } from '../options';
-import { RUN_LIMITS } from '../../core/run/new-plan';
+import { RUN_LIMITS } from '../../core/run';
 
 export const DEMO_MODELS = ['sim/direct', 'sim/explorer', 'sim/flaky', 'sim/thinker'];
 export const DEMO_HARNESSES = ['kilo', 'builtin'];

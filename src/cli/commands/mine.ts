@@ -1,10 +1,8 @@
 /** `kilobench mine`: benchmark tasks from a repository's own history of fixes and tests. */
 import type { Command } from 'commander';
 import { mine, type MineResult } from '../../core/mine';
-import { GitError } from '../../core/mine/git';
-import { pruneContainers } from '../../core/runtime/reaper';
-import { RUN_LIMITS } from '../../core/run/new-plan';
-import { UsageError } from '../errors';
+import { pruneContainers } from '../../core/runtime';
+import { RUN_LIMITS } from '../../core/run';
 import { positiveInt } from '../options';
 import { connectRuntime } from '../runtime';
 import { formatTable } from '../table';
@@ -67,9 +65,6 @@ export function registerMineCommand(program: Command): void {
             else if (e.kind === 'validate') say(`validating ${e.tasks} task(s), round ${e.round} of 2`);
           },
         });
-      } catch (e) {
-        if (e instanceof GitError) throw new UsageError(e.message);
-        throw e;
       } finally {
         process.removeListener('SIGINT', onSigint);
       }

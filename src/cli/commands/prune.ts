@@ -1,6 +1,6 @@
 /** `kilobench prune`: remove the containers and per-run networks a crashed or killed run left behind. */
 import type { Command } from 'commander';
-import { pruneContainers, pruneNetworks } from '../../core/runtime/reaper';
+import { pruneContainers, pruneNetworks } from '../../core/runtime';
 import { connectRuntime } from '../runtime';
 
 export function registerPruneCommand(program: Command): void {

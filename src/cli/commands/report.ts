@@ -2,8 +2,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatHarnessVersions, formatLeaderboard, modelsCsv, renderHtmlReport, reportFromStore, ReportError, reportJson, tasksCsv } from '../../core/report';
-import { loadPriceFile, parseRepriceAs, PriceSheetError, type PriceSheet } from '../../core/pricing';
+import { formatHarnessVersions, formatLeaderboard, modelsCsv, renderHtmlReport, reportFromStore, reportJson, tasksCsv } from '../../core/report';
+import { loadPriceFile, parseRepriceAs, type PriceSheet } from '../../core/pricing';
 import { UsageError } from '../errors';
 import { DEFAULT_DB, openCliStore } from '../store';
 
@@ -26,28 +26,17 @@ export function registerReportCommand(program: Command): void {
       const format = options.format as Format;
       if (options.prices && options.repriceAs) throw new UsageError('give --prices or --reprice-as, not both');
       let prices: PriceSheet | undefined;
-      try {
-        if (options.prices) prices = loadPriceFile(options.prices);
-        if (options.repriceAs) prices = parseRepriceAs(options.repriceAs);
-      } catch (e) {
-        if (e instanceof PriceSheetError) throw new UsageError(e.message);
-        throw e;
-      }
+      if (options.prices) prices = loadPriceFile(options.prices);
+      if (options.repriceAs) prices = parseRepriceAs(options.repriceAs);
       const store = await openCliStore(options.db);
       let text: string;
       try {
         const id = runId ?? store.listRuns()[0]?.id;
         if (!id) throw new UsageError(`no runs in ${store.path}: start one with \`kilobench run\` or \`kilobench demo\``);
-        let report;
-        try {
-          // The terminal table and the CSV show no paired comparison: they skip the bootstrap.
-          report = reportFromStore(store, [id, ...(options.compare ?? [])], {
-            generatedAt: new Date().toISOString(), comparisons: format === 'json' || format === 'html', ...(prices ? { prices } : {}),
-          });
-        } catch (e) {
-          if (e instanceof ReportError) throw new UsageError(e.message);
-          throw e;
-        }
+        // The terminal table and the CSV show no paired comparison: they skip the bootstrap.
+        const report = reportFromStore(store, [id, ...(options.compare ?? [])], {
+          generatedAt: new Date().toISOString(), comparisons: format === 'json' || format === 'html', ...(prices ? { prices } : {}),
+        });
         text = format === 'json' ? reportJson(report)
           : format === 'csv' ? `${modelsCsv(report)}\n${tasksCsv(report)}`
           : format === 'html' ? renderHtmlReport(report)

@@ -1,21 +1,18 @@
 /** `kilobench run`: tasks × models × harness × trials, metered, recorded, resumable. */
 import type { Command } from 'commander';
 import { EXCLUDED_FROM_PASS_RATE } from '../../core/domain';
-import { getHarness, harnessNames } from '../../core/harness/registry';
-import { knownModels, ModelConfigError, resolveModels } from '../../core/models/models-file';
-import { BenchmarkSession } from '../../core/run/benchmark-session';
-import { DEFAULT_SETTINGS, planHarnesses, type RunPlan } from '../../core/run/plan';
-import { buildPlan, planHarnessList, PlanError, RUN_LIMITS } from '../../core/run/new-plan';
-import { planFromRecord, ResumeError } from '../../core/run/stored-plan';
-import type { RunSummary } from '../../core/run/scheduler';
+import { getHarness, harnessNames } from '../../core/harness';
+import { knownModels, resolveModels } from '../../core/models';
+import {
+  BenchmarkSession, buildPlan, DEFAULT_SETTINGS, forcedOfflineWarning, planFromRecord, planHarnesses, planHarnessList, RUN_LIMITS, type NetworkSetting, type RunPlan, type RunSummary,
+} from '../../core/run';
 import { UsageError } from '../errors';
 import { progressReporter, type ProgressReporter } from '../progress';
 import { DEFAULT_DB, openCliStore } from '../store';
-import { forecastFromStore, formatForecast } from '../../core/report/estimate';
+import { forecastFromStore, formatForecast } from '../../core/report';
 import { formatTable } from '../table';
 import { loadCliTasks, selectTasks } from './tasks';
 import { collect, nonNegativeNumber, positiveInt, positiveNumber } from '../options';
-import { forcedOfflineWarning, type NetworkSetting } from '../../core/run/task-network';
 
 export interface RunOptions {
   tasks?: string;
@@ -62,34 +59,24 @@ export async function planFromOptions(options: RunOptions): Promise<RunPlan> {
   let models: RunPlan['models'] = [];
   if (harness.needsModel) {
     if (!options.models) throw new UsageError(`the ${harness.name} harness needs --models (e.g. --models sim/direct,sim/explorer)`);
-    try {
-      models = resolveModels(options.models.split(',').map((s) => s.trim()).filter(Boolean), knownModels(options.modelsFile));
-    } catch (e) {
-      if (e instanceof ModelConfigError) throw new UsageError(e.message);
-      throw e;
-    }
+    models = resolveModels(options.models.split(',').map((s) => s.trim()).filter(Boolean), knownModels(options.modelsFile));
   }
-  try {
-    return buildPlan({
-      tasks, models, harness: options.harness,
-      settings: {
-        trialsPerPair: options.trials,
-        concurrency: options.concurrency,
-        agentTimeoutMultiplier: options.agentTimeoutMultiplier,
-        testTimeoutMultiplier: options.testTimeoutMultiplier,
-        seed: options.seed,
-        budgetUsd: options.budgetUsd,
-        trialBudgetUsd: options.trialBudgetUsd,
-        ...(options.network ? { network: options.network as NetworkSetting } : {}),
-        ...(options.dockerNetwork ? { dockerNetwork: options.dockerNetwork } : {}),
-        ...(options.buildImages ? { buildImages: true } : {}),
-      },
-      ...(options.name ? { name: options.name } : {}),
-    });
-  } catch (e) {
-    if (e instanceof PlanError) throw new UsageError(e.message);
-    throw e;
-  }
+  return buildPlan({
+    tasks, models, harness: options.harness,
+    settings: {
+      trialsPerPair: options.trials,
+      concurrency: options.concurrency,
+      agentTimeoutMultiplier: options.agentTimeoutMultiplier,
+      testTimeoutMultiplier: options.testTimeoutMultiplier,
+      seed: options.seed,
+      budgetUsd: options.budgetUsd,
+      trialBudgetUsd: options.trialBudgetUsd,
+      ...(options.network ? { network: options.network as NetworkSetting } : {}),
+      ...(options.dockerNetwork ? { dockerNetwork: options.dockerNetwork } : {}),
+      ...(options.buildImages ? { buildImages: true } : {}),
+    },
+    ...(options.name ? { name: options.name } : {}),
+  });
 }
 
 /** Per model: attempts, passes and spend, as a quick summary (the full report: `kilobench report`). */
@@ -150,12 +137,7 @@ export async function executeRun(options: RunOptions): Promise<RunSummary> {
     if (options.resume) {
       const record = session.store.getRun(options.resume);
       if (!record) throw new UsageError(`no run ${options.resume} in ${session.store.path} (see \`kilobench runs\`)`);
-      try {
-        plan = await planFromRecord(record);
-      } catch (e) {
-        if (e instanceof ResumeError || e instanceof ModelConfigError) throw new UsageError(e.message);
-        throw e;
-      }
+      plan = await planFromRecord(record);
     } else {
       plan = newPlan as RunPlan;
       // Before a run that will likely cross its budget starts, say so and ask for --yes.

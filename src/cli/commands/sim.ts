@@ -1,6 +1,6 @@
 /** `kilobench sim serve`: the simulated provider on a local port, until Ctrl-C. */
 import type { Command } from 'commander';
-import { FAULT_KINDS, SIM_MODELS, isFaultKind, randomFaultsProblem, startSimProvider, type FaultKind, type RandomFaults } from '../../core/providers/sim';
+import { FAULT_KINDS, SIM_MODELS, isFaultKind, randomFaultsProblem, startSimProvider, type FaultKind, type RandomFaults } from '../../core/providers';
 import { UsageError } from '../errors';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);

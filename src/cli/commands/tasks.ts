@@ -1,6 +1,6 @@
 /** `kilobench tasks`: list the bundled tasks and any task folders given, with their errors. */
 import type { Command } from 'commander';
-import { bundledTasksDir, formatTaskError, loadTasks, TaskPathError, type Task } from '../../core/tasks';
+import { bundledTasksDir, formatTaskError, loadTasks, type Task } from '../../core/tasks';
 import { UsageError } from '../errors';
 import { collect } from '../options';
 import { formatTable } from '../table';
@@ -34,14 +34,9 @@ export function tasksJson(tasks: readonly Task[]): TasksJson {
   };
 }
 
-/** Bundled tasks (unless --no-bundled) plus every --path, with load problems turned into usage errors. */
+/** Bundled tasks (unless --no-bundled) plus every --path (a bad path is an input error: exit 2). */
 export async function loadCliTasks(paths: readonly string[], bundled: boolean): Promise<Task[]> {
-  try {
-    return await loadTasks([...(bundled ? [bundledTasksDir()] : []), ...paths]);
-  } catch (e) {
-    if (e instanceof TaskPathError) throw new UsageError(e.message);
-    throw e;
-  }
+  return loadTasks([...(bundled ? [bundledTasksDir()] : []), ...paths]);
 }
 
 /** Tasks by a comma-separated id list (or all); unknown ids are a usage error. */

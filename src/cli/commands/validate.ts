@@ -1,14 +1,13 @@
 /** `kilobench validate`: run each task's reference solution (must pass) and nothing (must fail). */
 import type { Command } from 'commander';
-import { pruneContainers, pruneNetworks } from '../../core/runtime/reaper';
-import { forcedOfflineWarning, NETWORK_SETTINGS, type NetworkSetting } from '../../core/run/task-network';
-import { validateTasks, type TaskValidation } from '../../core/run/validate-tasks';
+import { pruneContainers, pruneNetworks } from '../../core/runtime';
+import {
+  forcedOfflineWarning, NETWORK_SETTINGS, RUN_LIMITS, TrialRecorder, validateTasks, type NetworkSetting, type TaskValidation,
+} from '../../core/run';
 import { UsageError } from '../errors';
-import { TrialRecorder } from '../../core/run/trial-recorder';
 import { connectRuntime } from '../runtime';
 import { DEFAULT_DB, newRunId, openCliStore } from '../store';
 import { collect, positiveInt } from '../options';
-import { RUN_LIMITS } from '../../core/run/new-plan';
 import { formatTable } from '../table';
 import { loadCliTasks, selectTasks } from './tasks';
 

@@ -3,7 +3,7 @@
  * genai-prices data), for `analyseRun({ pricer })`: it lets the spend split be given in dollars.
  * Kept apart from the metrics so they stay free of any price data.
  */
-import { priceCall, type PriceOverrides } from '../pricing';
+import { modelPriceOverrides, priceCall, type PriceOverrides } from '../pricing';
 import type { UsagePricer } from './spend-split';
 
 export function usagePricer(overrides?: PriceOverrides): UsagePricer {
@@ -21,13 +21,7 @@ export function planPriceOverrides(plans: readonly Readonly<Record<string, unkno
   const overrides: PriceOverrides = {};
   for (const plan of plans) {
     const specs = plan.modelSpecs;
-    for (const spec of Array.isArray(specs) ? specs : []) {
-      const s = spec as { id?: string; model?: string; price?: PriceOverrides[string] | null };
-      if (s.price && s.id) {
-        overrides[s.id] = s.price;
-        if (s.model) overrides[s.model] = s.price;
-      }
-    }
+    Object.assign(overrides, modelPriceOverrides(Array.isArray(specs) ? specs.filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null) : []));
   }
   return overrides;
 }

@@ -37,13 +37,17 @@ export interface UpstreamConfig {
   modelMap?: Record<string, string>;
 }
 
-/** What the upstream rule needs of a model (a `ModelSpec` has it). */
+/** Where a model is served: what the upstream rule reads (models/model-spec.ts's `ModelSpec` adds the rest). */
 export interface UpstreamModel {
+  /** What users write (`--models`) and see in reports, e.g. `gpt-5-mini`, `sim/direct`. */
   id: string;
   provider: ProviderKind;
+  /** The provider's own model name (defaults to the id). */
   model: string;
+  /** Provider base URL as the provider's own SDK takes it (see above); the simulator's is filled in at run time. */
   baseUrl: string;
   protocol: ModelProtocol;
+  /** Environment variable that holds the key; undefined for keyless providers (the simulator). */
   keyEnv?: string;
 }
 

@@ -5,11 +5,11 @@
  * of two versions are two (model, harness) groups everywhere, and the versions comparison
  * (analysis/harness-versions.ts) pairs them up by the base name.
  */
+import { InputError } from '../errors';
 
-export class HarnessSpecError extends Error {
+export class HarnessSpecError extends InputError {
   constructor(message: string) {
     super(message);
-    this.name = 'HarnessSpecError';
   }
 }
 

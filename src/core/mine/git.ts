@@ -2,12 +2,12 @@
  * The few git questions mining asks, through the `git` command line (the user's own git, with the
  * user's config): commits, what each changed, file contents at a commit, and which paths are ignored.
  */
+import { InputError } from '../errors';
 import { execFile } from 'node:child_process';
 
-export class GitError extends Error {
+export class GitError extends InputError {
   constructor(message: string) {
     super(message);
-    this.name = 'GitError';
   }
 }
 

@@ -2,20 +2,11 @@
  * A model as KiloBench runs it: the id users see, the provider that serves it, and where its key
  * comes from (the NAME of an environment variable or a secret — never the key itself).
  */
-import type { ModelProtocol, ProviderKind } from '../domain';
+import type { ModelProtocol, UpstreamModel } from '../domain';
 import type { PriceOverride } from '../pricing/overrides';
 
-export interface ModelSpec {
-  /** What users write (`--models`) and see in reports, e.g. `gpt-5-mini`, `sim/direct`. */
-  id: string;
-  provider: ProviderKind;
-  /** The provider's own model name (defaults to the id). */
-  model: string;
-  /** Provider base URL as the provider's own SDK takes it (domain/providers.ts); the simulator's is filled in at run time. */
-  baseUrl: string;
-  protocol: ModelProtocol;
-  /** Environment variable that holds the key; undefined for keyless providers (the simulator). */
-  keyEnv?: string;
+/** A model: where it is served (id, provider, model name, base URL, protocol, key variable: `UpstreamModel`) and how it is run. */
+export interface ModelSpec extends UpstreamModel {
   reasoningEffort?: 'low' | 'medium' | 'high';
   /** $ per million tokens, replacing the bundled price data for this model. */
   price?: PriceOverride;

@@ -3,6 +3,7 @@
  * `~/.config/kilobench/models.json`) plus the built-in simulated models. Every entry is checked:
  * a bad field gets a message naming the file, the entry and the field.
  */
+import { InputError } from '../errors';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +11,9 @@ import { PROFILES } from '../providers/sim/profiles';
 import { DEFAULT_BASE_URLS, PROVIDER_KINDS, type ProviderKind } from '../domain';
 import type { ModelSpec } from './model-spec';
 
-export class ModelConfigError extends Error {
+export class ModelConfigError extends InputError {
   constructor(message: string) {
     super(message);
-    this.name = 'ModelConfigError';
   }
 }
 

@@ -1,5 +1,5 @@
 export { priceCall, providerIdFor, type CallPrice, type PriceOptions } from './price';
-export { costWithOverride, validateOverride, type PriceOverride, type PriceOverrides } from './overrides';
+export { costWithOverride, modelPriceOverrides, validateOverride, type PriceOverride, type PriceOverrides } from './overrides';
 export { SIM_PRICES, isSimModel } from './sim-prices';
 export {
   describePrices, loadPriceFile, parseRepriceAs, PriceSheetError, RECORDED_PRICES, type PriceSheet,

@@ -46,3 +46,19 @@ export function validateOverride(value: unknown): string[] {
   }
   return problems;
 }
+
+/**
+ * The price overrides of some models, under the id users wrote and the provider's own name (calls
+ * name either). The one place this map is built: the meter prices a trial's calls with it, and
+ * the analysis prices a stored run's spend split with it.
+ */
+export function modelPriceOverrides(models: readonly { id?: unknown; model?: unknown; price?: unknown }[]): PriceOverrides {
+  const overrides: PriceOverrides = {};
+  for (const m of models) {
+    const price = m.price as PriceOverride | null | undefined;
+    if (!price || typeof m.id !== 'string' || !m.id) continue;
+    overrides[m.id] = price;
+    if (typeof m.model === 'string' && m.model) overrides[m.model] = price;
+  }
+  return overrides;
+}

@@ -4,6 +4,7 @@
  * costs stay the default; a sheet only changes the figures of the report that asked for it, and
  * the report says which prices it used.
  */
+import { InputError } from '../errors';
 import { readFileSync } from 'node:fs';
 import { validateOverride, type PriceOverrides } from './overrides';
 import { priceCall } from './price';
@@ -18,7 +19,7 @@ export type PriceSheet =
 
 export const RECORDED_PRICES: PriceSheet = { kind: 'recorded' };
 
-export class PriceSheetError extends Error {}
+export class PriceSheetError extends InputError {}
 
 /** Reads and checks a price file: `{ "<model id>": { "input": 3, "output": 15, "cacheRead"?: …, "cacheWrite"?: …, "reasoning"?: … } }`. */
 export function loadPriceFile(path: string): PriceSheet {

@@ -3,6 +3,7 @@
  * models through the kilo and builtin harnesses). Trials are grouped by (model, harness), so
  * merging runs is enough to compare them.
  */
+import { InputError } from '../errors';
 import type { RunAnalysis } from '../analysis/analyse';
 import { analyseRun, repriceCalls } from '../analysis';
 import { planPriceOverrides, pricingKey, usagePricer, type CallSummary, type UsagePricer } from '../calls';
@@ -30,7 +31,7 @@ function mergedRun(runs: RunRecord[]): RunRecord {
   };
 }
 
-export class ReportError extends Error {}
+export class ReportError extends InputError {}
 
 export interface ReportFromStoreOptions {
   seed?: number;

@@ -3,6 +3,7 @@
  * their defaults, the run id and name. The CLI (`kilobench run`) and the editor's Benchmark view both
  * build plans here, so they cannot drift apart.
  */
+import { InputError } from '../errors';
 import { randomBytes } from 'node:crypto';
 import { getHarness } from '../harness/registry';
 import { parseHarnessList } from '../harness/harness-spec';
@@ -12,10 +13,9 @@ import type { Task } from '../tasks/task';
 import { DEFAULT_SETTINGS, trialId, type RunPlan, type RunSettings } from './plan';
 import { NETWORK_SETTINGS } from './task-network';
 
-export class PlanError extends Error {
+export class PlanError extends InputError {
   constructor(message: string) {
     super(message);
-    this.name = 'PlanError';
   }
 }
 

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { ContainerRuntime } from '../runtime/container-runtime';
+import { modelPriceOverrides } from '../pricing';
 import { pruneContainers, pruneNetworks } from '../runtime/reaper';
 import type { MeteringProxy, MeteredCall, Totals } from '../meter';
 import { EXCLUDED_FROM_PASS_RATE, simUpstream, upstreamFor, type TrialStatus, type UpstreamConfig } from '../domain';
@@ -262,7 +263,7 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
         const registered = meter.registerTrial({
           trialId: trial.id, runId: plan.runId, upstream,
           ...(plan.settings.trialBudgetUsd !== undefined ? { budget: { usd: plan.settings.trialBudgetUsd } } : {}),
-          ...(spec.price ? { prices: { [spec.id]: spec.price, [spec.model]: spec.price } } : {}),
+          ...(spec.price ? { prices: modelPriceOverrides([spec]) } : {}),
         });
         handle = registered;
         // A harness inside the container reaches the proxy through the channel; one beside it, on loopback.

@@ -2,15 +2,15 @@
  * A run's plan as the store keeps it (ids, task folders, model specs without keys, settings), and
  * back: what `--resume` needs to run the remaining trials exactly as planned.
  */
+import { InputError } from '../errors';
 import { loadTask } from '../tasks/load-tasks';
 import { parseModelEntry } from '../models/models-file';
 import type { RunRecord } from '../store';
 import { DEFAULT_SETTINGS, type RunPlan, type RunSettings } from './plan';
 
-export class ResumeError extends Error {
+export class ResumeError extends InputError {
   constructor(message: string) {
     super(message);
-    this.name = 'ResumeError';
   }
 }
 

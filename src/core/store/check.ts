@@ -3,13 +3,13 @@
  * back from a journal). Each checker returns the value typed or throws a `RecordError` naming the
  * exact field, so a bad journal line is reported as "line 12: trial.status: expected one of …".
  */
+import { InputError } from '../errors';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-export class RecordError extends Error {
-  override name = 'RecordError';
-}
+/** An event or record that does not pass the store's gate. */
+export class RecordError extends InputError {}
 
 export type Checker<T> = (value: unknown, path: string) => T;
 

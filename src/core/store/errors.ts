@@ -1,4 +1,5 @@
 /** Errors the store throws and warnings it reports (recoveries the user should hear about). */
+import { KiloBenchError, type ErrorKind } from '../errors';
 
 export type StoreErrorCode =
   | 'locked' // another process holds the store
@@ -11,8 +12,9 @@ export type StoreErrorCode =
   | 'closed'
   | 'sqljs_missing';
 
-export class StoreError extends Error {
-  override name = 'StoreError';
+export class StoreError extends KiloBenchError {
+  override readonly kind: ErrorKind = 'store';
+
   constructor(message: string, readonly code: StoreErrorCode) {
     super(message);
   }

@@ -3,6 +3,7 @@
  * `task.toml`) or a folder of tasks such as a Terminal-Bench checkout (`tasks/` below it is also
  * searched). Each task comes back with its own error list; nothing invalid is dropped silently.
  */
+import { InputError } from '../errors';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadHarborTask, HARBOR_TASK_FILE } from './harbor-loader';
@@ -10,10 +11,9 @@ import { loadTb1Task, TB1_TASK_FILE } from './tb1-loader';
 import { findEscapingSymlinks } from './task-files';
 import type { Task } from './task';
 
-export class TaskPathError extends Error {
+export class TaskPathError extends InputError {
   constructor(readonly path: string, message: string) {
     super(message);
-    this.name = 'TaskPathError';
   }
 }
 

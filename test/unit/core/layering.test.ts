@@ -35,12 +35,17 @@ export function coreImports(): ImportEdge[] {
   }));
 }
 
+/** The core's entry (src/core/index.ts): above every folder, imported by none. */
+const ENTRY = 'index.ts';
+
 /** Imports that go up the layers, from a root file into a folder, or to or from a folder not in `layers`. */
 export function layeringViolations(edges: readonly ImportEdge[], layers: readonly string[] = LAYERS): string[] {
   const rank = (folder: string): number => (folder === '' ? -1 : layers.indexOf(folder));
   return edges.flatMap(({ from, to }) => {
     const [a, b] = [folderOf(join(CORE, from)), folderOf(join(CORE, to))];
+    if (to === ENTRY) return from === ENTRY ? [] : [`${from} imports ${to}: no folder imports the core's entry`];
     if (a === b || b === '') return [];
+    if (from === ENTRY) return to.split(/[\\/]/).length === 2 && to.endsWith('index.ts') ? [] : [`${from} imports ${to}: the entry takes folders' index.ts only`];
     if (a === '') return [`${from} imports ${to}: the core's root files import no folder`];
     for (const folder of [a, b]) {
       if (rank(folder) < 0) return [`${from} imports ${to}: folder ${folder}/ is not in the layer order (add it to LAYERS and src/core/README.md)`];
@@ -90,6 +95,21 @@ export function importCycles(edges: readonly ImportEdge[]): string[][] {
   return cycles;
 }
 
+/** Imports by src/cli, src/vscode and the other front-end files that reach past a core folder's index.ts. */
+export function frontEndDeepImports(): string[] {
+  const SRC = join(CORE, '..');
+  const files = sourceFiles(SRC).filter((f) => relative(CORE, f).startsWith('..'));
+  return files.flatMap((file) => importSpecifiers(readFileSync(file, 'utf8')).flatMap((spec) => {
+    const target = resolveImport(file, spec);
+    if (!target) return [];
+    const inCore = relative(CORE, target);
+    if (inCore.startsWith('..')) return [];
+    const parts = inCore.split(sep);
+    const surface = parts.length === 1 ? inCore === ENTRY : parts.length === 2 && parts[1] === 'index.ts';
+    return surface ? [] : [`${relative(SRC, file)} imports '${spec}': import the folder (its index.ts), not a file inside it`];
+  }));
+}
+
 describe('src/core layering', () => {
   it('the checker catches upward imports, unknown folders, root files importing folders, and cycles', () => {
     const layers = ['domain', 'store', 'analysis'];
@@ -97,6 +117,9 @@ describe('src/core layering', () => {
     assert.equal(layeringViolations([{ from: 'store/call-summaries.ts', to: 'analysis/call-summary.ts' }], layers).length, 1);
     assert.match(layeringViolations([{ from: 'store/x.ts', to: 'newthing/y.ts' }], layers)[0] ?? '', /not in the layer order/);
     assert.match(layeringViolations([{ from: 'json.ts', to: 'domain/index.ts' }], layers)[0] ?? '', /root files import no folder/);
+    assert.deepEqual(layeringViolations([{ from: 'index.ts', to: 'analysis/index.ts' }], layers), []);
+    assert.equal(layeringViolations([{ from: 'index.ts', to: 'analysis/analyse.ts' }], layers).length, 1);
+    assert.equal(layeringViolations([{ from: 'store/store.ts', to: 'index.ts' }], layers).length, 1);
     assert.deepEqual(importCycles([{ from: 'a.ts', to: 'b.ts' }, { from: 'b.ts', to: 'c.ts' }, { from: 'c.ts', to: 'a.ts' }, { from: 'c.ts', to: 'd.ts' }]), [['a.ts', 'b.ts', 'c.ts']]);
     assert.deepEqual(importCycles([{ from: 'a.ts', to: 'b.ts' }, { from: 'b.ts', to: 'c.ts' }]), []);
   });
@@ -107,6 +130,10 @@ describe('src/core layering', () => {
     const folders = new Set(sourceFiles(CORE).map(folderOf).filter(Boolean));
     assert.deepEqual([...folders].filter((f) => !(LAYERS as readonly string[]).includes(f)), [], 'folders missing from LAYERS');
     assert.deepEqual(layeringViolations(edges), []);
+  });
+
+  it('src/cli and src/vscode import the core only through its folders\' index.ts (and the core\'s entry)', () => {
+    assert.deepEqual(frontEndDeepImports(), []);
   });
 
   it('no core files import each other in a circle', () => {

@@ -19,6 +19,7 @@
  * that quotes a placeholder is refused. In `env` values the text is put in as it is (no shell is
  * involved: variables are passed to the process directly).
  */
+import { InputError } from '../../errors';
 
 export type PresetProtocol = 'openai' | 'anthropic';
 
@@ -59,10 +60,9 @@ export const PLACEHOLDERS = ['instruction', 'instructionFile', 'model', 'baseUrl
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Record<Placeholder, string>;
 
-export class PresetError extends Error {
+export class PresetError extends InputError {
   constructor(message: string) {
     super(message);
-    this.name = 'PresetError';
   }
 }
 

@@ -1,0 +1,5 @@
+/** The container runtime: Docker behind the `ContainerRuntime` interface, and the reaper of labelled leftovers. */
+export type { ContainerRuntime } from './container-runtime';
+export { DockerRuntime } from './docker/docker-runtime';
+export { describeHost, resolveDockerHost } from './docker/docker-host';
+export { pruneContainers, pruneNetworks } from './reaper';
