@@ -10,6 +10,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import type { ModelOption, RunStatusView, SidebarOptions, StartRunParams, TaskOption } from '../src/protocol';
+import { formatDuration, formatUsd } from '../src/core/report/format';
 import { clear, h, root } from './dom';
 import { getState, on, request, setState, watchProblems } from './rpc';
 
@@ -50,15 +51,9 @@ function initialForm(o: SidebarOptions): FormState {
   };
 }
 
-function money(usd: number): string {
-  if (usd === 0) return '$0.00';
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
-
-function elapsed(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-}
+/** Spend and elapsed time as every other view writes them (the one formatter). */
+const money = formatUsd;
+const elapsed = formatDuration;
 
 function toggle(list: string[], value: string, on: boolean): string[] {
   const rest = list.filter((x) => x !== value);

@@ -4,6 +4,7 @@
  */
 import type { RunEvent, RunProgress } from '../core/run/events';
 import type { RunStatusView } from '../protocol';
+import { formatUsd } from '../core/report/format';
 
 export function startingStatus(runId: string, name: string, total: number): RunStatusView {
   return {
@@ -43,10 +44,8 @@ export function applyRunEvent(status: RunStatusView, event: RunEvent, now = Date
   }
 }
 
-export function formatMoney(usd: number): string {
-  if (usd === 0) return '$0.00';
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
+/** Spend as every other view writes it (the one formatter). */
+export const formatMoney = formatUsd;
 
 const ICONS: Record<RunStatusView['state'], string> = {
   starting: '$(loading~spin)', running: '$(loading~spin)', cancelling: '$(loading~spin)',

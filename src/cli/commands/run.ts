@@ -1,5 +1,6 @@
 /** `kilobench run`: tasks × models × harness × trials, metered, recorded, resumable. */
 import type { Command } from 'commander';
+import { formatUsd } from '../../core/report/format';
 import { getHarness, harnessNames } from '../../core/harness/registry';
 import { knownModels, ModelConfigError, resolveModels } from '../../core/models/models-file';
 import { BenchmarkSession } from '../../core/run/benchmark-session';
@@ -108,7 +109,7 @@ export function summaryTable(session: BenchmarkSession, runId: string): string {
     rows.set(key, row);
   }
   return formatTable(['MODEL', 'PASSED', 'ATTEMPTS', 'ERRORS', 'SPEND'], [...rows].map(([model, r]) => [
-    model, String(r.passed), String(r.attempts), String(r.errors), `$${r.cost.toFixed(4)}${r.unpriced ? ' + unpriced' : ''}`,
+    model, String(r.passed), String(r.attempts), String(r.errors), `${formatUsd(r.cost)}${r.unpriced ? ' + unpriced' : ''}`,
   ]));
 }
 

@@ -7,13 +7,15 @@ import type { CompletionCost } from '../analysis/cost';
 import type { GroupKey } from '../analysis/trials';
 import type { ReportModel } from './json-report';
 
-/** Dollars: 2 decimals from $1, else 3 significant digits ($0.0123); "$0" for exactly 0. */
+/** Dollars: 2 decimals from $1, else 3 significant digits but never fewer than cents ($0.0123, $0.50); "$0" for exactly 0. */
 export function formatUsd(value: number): string {
   if (value === 0) return '$0';
   const sign = value < 0 ? '−' : '';
   const v = Math.abs(value);
   if (v >= 1) return `${sign}$${v.toFixed(2)}`;
-  return `${sign}$${Number(v.toPrecision(3)).toString()}`;
+  const text = Number(v.toPrecision(3)).toString();
+  const decimals = text.split('.')[1]?.length ?? 0;
+  return `${sign}$${decimals < 2 ? v.toFixed(2) : text}`;
 }
 
 /** A cost that may be unknown: `unknown` text for null. */

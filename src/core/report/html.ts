@@ -147,13 +147,13 @@ function fingerprintTable(models: readonly ReportModel[], showHarness: boolean):
   const rows = models.map((m) => {
     const f = m.fingerprint;
     const per = f.toolCallsPerAttempt;
-    const rw = f.readWriteRatio === null ? (f.toolCalls.read > 0 ? '∞ (no writes)' : '—') : f.readWriteRatio.toFixed(2);
+    const rw = f.readWriteRatio === null ? (f.toolCalls.read > 0 ? '∞ (no writes)' : '—') : formatNumber(f.readWriteRatio, 2);
     const cells = [
       e(groupLabel(m, showHarness)),
       e(formatNumber(f.llmCallsPerAttempt)),
       `<span title="${e(TOOL_CATEGORIES.map((c) => `${c} ${formatNumber(per?.[c] ?? null)}`).join(', '))}">${e(formatNumber(per?.total ?? null))}</span>`,
       e(rw),
-      e(f.meanCommandLength === null ? '—' : `${f.meanCommandLength.toFixed(0)} chars`),
+      e(f.meanCommandLength === null ? '—' : `${formatNumber(f.meanCommandLength, 0)} chars`),
       e(formatPercent(f.resentContextShare)),
       e(formatPercent(f.cacheHitShare)),
       e(formatPercent(f.reasoningShare)),

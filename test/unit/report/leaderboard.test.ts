@@ -37,10 +37,10 @@ describe('report: terminal leaderboard', () => {
     assert.match(formatLeaderboard(report), /nopr \(kilo\): 1 attempt could not be priced/);
   });
 
-  it('dollar amounts: 3 significant digits below $1, cents above', () => {
+  it('dollar amounts: 3 significant digits below $1 (at least cents), cents above', () => {
     assert.equal(formatUsd(0), '$0');
     assert.equal(formatUsd(0.0123456), '$0.0123');
-    assert.equal(formatUsd(0.5), '$0.5');
+    assert.equal(formatUsd(0.5), '$0.50'); // never fewer than cents
     assert.equal(formatUsd(12.345), '$12.35');
     assert.equal(formatUsd(-0.02), '−$0.02');
   });
