@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { Chart } from 'chart.js';
 import type { DashboardView, TrialRow } from '../src/protocol';
 import {
-  COMPARISON_COLUMNS, comparisonRows, complementarityFacts, heatCellText, heatCellTitle, heatLevel, HEAT_LEVELS,
+  COMPARISON_COLUMNS, comparisonRows, complementarityFacts, heatCellText, heatCellTitle, heatLevel, HEAT_COLOURS, HEAT_LEVELS,
   LEADERBOARD_FIGURES, modelLabeller, orderedModels, runSubtitle,
 } from '../src/core/report/figures';
 import { formatCost } from '../src/core/report/format';
@@ -101,10 +101,21 @@ function workspaceFilter(v: DashboardView): HTMLElement | string {
     v.workspace ? h('span', { class: 'muted' }, ` · every figure below is over ${v.workspace}'s mined tasks only`) : '');
 }
 
+/** Colours every `.hmN` element under `el` from the shared sequential scale, for the current theme. */
+function paintHeat(el: HTMLElement): void {
+  const scheme = document.body.classList.contains('vscode-light') || document.body.classList.contains('vscode-high-contrast-light') ? HEAT_COLOURS.light : HEAT_COLOURS.dark;
+  HEAT_LEVELS.forEach((_, i) => el.querySelectorAll<HTMLElement>(`.hm${i}`).forEach((node) => {
+    node.style.setProperty('background', scheme.background[i] ?? null);
+    node.style.setProperty('color', scheme.text[i] ?? null);
+  }));
+}
+
 function heatLegend(): HTMLElement {
-  return h('ul', { class: 'heat-legend', 'aria-label': 'passed share of attempts' },
+  const legend = h('ul', { class: 'heat-legend', 'aria-label': 'passed share of attempts' },
     HEAT_LEVELS.map((text, i) => h('li', null, h('span', { class: `sw hm${i}`, 'aria-hidden': 'true' }), text)),
     h('li', { class: 'muted' }, 'passes / attempts per pair; click a cell for its trials'));
+  paintHeat(legend);
+  return legend;
 }
 
 async function showPair(task: string, model: string, harness: string): Promise<void> {
@@ -137,7 +148,9 @@ function heatmapTable(v: DashboardView): HTMLElement {
         onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Enter') void showPair(t.task, m.model, m.harness); },
       }, h('span', { class: 'heat-text' }, heatCellText(r)));
     })));
-  return h('div', { class: 'table-wrap' }, h('table', { id: 'heatmap', class: 'data heatmap' }, h('thead', null, head), h('tbody', null, rows)));
+  const table = h('table', { id: 'heatmap', class: 'data heatmap' }, h('thead', null, head), h('tbody', null, rows));
+  paintHeat(table);
+  return h('div', { class: 'table-wrap' }, table);
 }
 
 function renderPair(): void {

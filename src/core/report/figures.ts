@@ -87,6 +87,15 @@ export function groupKey(g: { model: string; harness: string }): string {
 /** A sequential scale of pass share: level 0 is "none passed", and 1 of 3 is two levels above it. */
 export const HEAT_LEVELS = ['0%', '1–24%', '25–49%', '50–74%', '75–99%', '100%'] as const;
 
+/**
+ * The scale's colours, one hue from light to dark (light theme) or dark to light (dark theme), and
+ * the text colour that reads on each. The HTML page's style sheet and the dashboard both use these.
+ */
+export const HEAT_COLOURS = {
+  light: { background: ['#eef1f4', '#c9e2f4', '#93c4e8', '#559fd3', '#2a74b4', '#0b447a'], text: ['#1f2328', '#1f2328', '#1f2328', '#ffffff', '#ffffff', '#ffffff'] },
+  dark: { background: ['#23272e', '#1b3b58', '#215c8c', '#2f82c2', '#62aee8', '#b2dafc'], text: ['#e6edf3', '#e6edf3', '#e6edf3', '#e6edf3', '#0d1117', '#0d1117'] },
+} as const;
+
 export function heatLevel(rate: number | null): number | null {
   if (rate === null) return null;
   if (rate <= 0) return 0;

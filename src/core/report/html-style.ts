@@ -6,12 +6,11 @@
  * darker in light, darker to lighter in dark, so 1 of 3 passed reads clearly apart from 0 of 3.
  */
 
-const HEAT_LIGHT = ['#eef1f4', '#c9e2f4', '#93c4e8', '#559fd3', '#2a74b4', '#0b447a'];
-const HEAT_DARK = ['#23272e', '#1b3b58', '#215c8c', '#2f82c2', '#62aee8', '#b2dafc'];
+import { HEAT_COLOURS } from './figures';
 
 function heatmapRules(): string {
-  const rule = (colours: string[]) => colours.map((c, i) => `.hm${i}{background:${c};color:${(colours === HEAT_LIGHT ? i >= 3 : i >= 4) ? (colours === HEAT_LIGHT ? '#ffffff' : '#0d1117') : 'var(--fg)'}}`).join('\n');
-  return `${rule(HEAT_LIGHT)}\n@media (prefers-color-scheme: dark){\n${rule(HEAT_DARK)}\n}`;
+  const rule = (scheme: (typeof HEAT_COLOURS)['light' | 'dark']) => scheme.background.map((c, i) => `.hm${i}{background:${c};color:${scheme.text[i]}}`).join('\n');
+  return `${rule(HEAT_COLOURS.light)}\n@media (prefers-color-scheme: dark){\n${rule(HEAT_COLOURS.dark)}\n}`;
 }
 
 export const REPORT_CSS = `
