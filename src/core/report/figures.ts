@@ -39,6 +39,7 @@ export const LEADERBOARD_FIGURES: readonly Column<ReportModel>[] = [
   { head: 'solved-only/task', title: 'expected spend until the first pass, mean over solved tasks only (read with unsolved)', text: (m) => formatCompletion(m.costToComplete.expected, unknownCost(m)) },
   { head: 'unsolved', title: 'tasks never passed / tasks attempted', text: (m) => `${m.costToComplete.unsolvedTasks}/${m.costToComplete.solvedTasks + m.costToComplete.unsolvedTasks}` },
   { head: 'calls/attempt', title: 'LLM calls per attempt', text: (m) => formatNumber(m.fingerprint.llmCallsPerAttempt) },
+  { head: 'spent on failures', title: 'share of the spend on attempts that went to attempts that did not pass', text: (m) => formatPercent(m.failedSpendShare, 0) },
 ];
 
 /** Models in leaderboard order: the order of every table and chart. */

@@ -20,8 +20,8 @@ describe('dashboard view model', () => {
     const v = view();
     // Cost to complete is spend per pass (explorer: $0.12 over 2 passes); solved-only beside it.
     assert.deepEqual(leaderboard(v), [
-      ['sim/direct', '100.0% [51.0–100.0]', '$0.01', '$0.01', '$0.01', '0/2', '0.0'],
-      ['sim/explorer', '50.0% [15.0–85.0]', '$0.03', '$0.06', '$0.03', '1/2', '0.0'],
+      ['sim/direct', '100.0% [51.0–100.0]', '$0.01', '$0.01', '$0.01', '0/2', '0.0', '0%'],
+      ['sim/explorer', '50.0% [15.0–85.0]', '$0.03', '$0.06', '$0.03', '1/2', '0.0', '50%'],
     ]);
     const models = orderedModels(v.report);
     assert.ok(models.every((m) => m.simulated));
