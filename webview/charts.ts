@@ -402,6 +402,29 @@ function spendChart(canvas: HTMLCanvasElement, report: Report, p: Palette): Draw
   return { chart, legend: datasets.map((d) => ({ label: d.label, colour: d.backgroundColor, shape: 'box' as const })) };
 }
 
+function failedSpendChart(canvas: HTMLCanvasElement, report: Report, p: Palette): Drawn {
+  const models = orderedModels(report);
+  const label = modelLabeller(report);
+  const colour = modelColours(report, p);
+  const chart = new Chart(canvas, {
+    type: 'bar',
+    data: {
+      labels: models.map((m) => label(m)),
+      datasets: [{ label: 'spent on failed attempts', data: models.map((m) => m.failedSpendShare), backgroundColor: models.map((m) => colour(m)), ...hcBorder(p) }],
+    },
+    options: {
+      ...base(p),
+      indexAxis: 'y',
+      plugins: { ...base(p).plugins, tooltip: { callbacks: { label: (c) => `spent on failed attempts: ${c.raw === null ? '—' : formatPercent(Number(c.raw))}` } } },
+      scales: {
+        x: axis(p, 'share of the spend on attempts', { min: 0, max: 1, ticks: { color: p.foreground, callback: (v: number | string) => formatPercent(Number(v), 0) } }),
+        y: axis(p, '', { ticks: { color: p.foreground, autoSkip: false } }),
+      },
+    },
+  });
+  return { chart, legend: [] };
+}
+
 // The list ───────────────────────────────────────────────────────────────────────────────────────
 
 export const REPORT_CHARTS: readonly ChartSpec[] = [
@@ -415,6 +438,10 @@ export const REPORT_CHARTS: readonly ChartSpec[] = [
   {
     id: 'chart-shares', section: 'behaviour', title: 'Context, cache, reasoning and model time', draw: sharesChart,
     note: () => 'Re-sent context and cache hits as shares of input tokens, reasoning of output tokens, model time of agent time.',
+  },
+  {
+    id: 'chart-failed-spend', section: 'cost', title: 'Spent on failed attempts', draw: failedSpendChart,
+    note: () => 'Share of each model’s spend on attempts that went to attempts that did not pass (unknown when a cost is unpriced).',
   },
   { id: 'chart-spend', section: 'behaviour', title: 'Where the spend goes', note: () => 'Re-sent context, new input, output and reasoning, as shares of each model’s spend.', draw: spendChart },
 ];

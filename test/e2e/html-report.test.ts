@@ -14,7 +14,7 @@ import { realisticRun } from '../unit/report/fixture';
 import { CHROMIUM, launchBrowser } from './browser';
 
 const ARTIFACTS = resolve('test-artifacts');
-const CHARTS = ['chart-scatter', 'chart-completion', 'chart-tools', 'chart-readwrite', 'chart-shares', 'chart-spend'];
+const CHARTS = ['chart-scatter', 'chart-completion', 'chart-failed-spend', 'chart-tools', 'chart-readwrite', 'chart-shares', 'chart-spend'];
 
 describe('HTML report in a browser', function () {
   this.timeout(180_000);
