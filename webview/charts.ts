@@ -130,10 +130,10 @@ function scatterDecor(placed: readonly Placed[], p: Palette): Plugin<'scatter'> 
       ctx.moveTo(x.getPixelForValue(first.cost), area.bottom);
       for (const [i, q] of front.entries()) {
         const px = x.getPixelForValue(q.cost);
-        if (i > 0) ctx.lineTo(px, y.getPixelForValue((front[i - 1] as Placed).rate));
-        ctx.lineTo(px, y.getPixelForValue(q.rate));
+        if (i > 0) ctx.lineTo(px, y.getPixelForValue((front[i - 1] as Placed).rate * 100));
+        ctx.lineTo(px, y.getPixelForValue(q.rate * 100));
       }
-      ctx.lineTo(area.right, y.getPixelForValue((front[front.length - 1] as Placed).rate));
+      ctx.lineTo(area.right, y.getPixelForValue((front[front.length - 1] as Placed).rate * 100));
       ctx.stroke();
       ctx.restore();
     },
@@ -142,6 +142,8 @@ function scatterDecor(placed: readonly Placed[], p: Palette): Plugin<'scatter'> 
       if (!x || !y) return;
       const clampX = (v: number) => Math.min(area.right, Math.max(area.left, v));
       const clampY = (v: number) => Math.min(area.bottom, Math.max(area.top, v));
+      // Names go beside their points; one that would overlap a name already drawn moves down a line.
+      const taken: { x0: number; x1: number; y: number }[] = [];
       for (const q of placed) {
         const px = x.getPixelForValue(q.cost);
         const py = y.getPixelForValue(q.rate * 100);
@@ -170,9 +172,13 @@ function scatterDecor(placed: readonly Placed[], p: Palette): Plugin<'scatter'> 
         const text = q.m.paretoWithinNoise ? `${q.label} ≈` : q.label;
         const width = ctx.measureText(text).width;
         const flip = px + 10 + width > area.right;
-        ctx.textAlign = flip ? 'right' : 'left';
+        const x0 = flip ? px - 10 - width : px + 10;
+        let ty = Math.max(area.top + 14, py - 4);
+        while (taken.some((t) => Math.abs(t.y - ty) < 14 && x0 < t.x1 && t.x0 < x0 + width)) ty += 14;
+        taken.push({ x0, x1: x0 + width, y: ty });
+        ctx.textAlign = 'left';
         ctx.textBaseline = 'bottom';
-        ctx.fillText(text, flip ? px - 10 : px + 10, Math.max(area.top + 14, py - 4));
+        ctx.fillText(text, x0, ty);
         ctx.restore();
       }
     },
@@ -274,7 +280,7 @@ function completionChart(canvas: HTMLCanvasElement, report: Report, p: Palette):
       indexAxis: 'y',
       plugins: { ...base(p).plugins, tooltip: { callbacks: { label: (c) => `${(c.dataset.label ?? '').split(' (')[0]}: ${c.raw === null ? '—' : formatUsd(Number(c.raw))}` } } },
       scales: {
-        x: axis(p, 'dollars per pass (solved-only: per solved task)', { beginAtZero: true, ticks: { color: p.foreground, maxRotation: 0, callback: (v: number | string) => formatUsd(Number(v)) } }),
+        x: axis(p, 'dollars per pass (solved-only: per solved task)', { beginAtZero: true, ticks: { color: p.foreground, maxRotation: 0, maxTicksLimit: 6, callback: (v: number | string) => formatUsd(Number(v)) } }),
         y: axis(p, '', { ticks: { color: p.foreground, autoSkip: false } }),
       },
     },
