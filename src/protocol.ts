@@ -10,6 +10,7 @@
  *   extension → webview  { kind: 'event', event, data }
  */
 
+import type { TokenUsage } from './core/domain';
 import type { Report } from './core/report/json-report';
 import type { RunProgress } from './core/run/events';
 
@@ -126,16 +127,8 @@ export interface TrialRow {
 
 // Transcript ──────────────────────────────────────────────────────────────────────────────────────
 
-export interface TokensView {
-  input: number;
-  cacheRead: number;
-  cacheWrite: number;
-  output: number;
-  reasoning: number;
-}
-
 export type StepView =
-  | { kind: 'llm'; seq: number; at: string; tokens: TokensView; costText: string; latencyText: string; text: string; error: string | null; toolNames: string[] }
+  | { kind: 'llm'; seq: number; at: string; tokens: TokenUsage; costText: string; latencyText: string; text: string; error: string | null; toolNames: string[] }
   | { kind: 'tool'; seq: number; at: string; tool: string; category: string; input: string; output: string | null; outputBytes: number | null; isError: boolean; exitCode: number | null; durationText: string }
   | { kind: 'message'; seq: number; at: string; text: string }
   | { kind: 'note'; seq: number; at: string; label: string; text: string };
@@ -150,7 +143,7 @@ export interface TranscriptView {
     status: string;
     durationText: string;
     costText: string;
-    tokens: TokensView;
+    tokens: TokenUsage;
     testsPassed: number | null;
     testsFailed: number | null;
     error: string | null;
@@ -307,7 +300,7 @@ const dashboardView = shape<DashboardView>({
   workspace: nullable(str),
 });
 
-const tokensView = shape<TokensView>({ input: num, cacheRead: num, cacheWrite: num, output: num, reasoning: num });
+const tokensView = shape<TokenUsage>({ input: num, cacheRead: num, cacheWrite: num, output: num, reasoning: num });
 
 const STEP_KINDS = ['llm', 'tool', 'message', 'note'] as const;
 const transcriptView = partial<TranscriptView>({

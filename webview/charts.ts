@@ -14,7 +14,7 @@ import type { TranscriptView } from '../src/protocol';
 import { colourSlots, groupKey, modelLabeller, orderedModels } from '../src/core/report/figures';
 import { formatNumber, formatPercent, formatPercentInterval, formatTokens, formatUsd, formatUsdInterval, plural } from '../src/core/report/format';
 import type { Report, ReportModel } from '../src/core/report/json-report';
-import { TOOL_CATEGORIES } from '../src/core/store/records';
+import { TOOL_CATEGORIES } from '../src/core/domain';
 import { h } from './dom';
 import { seriesColor, type Palette } from './theme';
 

@@ -6,7 +6,7 @@
  * data passes through `escapeHtml` or sits in a JSON block the parser cannot leave.
  */
 import { createHash } from 'node:crypto';
-import { TOOL_CATEGORIES } from '../store/records';
+import { TOOL_CATEGORIES } from '../domain';
 import {
   COMPARISON_COLUMNS, comparisonRows, complementarityFacts, heatCellText, heatCellTitle, heatLevel, HEAT_LEVELS,
   LEADERBOARD_FIGURES, orderedModels, runSubtitle,
