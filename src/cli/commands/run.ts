@@ -17,6 +17,7 @@ import { formatTable } from '../table';
 import { loadCliTasks, selectTasks } from './tasks';
 import { collect, nonNegativeNumber, positiveInt, positiveNumber } from '../options';
 import { forcedOfflineWarning, type NetworkSetting } from '../../core/run/task-network';
+import { plural } from '../../core/format';
 
 export interface RunOptions {
   tasks?: string;
@@ -58,7 +59,7 @@ export async function planFromOptions(options: RunOptions): Promise<RunPlan> {
   }
   const tasks = selectTasks(await loadCliTasks(options.path ?? [], options.bundled), options.tasks);
   const invalid = tasks.filter((t) => t.errors.length);
-  if (invalid.length) throw new UsageError(`invalid task(s): ${invalid.map((t) => t.id).join(', ')} (see \`kilobench tasks\`)`);
+  if (invalid.length) throw new UsageError(`invalid ${invalid.length === 1 ? 'task' : 'tasks'}: ${invalid.map((t) => t.id).join(', ')} (see \`kilobench tasks\`)`);
   if (tasks.length === 0) throw new UsageError('no tasks to run');
   let models: RunPlan['models'] = [];
   if (harness.needsModel) {
@@ -171,7 +172,7 @@ export async function executeRun(options: RunOptions): Promise<RunSummary> {
     const { onEvent } = progress;
     const offline = forcedOfflineWarning(plan.tasks, plan.settings.network);
     if (offline) process.stderr.write(`kilobench: warning: ${offline}\n`);
-    if (!options.json) process.stderr.write(`${options.resume ? 'resuming' : 'run'} ${plan.runId}: ${plan.tasks.length} task(s) × ${plan.models.length || 1} model(s) × ${plan.settings.trialsPerPair} trial(s), harness ${planHarnesses(plan).join(', ')}\n`);
+    if (!options.json) process.stderr.write(`${options.resume ? 'resuming' : 'run'} ${plan.runId}: ${plural(plan.tasks.length, 'task')} × ${plural(plan.models.length || 1, 'model')} × ${plural(plan.settings.trialsPerPair, 'trial')}, harness ${planHarnesses(plan).join(', ')}\n`);
     const summary = options.resume
       ? await session.resume(plan, harness, { signal: abort.signal, onEvent })
       : await session.start(plan, harness, { signal: abort.signal, onEvent });

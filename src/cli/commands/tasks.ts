@@ -4,6 +4,7 @@ import { bundledTasksDir, formatTaskError, loadTasks, TaskPathError, type Task }
 import { UsageError } from '../errors';
 import { collect } from '../options';
 import { formatTable } from '../table';
+import { plural } from '../../core/format';
 
 /** The `--json` shape: exactly one object with a `tasks` list. */
 export interface TasksJson {
@@ -77,7 +78,7 @@ export function registerTasksCommand(program: Command): void {
         for (const task of warned) {
           for (const warning of task.warnings) process.stdout.write(`  warning: ${task.id}: ${formatTaskError(warning)}\n`);
         }
-        process.stdout.write(`\n${tasks.length} task(s), ${invalid.length} with errors\n`);
+        process.stdout.write(`\n${plural(tasks.length, 'task')}, ${invalid.length} with errors\n`);
       }
       if (invalid.length > 0) process.exitCode = 1;
     });
