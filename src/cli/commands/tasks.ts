@@ -68,7 +68,7 @@ export function registerTasksCommand(program: Command): void {
       if (options.json) {
         process.stdout.write(JSON.stringify(tasksJson(tasks), null, 2) + '\n');
       } else {
-        const rows = tasks.map((t) => [t.id, t.format, t.difficulty, t.category, t.errors.length ? `${t.errors.length} error(s)` : 'ok']);
+        const rows = tasks.map((t) => [t.id, t.format, t.difficulty, t.category, t.errors.length ? plural(t.errors.length, 'error') : 'ok']);
         process.stdout.write(formatTable(['TASK', 'FORMAT', 'DIFFICULTY', 'CATEGORY', 'STATUS'], rows) + '\n');
         for (const task of invalid) {
           process.stdout.write(`\n${task.id} (${task.path}):\n`);
