@@ -3,7 +3,8 @@
 //   dist/core.js       the engine as the editor uses it (src/vscode/core.ts), loaded on first need
 //   dist/cli.js        the `kilobench` CLI (CommonJS with a shebang)
 //   dist/webview/*.js  the webview front ends (browser ESM): sidebar, dashboard, transcript
-// plus sql.js's WebAssembly and Chart.js's UMD build (for HTML exports) beside them.
+//   dist/webview/report-page.js  the HTML report's script (inlined into every exported page)
+// plus sql.js's WebAssembly beside them.
 // Test bundles (`--tests`): the extension-host tests in test/vscode/ to out/test/vscode/.
 // `--watch` rebuilds on change; `--production` minifies without source maps.
 import * as esbuild from 'esbuild';
@@ -16,11 +17,10 @@ const production = process.argv.includes('--production');
 const tests = process.argv.includes('--tests');
 const require = createRequire(import.meta.url);
 
-/** sql.js loads its WebAssembly from disk at run time; HTML exports inline Chart.js's UMD build. */
+/** sql.js loads its WebAssembly from disk at run time. */
 function copyRuntimeFiles() {
   mkdirSync('dist', { recursive: true });
   copyFileSync(join(dirname(require.resolve('sql.js')), 'sql-wasm.wasm'), 'dist/sql-wasm.wasm');
-  copyFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.js'), 'dist/chart.umd.js');
 }
 
 const node = {
@@ -35,6 +35,12 @@ const node = {
   external: ['vscode', 'cpu-features', '*.node'],
 };
 
+/** Also built on the fly by src/core/report/page-script.ts when no bundle exists (tests from source). */
+const REPORT_PAGE_BUILD = {
+  bundle: true, platform: 'browser', target: 'es2020', format: 'iife', minify: true, legalComments: 'none', logLevel: 'info',
+  entryPoints: { 'report-page': 'webview/report-page.ts' }, outdir: 'dist/webview',
+};
+
 const builds = [
   // `./core.js` is required at run time from beside extension.js (src/vscode/load-core.ts).
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: [...node.external, './core.js'] },
@@ -45,6 +51,8 @@ const builds = [
     logLevel: 'info', outdir: 'dist/webview', legalComments: 'none',
     entryPoints: { sidebar: 'webview/sidebar.ts', dashboard: 'webview/dashboard.ts', transcript: 'webview/transcript.ts' },
   },
+  // The HTML report's one script (charts by the same module as the dashboard), inlined into each page.
+  REPORT_PAGE_BUILD,
 ];
 
 if (tests) {

@@ -11,6 +11,7 @@
  */
 
 import type { TokenUsage } from './core/domain';
+import type { Report } from './core/report';
 import type { RunProgress } from './core/run';
 
 // ── view data ────────────────────────────────────────────────────────────────────────────────────
@@ -145,89 +146,25 @@ export interface StartRunParams {
 
 // Dashboard ───────────────────────────────────────────────────────────────────────────────────────
 
-export interface LeaderboardRow {
-  label: string;
-  model: string;
-  harness: string;
-  simulated: boolean;
-  /** Colour series index, the same in every chart. */
-  series: number;
-  attempts: number;
-  passed: number;
-  passRate: number | null;
-  passRateText: string;
-  ciText: string;
-  costPerAttempt: number | null;
-  costPerAttemptText: string;
-  /** Headline: spend on all attempts ÷ passes. */
-  costToCompleteText: string;
-  /** Solved-only: mean over solved tasks of the expected cost to complete (read with unsolvedText). */
-  solvedOnlyText: string;
-  unsolvedText: string;
-  onPareto: boolean;
-}
-
-export interface ChartGroupView {
-  label: string;
-  series: number;
-  passRate: number | null;
-  ci: [number, number];
-  /** Cost to complete (spend per pass), where the scatter places the model. */
-  cost: number | null;
-  onFront: boolean;
-  /** perPass: the headline; expected: solved-only. */
-  completion: { perPass: number | null; expected: number | null; state: 'ok' | 'unsolved' | 'unknown' | 'none'; solved: number; unsolved: number };
-  toolsPerAttempt: Record<string, number>;
-  readWriteRatio: number | null;
-  shares: { resent: number | null; cacheHit: number | null; reasoning: number | null };
-}
-
-export interface HeatCell {
-  model: string;
-  harness: string;
-  attempts: number;
-  passed: number;
-  passRate: number | null;
-  text: string;
-  title: string;
-}
-
-export interface HeatmapView {
-  tasks: string[];
-  /** Column labels, one per group, in leaderboard order. */
-  groups: { label: string; model: string; harness: string }[];
-  /** cells[task][group]; null where the group has no trial on the task. */
-  cells: (HeatCell | null)[][];
-}
-
-export interface ComplementarityView {
-  lines: string[];
-  /** Tasks only one model solved: task → label. */
-  uniqueSolves: { task: string; label: string }[];
-}
-
+/**
+ * What the dashboard draws: the run's report itself (the same `Report` as `kilobench report
+ * --format json`), which the webview lays out with the shared figures, formatter and chart module.
+ */
 export interface DashboardView {
   runIds: string[];
-  title: string;
-  subtitle: string;
   /** Some run shown here is still going: the panel updates by itself. */
   live: boolean;
-  notes: string[];
-  leaderboard: LeaderboardRow[];
-  chart: { groups: ChartGroupView[]; front: { x: number; y: number }[]; toolCategories: string[] };
-  heatmap: HeatmapView;
-  complementarity: ComplementarityView;
-  totals: { trials: number; attempts: number; excluded: number; spendText: string };
-  /** The same models through successive harness versions (empty rows when the run has one version). */
-  harnessVersions: HarnessVersionsView;
+  report: Report;
+  /** Workspaces whose mined tasks ran here: the dashboard can show only one's tasks. */
+  workspaces: WorkspaceTasks[];
+  /** The workspace the report is limited to (its tasks only), or null for every task. */
+  workspace: string | null;
 }
 
-export interface HarnessVersionsView {
-  columns: string[];
-  /** Formatted cells, one row per (model, harness, version step). */
-  rows: string[][];
-  /** One plain sentence per row. */
-  sentences: string[];
+export interface WorkspaceTasks {
+  /** The workspace folder's name, as the editor shows it. */
+  name: string;
+  tasks: string[];
 }
 
 export interface TrialRow {
@@ -322,6 +259,8 @@ export interface Requests {
   'keys/set': { params: { keyName: string | null }; result: Empty };
   'dashboard/open': { params: { runId: string | null }; result: Empty };
   'dashboard/data': { params: Empty; result: DashboardView };
+  /** Limit the dashboard to one workspace's mined tasks (null: every task); answers with the new view. */
+  'dashboard/workspace': { params: { workspace: string | null }; result: DashboardView };
   'dashboard/pair': { params: { task: string; model: string; harness: string }; result: TrialRow[] };
   'dashboard/export': { params: { format: ExportFormat }; result: { path: string | null } };
   'transcript/data': { params: Empty; result: TranscriptView };
@@ -448,18 +387,17 @@ const sidebarOptions = shape<SidebarOptions>({
   problem: nullable(str),
 });
 
-const dashboardView = partial<DashboardView>({
-  runIds: arrayOf(str), title: str, subtitle: str, live: bool, notes: arrayOf(str),
-  leaderboard: arrayOf(partial<LeaderboardRow>({ label: str, model: str, harness: str, series: num, attempts: num, passed: num, passRateText: str })),
-  chart: partial<DashboardView['chart']>({ groups: arrayOf(partial<ChartGroupView>({ label: str, series: num })), front: arrayOf(shape<{ x: number; y: number }>({ x: num, y: num })), toolCategories: arrayOf(str) }),
-  heatmap: partial<HeatmapView>({
-    tasks: arrayOf(str),
-    groups: arrayOf(shape<HeatmapView['groups'][number]>({ label: str, model: str, harness: str })),
-    cells: arrayOf(arrayOf(nullable(partial<HeatCell>({ model: str, harness: str, attempts: num, passed: num, text: str, title: str })))),
+const dashboardView = shape<DashboardView>({
+  runIds: arrayOf(str), live: bool,
+  // The report is the core's own object, checked where the webview reads it first.
+  report: partial<Report>({
+    run: partial<Report['run']>({ id: str, name: str, status: str, harness: str, trialsPerPair: num }),
+    models: arrayOf(partial<Report['models'][number]>({ model: str, harness: str, attempts: num, passed: num })),
+    tasks: arrayOf(partial<Report['tasks'][number]>({ task: str })),
+    comparisons: arrayOf(partial<Report['comparisons'][number]>({ tasks: num })),
   }),
-  complementarity: partial<ComplementarityView>({ lines: arrayOf(str), uniqueSolves: arrayOf(shape<{ task: string; label: string }>({ task: str, label: str })) }),
-  totals: partial<DashboardView['totals']>({ trials: num, attempts: num, excluded: num, spendText: str }),
-  harnessVersions: shape<HarnessVersionsView>({ columns: arrayOf(str), rows: arrayOf(arrayOf(str)), sentences: arrayOf(str) }),
+  workspaces: arrayOf(shape<WorkspaceTasks>({ name: str, tasks: arrayOf(str) })),
+  workspace: nullable(str),
 });
 
 const tokensView = shape<TokenUsage>({ input: num, cacheRead: num, cacheWrite: num, output: num, reasoning: num });
@@ -495,6 +433,7 @@ export const REQUESTS: { [M in Method]: { params: Check<Params<M>>; result: Chec
   'keys/set': { params: shape({ keyName: nullable(str) }), result: empty },
   'dashboard/open': { params: shape({ runId: nullable(str) }), result: empty },
   'dashboard/data': { params: empty, result: dashboardView },
+  'dashboard/workspace': { params: shape({ workspace: nullable(str) }), result: dashboardView },
   'dashboard/pair': { params: shape({ task: str, model: str, harness: str }), result: arrayOf(trialRow) },
   'dashboard/export': { params: shape({ format: oneOf(EXPORT_FORMATS) }), result: shape({ path: nullable(str) }) },
   'transcript/data': { params: empty, result: transcriptView },

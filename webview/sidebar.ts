@@ -12,6 +12,7 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import type { ForecastView, HarnessOption, LiveTrialView, ModelOption, RangeView, RunStatusView, SidebarOptions, StartRunParams, TaskOption } from '../src/protocol';
+import { formatDuration, formatUsd, plural } from '../src/core/format';
 import { clear, h, root } from './dom';
 import { getState, on, request, setState, watchProblems } from './rpc';
 
@@ -59,25 +60,12 @@ function initialForm(o: SidebarOptions): FormState {
   };
 }
 
-// TODO(figures): use the one formatting module (issue 15 item 3) for money, durations and plurals here.
-function money(usd: number): string {
-  if (usd === 0) return '$0.00';
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
-
-function elapsed(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m ${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
-}
+/** Spend and elapsed time as every other view writes them (the one formatter). */
+const money = formatUsd;
+const elapsed = formatDuration;
 
 function range(r: RangeView, unit: (x: number) => string): string {
   return `${unit(r.expected)} (${unit(r.low)}–${unit(r.high)})`;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** Milliseconds since the last status arrived: what to add to its elapsed times. */

@@ -3,15 +3,7 @@
  * with --json, one JSON line per event on stdout for machines.
  */
 import { EventBatcher, type RunEvent, type RunProgress } from '../core/run';
-
-function money(usd: number): string {
-  return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
-
-function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-}
+import { formatDuration as duration, formatUsd as money } from '../core/format';
 
 export function progressLine(p: RunProgress, now = Date.now()): string {
   const width = 24;

@@ -5,9 +5,12 @@
  */
 import * as vscode from 'vscode';
 import type { TrialRecord } from '../core/store';
-import type { DashboardView } from '../protocol';
+import { basename } from 'node:path';
+import type { DashboardView, WorkspaceTasks } from '../protocol';
 import type { Ctx } from './context';
-import { dashboardView, pairTrials } from './dashboard-model';
+import { dashboardView, pairTrials, workspacesIn } from './dashboard-model';
+import { loadCore } from './load-core';
+import { minedTasksFolder } from './mine-workspace';
 import { exportReport } from './exports';
 import { newPanel, problemHandler, setupPanel, throttle } from './panel-base';
 import { loadReport } from './report-data';
@@ -17,6 +20,8 @@ export const DASHBOARD_VIEW_TYPE = 'kilobench.dashboard';
 export class DashboardPanel {
   private static readonly open = new Map<string, DashboardPanel>();
   private trials: TrialRecord[] = [];
+  /** The workspace whose mined tasks the dashboard is limited to (null: every task). */
+  private workspace: string | null = null;
   private readonly disposables: vscode.Disposable[] = [];
 
   static show(ctx: Ctx, runIds: string[]): DashboardPanel {
@@ -48,6 +53,10 @@ export class DashboardPanel {
     DashboardPanel.open.set(runIds.join('+'), this);
     const rpc = setupPanel(ctx, panel, 'dashboard', 'dashboard', {
       'dashboard/data': () => this.view(),
+      'dashboard/workspace': ({ workspace }) => {
+        this.workspace = workspace;
+        return this.view();
+      },
       'dashboard/pair': ({ task, model, harness }) => pairTrials(this.trials, task, model, harness),
       'dashboard/export': async ({ format }) => ({ path: await exportReport(ctx, this.runIds, format) }),
       'transcript/open': async ({ trialId }) => {
@@ -77,13 +86,31 @@ export class DashboardPanel {
     });
   }
 
+  /** This workspace's mined tasks (from the extension's storage), as a filter the dashboard offers. */
+  private async minedTasks(): Promise<WorkspaceTasks[]> {
+    const root = this.ctx.config.workspaceRoot;
+    if (!root) return [];
+    try {
+      const mined = await loadCore().readMineReport(minedTasksFolder(this.ctx));
+      return mined && mined.kept.length ? [{ name: basename(root), tasks: mined.kept.map((t) => t.id) }] : [];
+    } catch (e) {
+      // The filter is an extra: without the mined tasks' list the dashboard shows every task.
+      this.ctx.log.warn(`dashboard: could not read this workspace's mined tasks: ${(e as Error).message}`);
+      return [];
+    }
+  }
+
   private async view(): Promise<DashboardView> {
+    const mined = await this.minedTasks();
     return this.ctx.engine.read((ready) => {
-      const data = loadReport(ready, this.runIds);
-      this.trials = data.trials;
+      const all = loadReport(ready, this.runIds);
+      const workspaces = workspacesIn(all.trials, mined);
+      const chosen = workspaces.find((w) => w.name === this.workspace) ?? null;
+      const data = chosen ? loadReport(ready, this.runIds, chosen.tasks) : all;
+      this.trials = all.trials;
       const status = this.ctx.engine.status;
       const live = this.ctx.engine.running && status !== null && this.runIds.includes(status.runId);
-      return dashboardView(data.report, live);
+      return dashboardView(data.report, live, workspaces, chosen?.name ?? null);
     });
   }
 }

@@ -1,6 +1,6 @@
 /** Exports of a run's report as CSV (two tables), JSON or a self-contained HTML page. */
 import * as vscode from 'vscode';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportFormat } from '../protocol';
 import type { Ctx } from './context';
@@ -43,8 +43,8 @@ export async function exportReport(ctx: Ctx, runIds: readonly string[], format: 
     const tasksPath = path.replace(/(-models)?\.csv$/i, '') + '-tasks.csv';
     await writeFile(tasksPath, core.tasksCsv(report));
   } else {
-    const chartJs = await readFile(join(ctx.extension.extensionPath, 'dist', 'chart.umd.js'), 'utf8');
-    await writeFile(path, core.renderHtmlReport(report, { chartJs }));
+    // The page's script (charts and Chart.js) is read from dist/webview/ beside the core bundle.
+    await writeFile(path, core.renderHtmlReport(report));
   }
   ctx.log.info(`exported ${runIds.join(', ')} as ${format}: ${path}`);
   if (targetPath) return path;

@@ -2,7 +2,7 @@
  * The core's forecast of a planned run (src/core/analysis/forecast.ts) as the sidebar shows it,
  * and the words for it. Pure: unit-tested without VS Code.
  */
-import type { Forecast } from '../core/analysis/forecast';
+import type { Forecast } from '../core/analysis';
 import type { ForecastView, RangeView } from '../protocol';
 import { formatMoney } from './run-status';
 

@@ -14,10 +14,11 @@ export interface ReportData {
   trials: TrialRecord[];
 }
 
-export function loadReport({ core, store }: Ready, runIds: readonly string[]): ReportData {
+/** `tasks`: only these tasks' trials (a workspace's mined tasks); default every task. */
+export function loadReport({ core, store }: Ready, runIds: readonly string[], tasks?: readonly string[]): ReportData {
   let report: Report;
   try {
-    report = core.reportFromStore(store, [...runIds], { generatedAt: new Date().toISOString() });
+    report = core.reportFromStore(store, [...runIds], { generatedAt: new Date().toISOString(), ...(tasks ? { tasks } : {}) });
   } catch (e) {
     if (e instanceof core.ReportError) throw new EngineError((e as Error).message);
     throw e;

@@ -12,7 +12,7 @@ import { EngineError } from './errors';
 import { exportReport, pickExportFormat } from './exports';
 import { requireTrust, type RunController } from './run-controller';
 import { runDate, type RunsNode } from './runs-model';
-import type { RunRecord } from '../core/store/records';
+import type { RunRecord } from '../core/store';
 import { sidebarOptions } from './benchmark-view';
 import { forecastText } from './forecast-view';
 import type { RunsTree } from './runs-view';

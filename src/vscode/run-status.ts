@@ -4,6 +4,7 @@
  */
 import type { RunEvent, RunProgress } from '../core/run';
 import { LIVE_PHASES, type LivePhase, type LiveTrialView, type RangeView, type RunStatusView } from '../protocol';
+import { formatUsd } from '../core/format';
 
 /** What a trial is, from its `trial_queued` event, kept for the run so later events can name it. */
 export type TrialInfo = Map<string, { task: string; model: string }>;
@@ -124,10 +125,8 @@ function foldEvent(status: RunStatusView, event: RunEvent, now: number, info: Tr
   }
 }
 
-export function formatMoney(usd: number): string {
-  if (usd === 0) return '$0.00';
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
+/** Spend as every other view writes it (the one formatter). */
+export const formatMoney = formatUsd;
 
 const ICONS: Record<RunStatusView['state'], string> = {
   starting: '$(loading~spin)', running: '$(loading~spin)', cancelling: '$(loading~spin)',

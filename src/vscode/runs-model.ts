@@ -4,6 +4,7 @@
  */
 import type { RunRecord, TrialRecord } from '../core/store';
 import { EXCLUDED_FROM_PASS_RATE, FINAL_STATUSES, type TrialStatus } from '../core/domain';
+import { formatCost, formatDuration } from '../core/format';
 
 export interface NodeLook {
   label: string;
@@ -39,19 +40,9 @@ export const TRIAL_ICONS: Record<TrialStatus, { icon: string; color?: string }> 
   interrupted: { icon: 'debug-pause', color: 'problemsWarningIcon.foreground' },
 };
 
-export function money(usd: number | null, unknown = 'unpriced'): string {
-  if (usd === null) return unknown;
-  if (usd === 0) return '$0';
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
-
-export function duration(ms: number | null): string {
-  if (ms === null) return '—';
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m} min ${Math.round(s % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
+/** Money and durations as every view writes them (the one formatter). */
+export const money = formatCost;
+export const duration = formatDuration;
 
 /** Ended without a verdict on the model's work (the run's setup, the verifier or the provider failed). */
 const ERRORS: ReadonlySet<TrialStatus> = new Set([...EXCLUDED_FROM_PASS_RATE].filter((s) => FINAL_STATUSES.has(s) && s !== 'cancelled'));

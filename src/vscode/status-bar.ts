@@ -3,6 +3,7 @@
  * dashboard. It follows the engine's status, which changes at most once per batch of run events.
  */
 import * as vscode from 'vscode';
+import { formatUsd } from '../core/format';
 import type { Ctx } from './context';
 import { isActive, statusBarText, statusBarTooltip } from './run-status';
 
@@ -23,7 +24,7 @@ export function activateStatusBar(ctx: Ctx): vscode.StatusBarItem {
     }
     item.text = statusBarText(status);
     item.tooltip = statusBarTooltip(status);
-    item.accessibilityInformation = { label: `KiloBench run ${status.state}: ${status.done} of ${status.total} trials, spend ${status.spendUsd.toFixed(2)} dollars` };
+    item.accessibilityInformation = { label: `KiloBench run ${status.state}: ${status.done} of ${status.total} trials, spend ${formatUsd(status.spendUsd)}` };
     item.backgroundColor = status.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     item.show();
   }));

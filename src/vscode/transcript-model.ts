@@ -46,7 +46,7 @@ export function transcriptSteps(events: readonly TranscriptEventRecord[], calls:
         steps.push({
           kind: 'llm', seq: typeof p.seq === 'number' ? p.seq : event.seq, at: event.at,
           tokens: { input: usage.input, cacheRead: usage.cacheRead, cacheWrite: usage.cacheWrite, output: usage.output, reasoning: usage.reasoning },
-          costText: money(cost), latencyText: latency === null ? '—' : `${(latency / 1000).toFixed(2)} s`,
+          costText: money(cost), latencyText: duration(latency),
           text: text(p.text), error: call?.error ?? (typeof p.error === 'string' ? p.error : null), toolNames: toolCalls.filter(Boolean),
         });
         break;

@@ -243,7 +243,13 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
     await dashboard.waitForSelector('#leaderboard tbody tr');
     const rows = await dashboard.$$eval('#leaderboard tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.model));
     assert.deepEqual([...rows].sort(), [...MODELS].sort(), `leaderboard rows: ${rows.join(', ')}`);
-    for (const id of ['chart-scatter', 'chart-completion', 'chart-tools', 'chart-shares']) await expectDrawn(dashboard, id, 500, 'in the light theme');
+    for (const id of ['chart-scatter', 'chart-completion', 'chart-failed-spend', 'chart-tools', 'chart-readwrite', 'chart-shares', 'chart-spend']) await expectDrawn(dashboard, id, 500, 'in the light theme');
+    // The figures the CLI table and the HTML report share (issue 15): the same column heads, a heat-map legend, the paired comparison in words.
+    const heads = await dashboard.$$eval('#leaderboard thead th', (ths) => ths.map((th) => th.textContent ?? ''));
+    assert.deepEqual(heads.slice(1), ['pass rate [95% CI]', 'cost/attempt', 'cost to complete', 'solved-only/task', 'unsolved', 'calls/attempt', 'spent on failures']);
+    assert.ok((await dashboard.$$('.heat-legend li')).length >= 6, 'heat-map legend');
+    assert.match(await dashboard.$eval('#comparisons tbody', (el) => el.textContent ?? ''), /no detectable difference at 1 trial per task|passes more often|is cheaper than/);
+    assert.ok(!/\((s|es)\)/.test(await dashboard.$eval('body', (el) => el.textContent ?? '')), 'no "trial(s)" on the dashboard');
     assert.equal(await dashboard.$$eval('#heatmap tbody tr', (trs) => trs.length), TASKS.length);
     await page.locator('.part.editor').screenshot({ path: join(ARTIFACTS, 'dashboard-light.png') });
 

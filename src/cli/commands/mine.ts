@@ -6,6 +6,7 @@ import { RUN_LIMITS } from '../../core/run';
 import { positiveInt } from '../options';
 import { connectRuntime } from '../runtime';
 import { formatTable } from '../table';
+import { plural } from '../../core/format';
 
 export interface MineJson {
   repo: string;
@@ -62,7 +63,7 @@ export function registerMineCommand(program: Command): void {
           onProgress: (e) => {
             if (e.kind === 'commits') say(`${e.total} commit(s) read, ${e.candidates} change code and tests`);
             else if (e.kind === 'probe') say(`probing ${e.sha.slice(0, 7)} ${e.subject} (${e.index + 1}/${e.of})`);
-            else if (e.kind === 'validate') say(`validating ${e.tasks} task(s), round ${e.round} of 2`);
+            else if (e.kind === 'validate') say(`validating ${plural(e.tasks, 'task')}, round ${e.round} of 2`);
           },
         });
       } finally {
@@ -70,7 +71,7 @@ export function registerMineCommand(program: Command): void {
       }
       if (options.json) process.stdout.write(JSON.stringify(mineJson(result), null, 2) + '\n');
       else {
-        process.stdout.write(`Kept ${result.kept.length} task(s) in ${result.out}\n`);
+        process.stdout.write(`Kept ${plural(result.kept.length, 'task')} in ${result.out}\n`);
         if (result.kept.length) {
           process.stdout.write(formatTable(['TASK', 'COMMIT', 'TOOLCHAIN', 'TESTS (FAIL→PASS / KEPT PASSING)'],
             result.kept.map((t) => [t.id, t.sha.slice(0, 7), t.toolchain, t.toolchain === 'python' ? `${t.failToPass.length} / ${t.passToPass.length}` : `suite: ${t.testCommand}`])) + '\n');

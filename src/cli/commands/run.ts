@@ -6,6 +6,7 @@ import { knownModels, resolveModels } from '../../core/models';
 import {
   BenchmarkSession, buildPlan, DEFAULT_SETTINGS, forcedOfflineWarning, planFromRecord, planHarnesses, planHarnessList, RUN_LIMITS, type NetworkSetting, type RunPlan, type RunSummary,
 } from '../../core/run';
+import { formatUsd, plural } from '../../core/format';
 import { UsageError } from '../errors';
 import { progressReporter, type ProgressReporter } from '../progress';
 import { DEFAULT_DB, openCliStore } from '../store';
@@ -54,7 +55,7 @@ export async function planFromOptions(options: RunOptions): Promise<RunPlan> {
   }
   const tasks = selectTasks(await loadCliTasks(options.path ?? [], options.bundled), options.tasks);
   const invalid = tasks.filter((t) => t.errors.length);
-  if (invalid.length) throw new UsageError(`invalid task(s): ${invalid.map((t) => t.id).join(', ')} (see \`kilobench tasks\`)`);
+  if (invalid.length) throw new UsageError(`invalid ${invalid.length === 1 ? 'task' : 'tasks'}: ${invalid.map((t) => t.id).join(', ')} (see \`kilobench tasks\`)`);
   if (tasks.length === 0) throw new UsageError('no tasks to run');
   let models: RunPlan['models'] = [];
   if (harness.needsModel) {
@@ -96,7 +97,7 @@ export function summaryTable(session: BenchmarkSession, runId: string): string {
     rows.set(key, row);
   }
   return formatTable(['MODEL', 'PASSED', 'ATTEMPTS', 'ERRORS', 'SPEND'], [...rows].map(([model, r]) => [
-    model, String(r.passed), String(r.attempts), String(r.errors), `$${r.cost.toFixed(4)}${r.unpriced ? ' + unpriced' : ''}`,
+    model, String(r.passed), String(r.attempts), String(r.errors), `${formatUsd(r.cost)}${r.unpriced ? ' + unpriced' : ''}`,
   ]));
 }
 
@@ -152,7 +153,7 @@ export async function executeRun(options: RunOptions): Promise<RunSummary> {
     const { onEvent } = progress;
     const offline = forcedOfflineWarning(plan.tasks, plan.settings.network);
     if (offline) process.stderr.write(`kilobench: warning: ${offline}\n`);
-    if (!options.json) process.stderr.write(`${options.resume ? 'resuming' : 'run'} ${plan.runId}: ${plan.tasks.length} task(s) × ${plan.models.length || 1} model(s) × ${plan.settings.trialsPerPair} trial(s), harness ${planHarnesses(plan).join(', ')}\n`);
+    if (!options.json) process.stderr.write(`${options.resume ? 'resuming' : 'run'} ${plan.runId}: ${plural(plan.tasks.length, 'task')} × ${plural(plan.models.length || 1, 'model')} × ${plural(plan.settings.trialsPerPair, 'trial')}, harness ${planHarnesses(plan).join(', ')}\n`);
     const summary = options.resume
       ? await session.resume(plan, harness, { signal: abort.signal, onEvent })
       : await session.start(plan, harness, { signal: abort.signal, onEvent });

@@ -3,11 +3,8 @@ import type { Command } from 'commander';
 import type { Store, TrialRecord } from '../../core/store';
 import { UsageError } from '../errors';
 import { DEFAULT_DB, openCliStore } from '../store';
+import { formatCost as money, formatDuration, formatUsd } from '../../core/format';
 import { formatTable } from '../table';
-
-function money(usd: number | null): string {
-  return usd === null ? 'unpriced' : `$${usd.toFixed(4)}`;
-}
 
 export function runsJson(store: Store) {
   return {
@@ -30,7 +27,7 @@ export function transcriptLines(store: Store, trial: TrialRecord): string[] {
     `trial ${trial.id}`,
     `  task ${trial.taskId} · model ${trial.modelId} · harness ${trial.harness} · status ${trial.status}${trial.error ? ` (${trial.error})` : ''}`,
     `  tokens: input ${trial.tokens.input}, cache read ${trial.tokens.cacheRead}, cache write ${trial.tokens.cacheWrite}, output ${trial.tokens.output} (reasoning ${trial.tokens.reasoning}) · cost ${money(trial.costUsd)}${trial.costFlags.length ? ` [${trial.costFlags.join(', ')}]` : ''}`,
-    `  time: ${((trial.durationMs ?? 0) / 1000).toFixed(1)} s (agent ${((trial.agentDurationMs ?? 0) / 1000).toFixed(1)} s, tests ${((trial.testDurationMs ?? 0) / 1000).toFixed(1)} s)${trial.harnessVersion ? ` · ${trial.harness} ${trial.harnessVersion}` : ''}`,
+    `  time: ${formatDuration(trial.durationMs)} (agent ${formatDuration(trial.agentDurationMs)}, tests ${formatDuration(trial.testDurationMs)})${trial.harnessVersion ? ` · ${trial.harness} ${trial.harnessVersion}` : ''}`,
     ...(trial.image ? [`  image: ${trial.image}${trial.imageRepoDigest ? ` (${trial.imageRepoDigest})` : ''}${trial.imageDigest ? ` · id ${trial.imageDigest.slice(0, 19)}` : ''}`] : []),
     ...(trial.network ? [`  network: ${trial.network}`] : []),
     '',
@@ -112,7 +109,7 @@ export function registerRunsCommands(program: Command): void {
         if (options.json) process.stdout.write(JSON.stringify(data, null, 2) + '\n');
         else if (data.runs.length === 0) process.stdout.write(`no runs in ${store.path}\n`);
         else process.stdout.write(formatTable(['RUN', 'STATUS', 'HARNESS', 'MODELS', 'TRIALS', 'PASSED', 'UNFINISHED', 'SPEND', 'CREATED'],
-          data.runs.map((r) => [r.id, r.status, r.harness, r.models.join(',') || '-', String(r.trials), String(r.passed), String(r.unfinished), `$${r.costUsd.toFixed(4)}`, r.createdAt.slice(0, 19)])) + '\n');
+          data.runs.map((r) => [r.id, r.status, r.harness, r.models.join(',') || '-', String(r.trials), String(r.passed), String(r.unfinished), formatUsd(r.costUsd), r.createdAt.slice(0, 19)])) + '\n');
       } finally {
         await store.close();
       }

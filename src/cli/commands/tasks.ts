@@ -4,6 +4,7 @@ import { bundledTasksDir, formatTaskError, loadTasks, type Task } from '../../co
 import { UsageError } from '../errors';
 import { collect } from '../options';
 import { formatTable } from '../table';
+import { plural } from '../../core/format';
 
 /** The `--json` shape: exactly one object with a `tasks` list. */
 export interface TasksJson {
@@ -62,7 +63,7 @@ export function registerTasksCommand(program: Command): void {
       if (options.json) {
         process.stdout.write(JSON.stringify(tasksJson(tasks), null, 2) + '\n');
       } else {
-        const rows = tasks.map((t) => [t.id, t.format, t.difficulty, t.category, t.errors.length ? `${t.errors.length} error(s)` : 'ok']);
+        const rows = tasks.map((t) => [t.id, t.format, t.difficulty, t.category, t.errors.length ? plural(t.errors.length, 'error') : 'ok']);
         process.stdout.write(formatTable(['TASK', 'FORMAT', 'DIFFICULTY', 'CATEGORY', 'STATUS'], rows) + '\n');
         for (const task of invalid) {
           process.stdout.write(`\n${task.id} (${task.path}):\n`);
@@ -72,7 +73,7 @@ export function registerTasksCommand(program: Command): void {
         for (const task of warned) {
           for (const warning of task.warnings) process.stdout.write(`  warning: ${task.id}: ${formatTaskError(warning)}\n`);
         }
-        process.stdout.write(`\n${tasks.length} task(s), ${invalid.length} with errors\n`);
+        process.stdout.write(`\n${plural(tasks.length, 'task')}, ${invalid.length} with errors\n`);
       }
       if (invalid.length > 0) process.exitCode = 1;
     });

@@ -8,6 +8,7 @@ import { UsageError } from '../errors';
 import { connectRuntime } from '../runtime';
 import { DEFAULT_DB, newRunId, openCliStore } from '../store';
 import { collect, positiveInt } from '../options';
+import { formatDuration } from '../../core/format';
 import { formatTable } from '../table';
 import { loadCliTasks, selectTasks } from './tasks';
 
@@ -67,7 +68,7 @@ export function registerValidateCommand(program: Command): void {
         signal: abort.signal,
         recorder,
         onResult: (r) => {
-          if (!options.json) process.stderr.write(`${r.ok ? 'ok    ' : 'BROKEN'} ${r.task} (oracle ${r.oracle.status}, nop ${r.nop.status}, ${(r.durationMs / 1000).toFixed(1)} s)\n`);
+          if (!options.json) process.stderr.write(`${r.ok ? 'ok    ' : 'BROKEN'} ${r.task} (oracle ${r.oracle.status}, nop ${r.nop.status}, ${formatDuration(r.durationMs)})\n`);
         },
       }).finally(() => process.removeListener('SIGINT', onSigint));
       recorder.endRun(abort.signal.aborted ? 'cancelled' : 'finished');
@@ -76,7 +77,7 @@ export function registerValidateCommand(program: Command): void {
       if (options.json) process.stdout.write(JSON.stringify(validateJson(results), null, 2) + '\n');
       else {
         process.stdout.write(formatTable(['TASK', 'ORACLE', 'NOP', 'OK', 'SECONDS'],
-          results.map((r) => [r.task, r.oracle.status, r.nop.status, r.ok ? 'yes' : 'NO', (r.durationMs / 1000).toFixed(1)])) + '\n');
+          results.map((r) => [r.task, r.oracle.status, r.nop.status, r.ok ? 'yes' : 'NO', formatDuration(r.durationMs)])) + '\n');
         for (const r of results.filter((x) => !x.ok)) {
           process.stdout.write(`\n${r.task} is broken:\n${r.problems.map((p) => `  - ${p}`).join('\n')}\n`);
           const detail = r.oracle.status !== 'passed' ? r.oracle : r.nop;

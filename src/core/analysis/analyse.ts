@@ -59,6 +59,8 @@ export interface GroupAnalysis extends GroupKey, PassCounts {
   spendUsd: number | null;
   /** Σ cost over excluded trials (spent, but not part of any figure above); null if any is unknown. */
   excludedSpendUsd: number | null;
+  /** Share of the spend on attempts that went to attempts that did not pass; null when a cost is unknown or nothing was spent. */
+  failedSpendShare: number | null;
   costToComplete: GroupCostToComplete;
   /** Σ tokens over attempts. */
   tokens: TokenUsage;
@@ -104,6 +106,10 @@ function sumOrNull(facts: readonly TrialFacts[]): number | null {
     total += f.costUsd;
   }
   return total;
+}
+
+function share(part: number | null, whole: number | null): number | null {
+  return part === null || whole === null || whole <= 0 ? null : part / whole;
 }
 
 function isSimulated(model: string, facts: readonly TrialFacts[]): boolean {
@@ -171,6 +177,7 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
       costFlags: [...flags].sort(),
       spendUsd: sumOrNull(attempts),
       excludedSpendUsd: sumOrNull(mine.filter((f) => !f.attempt)),
+      failedSpendShare: share(sumOrNull(attempts.filter((f) => !f.passed)), sumOrNull(attempts)),
       costToComplete: { ...groupCostToComplete(cells), perPassCI: costPerPassInterval(costs, attempts.map((f) => f.passed)) },
       tokens: attempts.reduce((acc, f) => addUsage(acc, f.tokens), zeroUsage()),
       fingerprint: groupFingerprint(attempts, input.pricer),

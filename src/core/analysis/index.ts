@@ -21,3 +21,4 @@ export {
 } from './stats';
 export { groupId, recordedOrder, trialFacts, type GroupKey, type TrialCostFlag, type TrialFacts } from './trials';
 export { harnessVersionSteps, formatVersionChange, type HarnessVersionStep, type VersionChange } from './harness-versions';
+export { forecastRun, type Forecast, type ForecastInput, type ForecastPair, type PairForecast, type Range } from './forecast';

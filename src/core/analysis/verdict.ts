@@ -1,10 +1,10 @@
 /**
- * What a paired comparison lets a user say: "A passes more often than B" only when the paired
- * bootstrap interval of the difference excludes 0, else "no detectable difference at N trials";
+ * What a paired comparison lets a user say: that one side is ahead only when the paired bootstrap
+ * interval of the difference excludes 0 (the words are `describeComparison` in report/figures.ts);
  * and, for an undetected difference, about how many more trials per task would detect it at the
  * usual 95 % confidence / 80 % power.
  */
-import type { Comparison, Difference } from './compare';
+import type { Difference } from './compare';
 
 /** z for a two-sided 95 % test plus z for 80 % power: the difference must be this many standard errors. */
 export const Z_ALPHA = 1.959963984540054;
@@ -34,24 +34,4 @@ export function differenceVerdict(d: Difference | null, trialsPerTask: number): 
   if (d.estimate === 0 || se === 0 || trialsPerTask <= 0) return { ahead: 'none', moreTrialsPerTask: null };
   const needed = trialsPerTask * ((se * (Z_ALPHA + Z_POWER)) / Math.abs(d.estimate)) ** 2;
   return { ahead: 'none', moreTrialsPerTask: Math.max(1, Math.ceil(needed - trialsPerTask)) };
-}
-
-/** The comparison in words, e.g. "sim/a passes more often than sim/b" or "no detectable difference in pass rate at 3 trials per task (about 9 more trials per task to tell them apart)". */
-export function describeComparison(c: Comparison, trialsPerTask: number, label: (g: Comparison['a']) => string): string[] {
-  const lines: string[] = [];
-  const pass = differenceVerdict(c.passRateDiff, trialsPerTask);
-  const cost = differenceVerdict(c.costDiff, trialsPerTask);
-  const more = (v: DifferenceVerdict) => (v.moreTrialsPerTask === null ? '' : ` (about ${v.moreTrialsPerTask} more trial(s) per task to tell them apart)`);
-  if (pass) {
-    lines.push(pass.ahead === 'none'
-      ? `pass rate: no detectable difference at ${trialsPerTask} trial(s) per task over ${c.tasks} shared task(s)${more(pass)}`
-      : `pass rate: ${label(pass.ahead === 'a' ? c.a : c.b)} passes more often than ${label(pass.ahead === 'a' ? c.b : c.a)} (paired test on ${c.tasks} shared task(s))`);
-  }
-  if (cost) {
-    // Cost: A − B below 0 means A is cheaper, so the side "ahead" on the difference is the dearer one.
-    lines.push(cost.ahead === 'none'
-      ? `cost per attempt: no detectable difference at ${trialsPerTask} trial(s) per task${more(cost)}`
-      : `cost per attempt: ${label(cost.ahead === 'a' ? c.b : c.a)} is cheaper than ${label(cost.ahead === 'a' ? c.a : c.b)} (paired test on ${c.tasks} shared task(s))`);
-  }
-  return lines;
 }

@@ -22,6 +22,7 @@ import type { Budget, BudgetExceededEvent, MeteredCall, Protocol, Totals } from 
 import { upstreamPath, UpstreamAgents } from './upstream';
 import { routeFailureMessage } from '../domain';
 import { Forwarder } from './forward';
+import { formatCost, formatUsd } from '../format';
 
 export interface MeteringProxyOptions {
   /** Loopback only: `127.0.0.1` (default) or `::1`. */
@@ -232,7 +233,7 @@ class Proxy extends EventEmitter implements MeteringProxy {
     const verdict = this.ledger.check(trial.trialId, trial.runId);
     if (verdict) {
       const spentUsd = verdict.totals.costUsd;
-      const message = `KiloBench ${verdict.scope} budget exceeded (spent $${spentUsd.toFixed(4)} of ${describeBudget(verdict.budget)}); request refused.`;
+      const message = `KiloBench ${verdict.scope} budget exceeded (spent ${formatUsd(spentUsd)} of ${describeBudget(verdict.budget)}); request refused.`;
       if (this.ledger.markExceeded(trial.trialId)) {
         const event: BudgetExceededEvent = {
           trialId: trial.trialId, runId: trial.runId, scope: verdict.scope, status: 'budget_exceeded', budget: verdict.budget,
@@ -281,7 +282,7 @@ class Proxy extends EventEmitter implements MeteringProxy {
     const built = buildMeteredCall(facts);
     const call = needsRedaction(built, this.registry.secrets()) ? redactDeep(built, this.registry.secrets()) : built;
     this.ledger.record(call);
-    const cost = call.costUsd === null ? 'unpriced' : `$${call.costUsd.toFixed(6)}`;
+    const cost = formatCost(call.costUsd);
     if (this.options.log) this.log(`${call.trialId} #${call.seq} ${call.protocol} ${call.requestedModel ?? '-'} ${call.httpStatus ?? 'no-response'} ${call.latencyMs.toFixed(1)}ms ${call.usage.input}+${call.usage.cacheRead}r+${call.usage.cacheWrite}w→${call.usage.output} ${cost}${call.estimated ? ' estimated' : ''}${call.error ? ` error: ${call.error}` : ''}`);
     try {
       this.emit('call', call);
@@ -308,7 +309,7 @@ function safeRest(rest: string): boolean {
 
 function describeBudget(budget: Budget): string {
   const parts = [];
-  if (budget.usd !== undefined) parts.push(`$${budget.usd}`);
+  if (budget.usd !== undefined) parts.push(formatUsd(budget.usd));
   if (budget.tokens !== undefined) parts.push(`${budget.tokens} tokens`);
   return parts.join(' / ');
 }

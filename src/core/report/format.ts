@@ -1,49 +1,18 @@
-/** Number formats shared by the terminal table and the HTML report. */
+/**
+ * The report's forms over the one formatter (`../format.ts`, re-exported here so report code and
+ * front ends import one module): completion costs, model labels, leaderboard order, status counts.
+ * Pure and browser-safe (the webviews and the HTML page's script bundle it too): no Node imports.
+ */
 import type { CompletionCost } from '../analysis/cost';
 import type { GroupKey } from '../analysis/trials';
+import { formatCost } from '../format';
 import type { ReportModel } from './json-report';
 
-/** Dollars: 2 decimals from $1, else 3 significant digits ($0.0123); "$0" for exactly 0. */
-export function formatUsd(value: number): string {
-  if (value === 0) return '$0';
-  const sign = value < 0 ? '−' : '';
-  const v = Math.abs(value);
-  if (v >= 1) return `${sign}$${v.toFixed(2)}`;
-  return `${sign}$${Number(v.toPrecision(3)).toString()}`;
-}
-
-/** A cost that may be unknown: `unknown` text for null. */
-export function formatCost(value: number | null, unknown = 'unpriced'): string {
-  return value === null ? unknown : formatUsd(value);
-}
+export * from '../format';
 
 export function formatCompletion(value: CompletionCost, unknown = 'unpriced'): string {
   if (value === 'unsolved') return 'unsolved';
   return formatCost(value, unknown);
-}
-
-export function formatPercent(value: number | null, digits = 1): string {
-  return value === null ? '—' : `${(value * 100).toFixed(digits)}%`;
-}
-
-/** "66.7% [20.8–93.9]" */
-export function formatPassRate(rate: number | null, ci: readonly [number, number]): string {
-  if (rate === null) return '—';
-  return `${formatPercent(rate)} [${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}]`;
-}
-
-export function formatNumber(value: number | null, digits = 1): string {
-  return value === null ? '—' : value.toFixed(digits);
-}
-
-/** Signed difference in percentage points: "+12.5 pts". */
-export function formatPoints(value: number): string {
-  const pts = value * 100;
-  return `${pts >= 0 ? '+' : '−'}${Math.abs(pts).toFixed(1)} pts`;
-}
-
-export function formatSignedUsd(value: number): string {
-  return value >= 0 ? `+${formatUsd(value)}` : formatUsd(value);
 }
 
 /** Model name, with the harness when the report mixes harnesses. */

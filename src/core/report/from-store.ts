@@ -43,6 +43,8 @@ export interface ReportFromStoreOptions {
   comparisons?: boolean;
   /** Reuse the analysis of an unchanged store (default true); false always computes it again. */
   cache?: boolean;
+  /** Only these tasks' trials (e.g. one workspace's mined tasks); default every task. */
+  tasks?: readonly string[];
 }
 
 /**
@@ -84,7 +86,8 @@ export function reportFromStore(store: Store, runIds: string[], options: ReportF
     ...(options.generatedAt ? { generatedAt: options.generatedAt } : {}),
     prices: { kind: sheet.kind, description: describePrices(sheet) },
   };
-  const key = JSON.stringify([runIds, options.seed ?? null, options.resamples ?? null, options.comparisons !== false, sheet]);
+  const only = options.tasks ? new Set(options.tasks) : null;
+  const key = JSON.stringify([runIds, options.seed ?? null, options.resamples ?? null, options.comparisons !== false, sheet, options.tasks ?? null]);
   const cached = options.cache === false ? undefined : analyses.get(store)?.get(key);
   if (cached && cached.changes === store.changes) return buildReport(cached.run, cached.analysis, buildOptions);
   const changes = store.changes;
@@ -100,7 +103,7 @@ export function reportFromStore(store: Store, runIds: string[], options: ReportF
   const callSummaries = new Map<string, CallSummary>();
   const events: TranscriptEventRecord[] = [];
   for (const run of runs) {
-    const own = store.listTrials(run.id);
+    const own = store.listTrials(run.id).filter((t) => !only || only.has(t.taskId));
     trials.push(...own);
     // The metrics read tool calls and commands only (the fingerprint), not messages or results.
     events.push(...store.listRunTranscript(run.id, ['tool_call', 'command']));

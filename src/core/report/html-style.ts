@@ -1,18 +1,16 @@
 /**
- * The HTML report's style sheet: light by default, dark under `prefers-color-scheme: dark`. Chart
- * colours are CSS variables too, so the charts read them and follow the scheme. The heat-map
- * classes `hm0`…`hm10` run from orange (0% passed) to blue (100%).
+ * The HTML report's style sheet: light by default, dark under `prefers-color-scheme: dark`. The
+ * chart module (webview/charts.ts, shared with the dashboard) reads its colours from the same
+ * `--vscode-*` variables a VS Code webview has, defined here for both schemes. The heat map's
+ * classes `hm0`…`hm5` are a sequential scale of one hue (figures.ts `HEAT_LEVELS`), lighter to
+ * darker in light, darker to lighter in dark, so 1 of 3 passed reads clearly apart from 0 of 3.
  */
 
+import { HEAT_COLOURS } from './figures';
+
 function heatmapRules(): string {
-  const light: string[] = [];
-  const dark: string[] = [];
-  for (let i = 0; i <= 10; i++) {
-    const hue = 30 + i * 18;
-    light.push(`.hm${i}{background:hsl(${hue} 75% ${88 - i * 1.5}%)}`);
-    dark.push(`.hm${i}{background:hsl(${hue} 45% ${22 + i * 1.2}%)}`);
-  }
-  return `${light.join('\n')}\n@media (prefers-color-scheme: dark){\n${dark.join('\n')}\n}`;
+  const rule = (scheme: (typeof HEAT_COLOURS)['light' | 'dark']) => scheme.background.map((c, i) => `.hm${i}{background:${c};color:${scheme.text[i]}}`).join('\n');
+  return `${rule(HEAT_COLOURS.light)}\n@media (prefers-color-scheme: dark){\n${rule(HEAT_COLOURS.dark)}\n}`;
 }
 
 export const REPORT_CSS = `
@@ -20,13 +18,15 @@ export const REPORT_CSS = `
   color-scheme:light dark;
   --bg:#ffffff;--fg:#1f2328;--muted:#59636e;--card:#f6f8fa;--border:#d1d9e0;--grid:rgba(31,35,40,0.12);
   --accent:#0969da;--warn-bg:#fff8c5;--warn-fg:#4d3800;--warn-border:#d4a72c;--good:#1a7f37;
-  --s0:#0072b2;--s1:#e69f00;--s2:#009e73;--s3:#cc79a7;--s4:#56b4e9;--s5:#d55e00;--s6:#7a6a00;--s7:#555555;
+  --vscode-charts-blue:#0072b2;--vscode-charts-orange:#e69f00;--vscode-charts-green:#009e73;--vscode-charts-purple:#cc79a7;--vscode-charts-red:#d55e00;--vscode-charts-yellow:#9a8400;
+  --vscode-foreground:var(--fg);--vscode-descriptionForeground:var(--muted);--vscode-charts-lines:var(--grid);
+  --vscode-font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",Arial,sans-serif;
 }
 @media (prefers-color-scheme: dark){
   :root{
     --bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--card:#161b22;--border:#30363d;--grid:rgba(230,237,243,0.14);
     --accent:#4493f8;--warn-bg:#3b2e0a;--warn-fg:#f2cc60;--warn-border:#9e6a03;--good:#3fb950;
-    --s0:#4da3e0;--s1:#f5b942;--s2:#2cc497;--s3:#e39cc6;--s4:#8fd0f5;--s5:#ff8a4c;--s6:#e5d36b;--s7:#b0b0b0;
+    --vscode-charts-blue:#4da3e0;--vscode-charts-orange:#f5b942;--vscode-charts-green:#2cc497;--vscode-charts-purple:#e39cc6;--vscode-charts-red:#ff8a4c;--vscode-charts-yellow:#e5d36b;
   }
 }
 *{box-sizing:border-box}
@@ -57,18 +57,23 @@ tbody tr:hover{background:var(--card)}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:18px}
 .card{background:var(--card);border:1px solid var(--border);border-radius:10px;padding:14px 16px}
 .card p{margin:6px 0 0;font-size:12.5px;color:var(--muted)}
-.chart{position:relative;height:320px}
-.chart.tall{height:380px}
+.chart-box{position:relative;height:320px}
+.chart-box.tall{height:380px}
+.kb-legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:8px 0 0;padding:0;list-style:none;font-size:12px}
+.kb-legend .sw{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-1px;background:var(--c)}
+.kb-legend .sw.point{border-radius:50%}
+.kb-legend .sw.diamond{background:transparent;border:2px solid var(--c);transform:rotate(45deg) scale(.8)}
+.kb-legend .sw.line{height:0;border-top:2px dashed var(--c);vertical-align:3px;background:transparent}
 .grid + .table-wrap{margin-top:18px}
 .heatmap{width:auto}
 .heatmap th.model{text-align:center}
 td.name{white-space:nowrap}
-.heatmap td.cell{text-align:center;white-space:nowrap;color:var(--fg);min-width:92px}
-.heatmap td.cell small{display:block;color:var(--fg);opacity:.75;font-size:11px}
+.heatmap td.cell{text-align:center;white-space:nowrap;min-width:92px}
+.heatmap td.cell small{display:block;color:inherit;opacity:.8;font-size:11px}
 .heatmap td.none{text-align:center;color:var(--muted)}
 .heatmap th.task{white-space:normal;word-break:break-word;max-width:280px;color:var(--fg);font-weight:500;font-size:13px}
-.legend-scale{display:flex;gap:2px;align-items:center;margin-top:8px;font-size:12px;color:var(--muted)}
-.legend-scale span.sw{display:inline-block;width:22px;height:12px;border-radius:2px}
+.heat-legend{display:flex;flex-wrap:wrap;gap:4px 12px;align-items:center;margin:8px 0 0;padding:0;list-style:none;font-size:12px}
+.heat-legend .sw{display:inline-block;width:22px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-1px;border:1px solid var(--border)}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
 dl.facts dt{color:var(--muted)}
 dl.facts dd{margin:0}
@@ -76,6 +81,6 @@ ul.plain{margin:4px 0 0;padding-left:18px}
 .defs li{margin:3px 0}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 @media (max-width:560px){.grid{grid-template-columns:1fr}body{padding:16px}}
-@media print{.chart{break-inside:avoid}h2{break-after:avoid}}
+@media print{.chart-box{break-inside:avoid}h2{break-after:avoid}}
 ${heatmapRules()}
 `;

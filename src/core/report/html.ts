@@ -1,26 +1,27 @@
 /**
  * The report as one self-contained HTML file to mail to a colleague: tables rendered here (they
- * read without JavaScript), charts drawn by Chart.js inlined in the page. A strict Content Security
- * Policy allows nothing to load and only the page's own two scripts and style sheet (by hash) to
- * run. All data passes through `escapeHtml` or sits in JSON blocks the parser cannot leave.
+ * read without JavaScript), charts drawn in the page by the same chart module as the dashboard
+ * (`webview/charts.ts`, bundled with Chart.js into one script). A strict Content Security Policy
+ * allows nothing to load and only the page's own script and style sheet (by hash) to run. All
+ * data passes through `escapeHtml` or sits in a JSON block the parser cannot leave.
  */
-import { describeComparison } from '../analysis/verdict';
 import { createHash } from 'node:crypto';
 import { TOOL_CATEGORIES } from '../domain';
-import { loadChartJs } from './chartjs';
 import {
-  formatCompletion, formatCost, formatNumber, formatPassRate, formatPercent, formatPoints, formatSignedUsd,
-  formatStatusCounts, formatUsd, groupLabel, mixesHarnesses,
+  COMPARISON_COLUMNS, comparisonRows, complementarityFacts, heatCellText, heatCellTitle, heatLevel, HEAT_LEVELS,
+  LEADERBOARD_FIGURES, orderedModels, runSubtitle,
+} from './figures';
+import {
+  formatCompletion, formatCost, formatDate, formatNumber, formatPercent, formatStatusCounts, formatUsd, formatUsdInterval, groupLabel, mixesHarnesses, plural,
 } from './format';
-import { CLIENT_SCRIPT } from './html-client';
 import { harnessVersionsHtml } from './harness-versions';
 import { REPORT_CSS } from './html-style';
-import { chartView, orderedModels } from './html-view';
 import type { Report, ReportModel } from './json-report';
+import { loadReportScript } from './page-script';
 
 export interface HtmlReportOptions {
-  /** Chart.js UMD source; read from the installed chart.js package when not given. */
-  chartJs?: string;
+  /** The page's script (`dist/webview/report-page.js`); found beside the bundle, or built from source, when not given. */
+  clientScript?: string;
   /** Page title (default: "KiloBench report: RUN NAME"). */
   title?: string;
 }
@@ -77,7 +78,8 @@ function modelCell(m: ReportModel): string {
 }
 
 function heatClass(rate: number | null): string {
-  return rate === null ? '' : `hm${Math.round(rate * 10)}`;
+  const level = heatLevel(rate);
+  return level === null ? '' : `hm${level}`;
 }
 
 function summary(report: Report): string {
@@ -102,24 +104,25 @@ function simulatedBanner(report: Report): string {
 
 function leaderboard(report: Report, models: readonly ReportModel[]): string {
   const maxK = Math.max(0, ...models.map((m) => Object.keys(m.passAtK).length));
-  const head = ['#', 'model', 'harness', 'pass rate [95% CI]', ...(maxK > 1 ? [`pass@${maxK}`] : []), 'cost / attempt', 'cost to complete', 'solved-only / task', 'unsolved', 'calls / attempt', 'excluded', 'Pareto'];
+  const [passRate, ...figures] = LEADERBOARD_FIGURES;
+  const head = ['#', 'model', 'harness', passRate?.head ?? '', ...(maxK > 1 ? [`pass@${maxK}`] : []), ...figures.map((c) => c.head), 'excluded', 'Pareto'];
   const numeric = (column: number) => column === 0 || column >= 3;
   const rows = models.map((m, i) => {
     const cpa = m.attempts === 0 ? '—' : 'unpriced';
     const passAtK = Object.entries(m.passAtK).map(([k, v]) => `pass@${k} ${formatPercent(v)}`).join(', ');
-    const spread = `median ${formatCost(m.costPerAttempt.median, cpa)}, p90 ${formatCost(m.costPerAttempt.p90, cpa)}`;
-    const empirical = `empirical (spend until the first pass): ${formatCompletion(m.costToComplete.empirical, cpa)}`;
+    // Hover details beside the shared figures: the spread of cost per attempt, the interval and the empirical cost to complete.
+    const hover: Record<string, string> = {
+      'cost/attempt': `median ${formatCost(m.costPerAttempt.median, cpa)}, p90 ${formatCost(m.costPerAttempt.p90, cpa)}`,
+      'cost to complete': `spend on all attempts ÷ passes${m.costToComplete.perPassCI ? `; 95% interval ${formatUsdInterval(m.costToComplete.perPassCI)}` : ''}`,
+      'solved-only/task': `empirical (spend until the first pass): ${formatCompletion(m.costToComplete.empirical, cpa)}`,
+    };
     const cells = [
       String(i + 1),
       modelCell(m),
       e(m.harness),
-      `<span title="${e(passAtK)}">${e(formatPassRate(m.passRate, m.passRateCI))}</span>`,
+      `<span title="${e(passAtK)}">${e(passRate?.text(m) ?? '')}</span>`,
       ...(maxK > 1 ? [e(m.passAtK[String(maxK)] === undefined ? '—' : formatPercent(m.passAtK[String(maxK)] as number))] : []),
-      `<span title="${e(spread)}">${e(formatCost(m.costPerAttempt.mean, cpa))}</span>`,
-      `<span title="${e(`spend on all attempts ÷ passes${m.costToComplete.perPassCI ? `; 95% interval ${formatUsd(m.costToComplete.perPassCI[0])}–${formatUsd(m.costToComplete.perPassCI[1])}` : ''}`)}">${e(formatCompletion(m.costToComplete.perPass, cpa))}</span>`,
-      `<span title="${e(empirical)}">${e(formatCompletion(m.costToComplete.expected, cpa))}</span>`,
-      e(`${m.costToComplete.unsolvedTasks} / ${m.costToComplete.solvedTasks + m.costToComplete.unsolvedTasks}`),
-      e(formatNumber(m.fingerprint.llmCallsPerAttempt)),
+      ...figures.map((c) => (hover[c.head] ? `<span title="${e(hover[c.head] as string)}">${e(c.text(m))}</span>` : e(c.text(m)))),
       m.excluded > 0 ? `<span title="${e(formatStatusCounts(m.excludedByStatus))}">${m.excluded}</span>` : '0',
       m.onPareto ? '<span class="front" title="on the cost / pass-rate Pareto front">✓</span>'
         : m.paretoWithinNoise ? '<span title="dominated on the point estimates, but its 95% intervals overlap a model that dominates it: no detectable difference">≈</span>' : '',
@@ -128,27 +131,15 @@ function leaderboard(report: Report, models: readonly ReportModel[]): string {
   });
   const notes: string[] = [];
   for (const m of models.filter((x) => x.excluded > 0)) {
-    notes.push(`${e(m.model)} (${e(m.harness)}): ${m.excluded} trial(s) not counted in pass rates: ${e(formatStatusCounts(m.excludedByStatus))}.`);
+    notes.push(`${e(m.model)} (${e(m.harness)}): ${plural(m.excluded, 'trial')} not counted in pass rates: ${e(formatStatusCounts(m.excludedByStatus))}.`);
   }
   for (const m of models.filter((x) => x.unpricedAttempts > 0)) {
-    notes.push(`${e(m.model)} (${e(m.harness)}): ${m.unpricedAttempts} attempt(s) could not be priced; its costs show as “unpriced”, never as $0.`);
+    notes.push(`${e(m.model)} (${e(m.harness)}): ${plural(m.unpricedAttempts, 'attempt')} could not be priced; its costs show as “unpriced”, never as $0.`);
   }
   if (maxK > 1) notes.push(`pass@${maxK}: chance that at least one of ${maxK} attempts passes, averaged over tasks (— when a task of that model has fewer attempts).`);
-  notes.push('Cost to complete: expected spend until the first pass (mean cost per attempt ÷ pass rate), averaged over the tasks the model solved; “unsolved” counts tasks it never passed. Hover a figure for its median, p90 and empirical value.');
+  notes.push('Cost to complete: spend on all attempts ÷ passes (what one pass costs, failures included). Solved-only/task: expected spend until the first pass, averaged over the tasks the model solved; read it with unsolved = tasks never passed / tasks attempted. Hover a figure for its median, p90, interval and empirical value.');
   return `<div class="table-wrap"><table class="leaderboard"><thead><tr>${head.map((h, i) => `<th${numeric(i) ? ' class="num"' : ''}>${e(h)}</th>`).join('')}</tr></thead>`
     + `<tbody>${rows.join('')}</tbody></table></div><ul class="notes">${notes.map((n) => `<li>${n}</li>`).join('')}</ul>`;
-}
-
-function chartCard(id: string, title: string, note: string, tall = false): string {
-  return `<div class="card"><h3>${e(title)}</h3><div class="chart${tall ? ' tall' : ''}"><canvas id="${id}" role="img" aria-label="${e(title)}"></canvas></div>${note ? `<p>${note}</p>` : ''}</div>`;
-}
-
-function unplacedNote(models: readonly ReportModel[]): string {
-  const cost = (m: ReportModel) => m.costToComplete.perPass;
-  const out = models.filter((m) => m.passRate === null || typeof cost(m) !== 'number' || (cost(m) as number) <= 0);
-  if (out.length === 0) return 'Cost = spend on all attempts ÷ passes. Filled circles are on the Pareto front (no model is both cheaper and better); diamonds are dominated (≈ in the table: within the noise of a model that dominates it). Whiskers: 95% intervals (pass rate: Wilson; cost: delta method).';
-  const why = (m: ReportModel) => (m.passRate === null ? 'no attempts' : cost(m) === 'unsolved' ? 'never passed' : cost(m) === null ? 'cost unknown' : 'costs $0, which a log axis cannot show');
-  return `Filled circles are on the Pareto front; diamonds are dominated. Not plotted: ${out.map((m) => `${e(m.model)} (${e(m.harness)}): ${e(why(m))}`).join('; ')}.`;
 }
 
 function fingerprintTable(models: readonly ReportModel[], showHarness: boolean): string {
@@ -156,13 +147,13 @@ function fingerprintTable(models: readonly ReportModel[], showHarness: boolean):
   const rows = models.map((m) => {
     const f = m.fingerprint;
     const per = f.toolCallsPerAttempt;
-    const rw = f.readWriteRatio === null ? (f.toolCalls.read > 0 ? '∞ (no writes)' : '—') : f.readWriteRatio.toFixed(2);
+    const rw = f.readWriteRatio === null ? (f.toolCalls.read > 0 ? '∞ (no writes)' : '—') : formatNumber(f.readWriteRatio, 2);
     const cells = [
       e(groupLabel(m, showHarness)),
       e(formatNumber(f.llmCallsPerAttempt)),
       `<span title="${e(TOOL_CATEGORIES.map((c) => `${c} ${formatNumber(per?.[c] ?? null)}`).join(', '))}">${e(formatNumber(per?.total ?? null))}</span>`,
       e(rw),
-      e(f.meanCommandLength === null ? '—' : `${f.meanCommandLength.toFixed(0)} chars`),
+      e(f.meanCommandLength === null ? '—' : `${formatNumber(f.meanCommandLength, 0)} chars`),
       e(formatPercent(f.resentContextShare)),
       e(formatPercent(f.cacheHitShare)),
       e(formatPercent(f.reasoningShare)),
@@ -179,32 +170,26 @@ function heatmap(report: Report, models: readonly ReportModel[], showHarness: bo
   const rows = report.tasks.map((t) => {
     const cells = models.map((m) => {
       const r = t.results.find((x) => x.model === m.model && x.harness === m.harness);
-      if (!r) return '<td class="none">no trials</td>';
-      const excluded = r.excluded > 0 ? ` · ${r.excluded} excl.` : '';
-      if (r.attempts === 0) return `<td class="none" title="${e(formatStatusCounts(r.excludedByStatus))}">no attempts${e(excluded)}</td>`;
-      const title = `${t.task} · ${groupLabel(m, true)}: ${formatPassRate(r.passRate, r.passRateCI)}; ${formatCost(r.costPerAttempt.mean)} per attempt; cost to complete ${formatCompletion(r.costToComplete.expected)}`
-        + (r.excluded > 0 ? `; excluded: ${formatStatusCounts(r.excludedByStatus)}` : '');
-      return `<td class="cell ${heatClass(r.passRate)}" title="${e(title)}">${r.passed}/${r.attempts}<small>${e(formatCost(r.costPerAttempt.mean))}${e(excluded)}</small></td>`;
+      if (!r) return `<td class="none">${e(heatCellText(r))}</td>`;
+      if (r.attempts === 0) return `<td class="none" title="${e(formatStatusCounts(r.excludedByStatus))}">${e(heatCellText(r))}</td>`;
+      const title = heatCellTitle(t.task, groupLabel(m, true), r) + (r.excluded > 0 ? `; excluded: ${formatStatusCounts(r.excludedByStatus)}` : '');
+      return `<td class="cell ${heatClass(r.passRate)}" title="${e(title)}">${e(heatCellText(r))}<small>${e(formatCost(r.costPerAttempt.mean))}${r.excluded > 0 ? ` · ${r.excluded} excl.` : ''}</small></td>`;
     });
     return `<tr><th class="task">${e(t.task)}</th>${cells.join('')}</tr>`;
   });
-  const scale = Array.from({ length: 11 }, (_, i) => `<span class="sw hm${i}" title="${i * 10}%"></span>`).join('');
-  return `<div class="table-wrap"><table class="heatmap"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`
-    + `<div class="legend-scale"><span>0% passed</span>${scale}<span>100%</span><span class="muted">&nbsp;· cell: passes/attempts, mean cost per attempt</span></div>`;
+  return `<div class="table-wrap"><table class="heatmap"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>` + heatLegend();
+}
+
+/** The heat map's legend: one swatch per level of the sequential scale, with its pass share. */
+function heatLegend(): string {
+  return `<ul class="heat-legend" aria-label="passed share of attempts">${HEAT_LEVELS.map((label, i) => `<li><span class="sw hm${i}"></span>${e(label)}</li>`).join('')}`
+    + '<li class="muted">cell: passes/attempts, mean cost per attempt</li></ul>';
 }
 
 function complementaritySection(report: Report, showHarness: boolean): string {
   const c = report.complementarity;
   const name = (g: { model: string; harness: string }) => e(groupLabel(g, showHarness));
-  const facts: [string, string][] = [
-    ['tasks compared', `${c.tasksConsidered}${c.tasksSkipped.length > 0 ? ` (left out, not attempted by every model: ${c.tasksSkipped.map(e).join(', ')})` : ''}`],
-    ['solved by some model', `${c.tasksSolvedByAny} of ${c.tasksConsidered}; by none: ${c.tasksSolvedByNone}`],
-    ['oracle pass rate', c.oraclePassRate === null ? '—' : `${e(formatPercent(c.oraclePassRate))} (best model per task)`],
-    ['best single model', c.bestSingle === null ? '—' : `${name(c.bestSingle)}: ${e(formatPercent(c.bestSingle.passRate))}`],
-    ['oracle gain', c.oracleGain === null ? '—' : e(formatPoints(c.oracleGain))],
-    ['cheapest-solver router', c.router.passRate === null ? '—'
-      : `${e(formatPercent(c.router.passRate))} pass rate over all ${c.tasksConsidered} tasks, ${e(formatCompletion(c.router.costPerPass))} to complete (per pass), ${e(formatCost(c.router.costPerAttempt))} per attempt; solved-only ${e(formatCompletion(c.router.costToComplete))} per solved task (${c.router.solvedTasks} solved, ${c.tasksConsidered - c.router.solvedTasks} unsolved)`],
-  ];
+  const facts = complementarityFacts(report).map(([k, v]): [string, string] => [k, e(v)]);
   const only = c.solvedByExactlyOne.length === 0 ? '<p class="muted">No task is solved by exactly one model.</p>'
     : `<ul class="plain">${c.solvedByExactlyOne.map((x) => `<li><code>${e(x.task)}</code>: only ${name(x)}</li>`).join('')}</ul>`;
   const choices = c.router.choices.length === 0 ? ''
@@ -216,17 +201,14 @@ function complementaritySection(report: Report, showHarness: boolean): string {
     + (choices ? `<h3 class="spaced">Router choices (cheapest solver per task)</h3>${choices}` : '');
 }
 
-function comparisonsSection(report: Report, showHarness: boolean): string {
+function comparisonsSection(report: Report): string {
   if (report.comparisons.length === 0) return '';
-  const rows = report.comparisons.map((c) => {
-    const pass = c.passRateDiff === null ? '—' : `${formatPoints(c.passRateDiff.estimate)} [${formatPoints(c.passRateDiff.ci[0])}, ${formatPoints(c.passRateDiff.ci[1])}]`;
-    const cost = c.costDiff === null ? 'unknown' : `${formatSignedUsd(c.costDiff.estimate)} [${formatSignedUsd(c.costDiff.ci[0])}, ${formatSignedUsd(c.costDiff.ci[1])}]`;
-    const verdict = describeComparison(c, report.run.trialsPerPair, (g) => groupLabel(g, showHarness)).map((line) => e(line)).join('<br>');
-    return `<tr><td>${e(groupLabel(c.a, showHarness))}</td><td>${e(groupLabel(c.b, showHarness))}</td><td class="num">${c.tasks}</td><td class="num">${e(pass)}</td><td class="num">${e(cost)}</td><td>${verdict}</td></tr>`;
-  });
+  const rows = comparisonRows(report).map((r) =>
+    `<tr><td>${e(r.a)}</td><td>${e(r.b)}</td><td class="num">${r.tasks}</td><td class="num">${e(r.passRate)}</td><td class="num">${e(r.costPerAttempt)}</td><td>${r.verdict.map((line) => e(line)).join('<br>')}</td></tr>`);
   const first = report.comparisons[0];
+  const numeric = (i: number) => i >= 2 && i <= 4;
   return '<h2 id="comparisons">Paired comparisons</h2>'
-    + `<div class="table-wrap"><table><thead><tr><th>A</th><th>B</th><th class="num">shared tasks</th><th class="num">pass rate A − B [95% CI]</th><th class="num">cost / attempt A − B [95% CI]</th><th>what the data support</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
+    + `<div class="table-wrap"><table><thead><tr>${COMPARISON_COLUMNS.map((h, i) => `<th${numeric(i) ? ' class="num"' : ''}>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`
     + `<ul class="notes"><li>Paired bootstrap over shared tasks (tasks, then each side's trials, resampled; ${first ? first.resamples : 0} resamples, seed ${first ? first.seed : 0}). An interval that excludes 0 is a difference the data support; otherwise there is no detectable difference, and the trials needed to detect one of the observed size (95% confidence, 80% power) are estimated assuming the standard error shrinks as 1/√(trials per task).</li></ul>`;
 }
 
@@ -242,22 +224,21 @@ const DEFINITIONS = [
 ];
 
 export function renderHtmlReport(report: Report, options: HtmlReportOptions = {}): string {
-  const chartJs = scriptText(options.chartJs ?? loadChartJs());
-  const client = scriptText(CLIENT_SCRIPT);
+  const client = scriptText(options.clientScript ?? loadReportScript());
   const css = REPORT_CSS;
-  const csp = contentSecurityPolicy([chartJs, client], [css]);
+  const csp = contentSecurityPolicy([client], [css]);
   const models = orderedModels(report);
   const showHarness = mixesHarnesses(models);
   const run = report.run;
   const title = options.title ?? `KiloBench report: ${run.name || run.id}`;
   const when = run.finishedAt ?? run.createdAt;
+  const [runText, , ...rest] = runSubtitle(report);
   const meta = [
-    `run <code>${e(run.id)}</code>`,
+    run.id.includes('+') ? e(runText ?? '') : `run <code>${e(run.id)}</code>`,
     run.name && run.name !== run.id ? e(run.name) : '',
     `harness <code>${e(run.harness)}</code>`,
-    `${run.trialsPerPair} trial(s) per task and model`,
-    e(run.status),
-    e(when),
+    ...rest.map(e),
+    e(formatDate(when, true)),
     run.prices?.kind && run.prices.kind !== 'recorded' ? `<strong>${e(run.prices.description)}</strong>` : e(run.prices?.description ?? ''),
   ].filter(Boolean).join(' · ');
 
@@ -268,27 +249,19 @@ export function renderHtmlReport(report: Report, options: HtmlReportOptions = {}
     '<h2 id="leaderboard">Leaderboard</h2>',
     leaderboard(report, models),
     '<h2 id="cost">Cost and pass rate</h2>',
-    '<div class="grid">',
-    chartCard('chart-scatter', 'Cost to complete vs pass rate', unplacedNote(models), true),
-    chartCard('chart-completion', 'Cost to complete a task', 'Cost to complete: spend on all attempts ÷ passes, failures included. Solved-only: mean over the tasks each model solved; the second line says how many it never solved.', true),
-    '</div>',
+    '<div class="grid" data-charts="cost"></div>',
     '<h2 id="fingerprint">Behaviour fingerprint</h2>',
-    '<div class="grid">',
-    chartCard('chart-tools', 'Tool calls per attempt', 'By category, as the harness recorded them (or as the model requested them).'),
-    chartCard('chart-readwrite', 'Read : write ratio', 'Read tool calls per write tool call, over all attempts.'),
-    chartCard('chart-shares', 'Context, cache, reasoning and model time', 'Re-sent context and cache hits as shares of input tokens, reasoning of output tokens, model time of agent time.'),
-    chartCard('chart-spend', 'Where the spend goes', 'Re-sent context, new input, output and reasoning, as shares of each model’s spend.'),
-    '</div>',
+    '<div class="grid" data-charts="behaviour"></div>',
     fingerprintTable(models, showHarness),
     '<h2 id="tasks">Tasks × models</h2>',
     heatmap(report, models, showHarness),
     '<h2 id="complementarity">Complementarity</h2>',
     complementaritySection(report, showHarness),
-    comparisonsSection(report, showHarness),
+    comparisonsSection(report),
     harnessVersionsHtml(report.harnessVersions ?? []),
     '<h2 id="definitions">Definitions</h2>',
     `<ul class="notes defs">${DEFINITIONS.map((d) => `<li>${e(d)}</li>`).join('')}</ul>`,
-    `<footer>Generated by KiloBench${run.generatedAt ? ` on ${e(run.generatedAt)}` : ''}. Report format ${report.version}. Charts by Chart.js (MIT).</footer>`,
+    `<footer>Generated by KiloBench${run.generatedAt ? ` on ${e(formatDate(run.generatedAt, true))}` : ''}. Report format ${report.version}. Charts by Chart.js (MIT).</footer>`,
     '<noscript><p class="muted">The charts need JavaScript; the tables above hold every figure.</p></noscript>',
   ].join('\n');
 
@@ -306,9 +279,7 @@ export function renderHtmlReport(report: Report, options: HtmlReportOptions = {}
     '</head>',
     '<body>',
     body,
-    `<script type="application/json" id="kb-view">${jsonForScript(chartView(report))}</script>`,
     `<script type="application/json" id="kb-report">${jsonForScript(report)}</script>`,
-    `<script>${chartJs}</script>`,
     `<script>${client}</script>`,
     '</body>',
     '</html>',

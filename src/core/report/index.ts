@@ -6,8 +6,12 @@ export {
 export { csvField, modelsCsv, tasksCsv, toCsv, type CsvCell } from './csv';
 export { formatLeaderboard, leaderboardNotes, leaderboardRows, LEADERBOARD_COLUMNS } from './leaderboard';
 export { contentSecurityPolicy, escapeHtml, jsonForScript, renderHtmlReport, type HtmlReportOptions } from './html';
-export { chartJsPackageDir, loadChartJs } from './chartjs';
-export { chartView, orderedModels, type ChartGroup, type ChartView } from './html-view';
+export { loadReportScript } from './page-script';
+export {
+  colourSlots, comparisonRows, complementarityFacts, describeComparison, heatCellText, heatCellTitle, heatLevel, HEAT_LEVELS,
+  LEADERBOARD_FIGURES, modelLabeller, orderedModels, runSubtitle, type Column, type ComparisonRow,
+} from './figures';
+export * as format from './format';
 export { reportFromStore, ReportError } from './from-store';
 export { formatHarnessVersions, harnessVersionRows, harnessVersionsHtml, HARNESS_VERSION_COLUMNS } from './harness-versions';
 export { formatCompletion, formatCost, formatPercent, formatPoints, groupLabel, mixesHarnesses } from './format';

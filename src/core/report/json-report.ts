@@ -5,13 +5,11 @@
  */
 import type { Comparison } from '../analysis/compare';
 import type { Complementarity } from '../analysis/complementarity';
-import type { CompletionCost, CostSummary } from '../analysis/cost';
-import type { GroupFingerprint } from '../analysis/fingerprint';
-import type { RunAnalysis } from '../analysis/analyse';
+import type { GroupCostToComplete, PairStats } from '../analysis/cost';
+import type { GroupAnalysis, RunAnalysis } from '../analysis/analyse';
 import type { GroupKey } from '../analysis/trials';
 import type { HarnessVersionStep } from '../analysis/harness-versions';
 import type { RunRecord } from '../store/records';
-import type { TokenUsage } from '../domain';
 
 /**
  * 2: `models[].costToComplete.perPass` (spend per pass) is the headline cost to complete, the
@@ -47,56 +45,22 @@ export interface ReportPrices {
   description: string;
 }
 
-export interface ReportModel extends GroupKey {
-  simulated: boolean;
-  attempts: number;
-  passed: number;
-  passRate: number | null;
-  passRateCI: [number, number];
-  passAtK: Record<string, number>;
-  costPerAttempt: CostSummary;
-  costToComplete: {
-    /** Headline: Σ spend on attempts ÷ passes. */
-    perPass: CompletionCost;
+/**
+ * One (model, harness): the analysis's group as it is (`GroupAnalysis`, every field documented
+ * there), plus where it stands against the Pareto front's noise. Not copied field by field: a new
+ * metric on the group reaches the JSON, the CSV builder and every front end without touching this file.
+ */
+export interface ReportModel extends Omit<GroupAnalysis, 'costToComplete'> {
+  costToComplete: GroupCostToComplete & {
     /** Its 95 % interval (delta method); null when there is none. */
     perPassCI: [number, number] | null;
-    /** Solved-only: mean over solved tasks of the per-task expected cost (read with `unsolvedTasks`). */
-    expected: CompletionCost;
-    /** Solved-only: mean over solved tasks of the spend until the first pass. */
-    empirical: CompletionCost;
-    solvedTasks: number;
-    unsolvedTasks: number;
-    unattemptedTasks: number;
-    expectedTotal: number | null;
   };
-  tokens: TokenUsage;
-  fingerprint: GroupFingerprint;
-  /** Trials left out of the pass rate, in total and by status. */
-  excluded: number;
-  excludedByStatus: Record<string, number>;
-  unpricedAttempts: number;
-  costFlags: string[];
-  spendUsd: number | null;
-  excludedSpendUsd: number | null;
-  tasks: number;
-  onPareto: boolean;
   /** Off the front on point estimates, but its intervals overlap a point that dominates it. */
   paretoWithinNoise: boolean;
 }
 
-export interface ReportTaskResult extends GroupKey {
-  attempts: number;
-  passed: number;
-  passRate: number | null;
-  passRateCI: [number, number];
-  passAtK: Record<string, number>;
-  costPerAttempt: CostSummary;
-  costToComplete: { expected: CompletionCost; empirical: CompletionCost };
-  excluded: number;
-  excludedByStatus: Record<string, number>;
-  unpricedAttempts: number;
-  spendUsd: number | null;
-}
+/** One (task, model, harness) cell of the analysis, as it is (without the task id its task already names). */
+export type ReportTaskResult = Omit<PairStats, 'taskId'>;
 
 export interface ReportTask {
   task: string;
@@ -154,55 +118,14 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
       generatedAt: options.generatedAt ?? null,
     },
     models: analysis.groups.map((g) => ({
-      model: g.model,
-      harness: g.harness,
-      simulated: g.simulated,
-      attempts: g.attempts,
-      passed: g.passed,
-      passRate: g.passRate,
-      passRateCI: g.passRateCI,
-      passAtK: g.passAtK,
-      costPerAttempt: g.costPerAttempt,
-      costToComplete: {
-        perPass: g.costToComplete.perPass,
-        perPassCI: g.costToComplete.perPassCI ?? null,
-        expected: g.costToComplete.expected,
-        empirical: g.costToComplete.empirical,
-        solvedTasks: g.costToComplete.solvedTasks,
-        unsolvedTasks: g.costToComplete.unsolvedTasks,
-        unattemptedTasks: g.costToComplete.unattemptedTasks,
-        expectedTotal: g.costToComplete.expectedTotal,
-      },
-      tokens: g.tokens,
-      fingerprint: g.fingerprint,
-      excluded: g.excluded,
-      excludedByStatus: g.excludedByStatus,
-      unpricedAttempts: g.unpricedAttempts,
-      costFlags: g.costFlags,
-      spendUsd: g.spendUsd,
-      excludedSpendUsd: g.excludedSpendUsd,
-      tasks: g.tasks,
-      onPareto: g.onPareto,
+      ...g,
+      costToComplete: { ...g.costToComplete, perPassCI: g.costToComplete.perPassCI ?? null },
       paretoWithinNoise: analysis.pareto.some((p) => p.withinNoise === true && p.model === g.model && p.harness === g.harness),
     })),
     tasks: analysis.tasks.map((t) => ({
       task: t.task,
       solvedBy: t.solvedBy,
-      results: t.cells.map((c) => ({
-        model: c.model,
-        harness: c.harness,
-        attempts: c.attempts,
-        passed: c.passed,
-        passRate: c.passRate,
-        passRateCI: c.passRateCI,
-        passAtK: c.passAtK,
-        costPerAttempt: c.costPerAttempt,
-        costToComplete: c.costToComplete,
-        excluded: c.excluded,
-        excludedByStatus: c.excludedByStatus,
-        unpricedAttempts: c.unpricedAttempts,
-        spendUsd: c.spendUsd,
-      })),
+      results: t.cells.map(({ taskId: _task, ...cell }) => cell),
     })),
     complementarity: analysis.complementarity,
     pareto: analysis.pareto

@@ -24,6 +24,7 @@ import { runTrial, type TrialOutcome } from './trial-runner';
 import { TrialRecorder } from './trial-recorder';
 import { openModelChannel } from './model-channel';
 import { networkAccess } from './task-network';
+import { formatUsd } from '../format';
 
 /** Times a trial stopped by provider rate limits is run again after backing off. */
 export const MAX_RATE_LIMIT_RETRIES = 3;
@@ -206,7 +207,7 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
       return;
     }
     if (runBudgetSpent()) {
-      recorder.skip(trial.id, 'cancelled', `not started: the run budget of $${plan.settings.budgetUsd} was spent`);
+      recorder.skip(trial.id, 'cancelled', `not started: the run budget of ${formatUsd(plan.settings.budgetUsd ?? 0)} was spent`);
       finishTrial(trial, 'cancelled', null, 0, 'run budget spent');
       return;
     }

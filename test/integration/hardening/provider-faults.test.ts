@@ -196,7 +196,7 @@ describe('hardening: provider faults — 48 builtin trials, 20% injected faults 
       assert.equal(m.passed, passed, m.model);
       assert.equal(m.passRate, passed / (mine.length - excluded.length), m.model);
       assert.deepEqual(m.excludedByStatus, excluded.length ? { provider_error: excluded.length } : {}, m.model);
-      if (excluded.length > 0) assert.ok(leaderboard.includes(`${m.model} (builtin): ${excluded.length} trial(s) not counted in pass rates (provider_error ${excluded.length})`), leaderboard);
+      if (excluded.length > 0) assert.ok(leaderboard.includes(`${m.model} (builtin): ${excluded.length === 1 ? '1 trial' : `${excluded.length} trials`} not counted in pass rates (provider_error ${excluded.length})`), leaderboard);
     }
     assert.equal(report.run.totals.excluded, trials.filter((t) => t.status === 'provider_error').length);
     assert.equal(summary.progress.errors, report.run.totals.excluded);

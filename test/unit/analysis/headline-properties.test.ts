@@ -10,7 +10,7 @@ import type { CompletionCost } from '../../../src/core/analysis/cost';
 import { completionSortKey, leaderboardOrder } from '../../../src/core/report/format';
 import { buildReport } from '../../../src/core/report/json-report';
 import { leaderboardRows } from '../../../src/core/report/leaderboard';
-import { leaderboard as dashboardLeaderboard } from '../../../src/vscode/dashboard-model';
+import { orderedModels } from '../../../src/core/report/figures';
 import { mulberry32, type Random } from '../../../src/core/random';
 import type { TrialRecord } from '../../../src/core/store/records';
 import type { TrialStatus } from '../../../src/core/domain';
@@ -62,7 +62,7 @@ function ranks(a: RunAnalysis): { order: string[] } {
   const report = buildReport(runRecord(), a);
   const order = [...report.models].sort(leaderboardOrder).map((m) => m.model);
   const cliOrder = leaderboardRows(report).map((r) => r[0] as string);
-  const dashOrder = dashboardLeaderboard(report).map((r) => r.model);
+  const dashOrder = orderedModels(report).map((m) => m.model); // the dashboard and the HTML report lay out models in this order
   assert.deepEqual(cliOrder, order, 'CLI table in leaderboard order');
   assert.deepEqual(dashOrder, order, 'dashboard in leaderboard order');
   return { order };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Comparison } from '../../../src/core/analysis/compare';
-import { describeComparison, differenceVerdict, Z_ALPHA, Z_POWER } from '../../../src/core/analysis/verdict';
+import { differenceVerdict, Z_ALPHA, Z_POWER } from '../../../src/core/analysis/verdict';
+import { describeComparison } from '../../../src/core/report/figures';
 
 const comparison = (pass: [number, number, number], cost: [number, number, number] | null): Comparison => ({
   a: { model: 'sim/a', harness: 'kilo' }, b: { model: 'sim/b', harness: 'kilo' }, tasks: 10, seed: 1, resamples: 2000, confidence: 0.95,
@@ -14,8 +15,8 @@ describe('analysis: what a paired comparison supports', () => {
     assert.deepEqual(differenceVerdict({ estimate: -0.3, ci: [-0.5, -0.05] }, 3), { ahead: 'b', moreTrialsPerTask: null });
     const lines = describeComparison(comparison([0.3, 0.1, 0.5], [-0.01, -0.02, -0.005]), 3, (g) => g.model);
     assert.deepEqual(lines, [
-      'pass rate: sim/a passes more often than sim/b (paired test on 10 shared task(s))',
-      'cost per attempt: sim/a is cheaper than sim/b (paired test on 10 shared task(s))',
+      'pass rate: sim/a passes more often than sim/b (paired test on 10 shared tasks)',
+      'cost per attempt: sim/a is cheaper than sim/b (paired test on 10 shared tasks)',
     ]);
   });
 
@@ -27,7 +28,7 @@ describe('analysis: what a paired comparison supports', () => {
     assert.deepEqual(differenceVerdict({ estimate: 0.1, ci: [-0.1, 0.3] }, 3), { ahead: 'none', moreTrialsPerTask: 22 });
     assert.deepEqual(differenceVerdict({ estimate: 0, ci: [-0.1, 0.1] }, 3), { ahead: 'none', moreTrialsPerTask: null });
     assert.deepEqual(describeComparison(comparison([0.1, -0.1, 0.3], null), 3, (g) => g.model), [
-      'pass rate: no detectable difference at 3 trial(s) per task over 10 shared task(s) (about 22 more trial(s) per task to tell them apart)',
+      'pass rate: no detectable difference at 3 trials per task over 10 shared tasks (about 22 more trials per task to tell these apart)',
     ]);
   });
 });

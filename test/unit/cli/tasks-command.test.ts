@@ -43,7 +43,7 @@ describe('kilobench tasks', () => {
     const text = kilobench(['tasks', '--no-bundled', '--path', join(root, 'bad')]);
     assert.equal(text.code, 1);
     assert.match(text.stdout, /gamma .*\n\s+error: task\.yaml:2 \(difficulty\)/);
-    assert.match(text.stdout, /1 task\(s\), 1 with errors/);
+    assert.match(text.stdout, /1 task, 1 with errors/);
   });
 
   it('exits 2 with a clear message on bad usage', () => {

@@ -30,4 +30,22 @@ describe('report from the store: the analysis of an unchanged store is reused', 
       await store.close();
     }
   });
+
+  it('limits a report to some tasks (the dashboard\'s workspace filter)', async () => {
+    const store = await Store.open(tmp.dbPath, { saveDelayMs: 60_000 });
+    try {
+      const other = trialCreated(RUN, 'c', 2);
+      if (other.type === 'trial_created') other.trial.taskId = 'mined-fix-1';
+      for (const e of [runCreated(RUN), trialCreated(RUN, 'a', 0), trialPassed(RUN, 'a'), other]) store.append(e);
+      store.append({ type: 'trial_updated', runId: RUN, trialId: 'c', patch: { status: 'failed', startedAt: '2025-01-01T00:00:00.000Z' } });
+      const all = reportFromStore(store, [RUN], { resamples: 50 });
+      assert.deepEqual(all.tasks.map((t) => t.task), ['hello-file', 'mined-fix-1']);
+      const mined = reportFromStore(store, [RUN], { resamples: 50, tasks: ['mined-fix-1'] });
+      assert.deepEqual(mined.tasks.map((t) => t.task), ['mined-fix-1']);
+      assert.equal(mined.models[0]?.passRate, 0, 'every figure is over those tasks only');
+      assert.equal(all.models[0]?.passRate, 0.5);
+    } finally {
+      await store.close();
+    }
+  });
 });

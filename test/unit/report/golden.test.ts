@@ -93,8 +93,8 @@ async function renderAll(): Promise<Record<Format, string>> {
       json: reportJson(full),
       csv: `${modelsCsv(brief)}\n${tasksCsv(brief)}`,
       table: [formatLeaderboard(brief), formatHarnessVersions(brief.harnessVersions)].filter(Boolean).join('\n'),
-      // A fixed stand-in for Chart.js, so a new chart.js release does not change the page's hash.
-      html: renderHtmlReport(full, { chartJs: '/* chart.js */' }),
+      // A fixed stand-in for the page's script (chart module + Chart.js), so a new chart.js release does not change the page's hash.
+      html: renderHtmlReport(full, { clientScript: '/* charts */' }),
     };
   } finally {
     await store.close();

@@ -21,7 +21,7 @@ describe('report: JSON', () => {
     const m = r.models[0];
     assert.ok(m);
     assert.deepEqual(keys(m), [
-      'attempts', 'costFlags', 'costPerAttempt', 'costToComplete', 'excluded', 'excludedByStatus', 'excludedSpendUsd',
+      'attempts', 'costFlags', 'costPerAttempt', 'costToComplete', 'excluded', 'excludedByStatus', 'excludedSpendUsd', 'failedSpendShare',
       'fingerprint', 'harness', 'model', 'onPareto', 'paretoWithinNoise', 'passAtK', 'passRate', 'passRateCI', 'passed', 'simulated', 'spendUsd',
       'tasks', 'tokens', 'unpricedAttempts',
     ]);

@@ -18,7 +18,7 @@ describe('report: terminal leaderboard', () => {
     assert.match(second ?? '', /^sim\/direct +kilo +50\.0% \[21\.5–78\.5\]/);
     assert.match(second ?? '', / 1\/3 /); // one unsolved task of three
     assert.match(text, /Simulated models \(sim\/direct, sim\/explorer\)/);
-    assert.match(text, /sim\/direct \(kilo\): 1 trial\(s\) not counted in pass rates \(infra_error 1\)/);
+    assert.match(text, /sim\/direct \(kilo\): 1 trial not counted in pass rates \(infra_error 1\)/);
   });
 
   it('shows "unsolved" and "unpriced", never $0, for what is unknown', () => {
@@ -34,13 +34,13 @@ describe('report: terminal leaderboard', () => {
     // cost/attempt, cost to complete (per pass), solved-only per task, unsolved.
     assert.deepEqual(never?.slice(3, 7), ['$0.01', 'unsolved', 'unsolved', '1/1']);
     assert.deepEqual(nopr?.slice(3, 7), ['unpriced', 'unpriced', 'unpriced', '0/1']);
-    assert.match(formatLeaderboard(report), /nopr \(kilo\): 1 attempt\(s\) could not be priced/);
+    assert.match(formatLeaderboard(report), /nopr \(kilo\): 1 attempt could not be priced/);
   });
 
-  it('dollar amounts: 3 significant digits below $1, cents above', () => {
+  it('dollar amounts: 3 significant digits below $1 (at least cents), cents above', () => {
     assert.equal(formatUsd(0), '$0');
     assert.equal(formatUsd(0.0123456), '$0.0123');
-    assert.equal(formatUsd(0.5), '$0.5');
+    assert.equal(formatUsd(0.5), '$0.50'); // never fewer than cents
     assert.equal(formatUsd(12.345), '$12.35');
     assert.equal(formatUsd(-0.02), '−$0.02');
   });

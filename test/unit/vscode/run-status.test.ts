@@ -29,12 +29,12 @@ describe('run status (sidebar and status bar)', () => {
     const other: RunEvent = { type: 'run_started', runId: 'r2', total: 9 };
     assert.equal(applyRunEvent(s, other), s);
     const priced = applyRunEvent(s, { type: 'run_progress', runId: 'r1', progress: progress({ total: 4, done: 1, spendUsd: 0.005, unpricedCalls: 2 }) }, 1);
-    assert.equal(statusBarText(priced), '$(loading~spin) $0.0050+ · 1/4');
+    assert.equal(statusBarText(priced), '$(loading~spin) $0.005+ · 1/4');
   });
 
   it('a cancelled run says so', () => {
     const s = applyRunEvent(startingStatus('r1', 'x', 2), { type: 'run_finished', runId: 'r1', status: 'cancelled', progress: progress({ total: 2, done: 2, errors: 2 }) }, 1);
-    assert.equal(statusBarText(s), '$(circle-slash) $0.00 · 2/2 cancelled');
+    assert.equal(statusBarText(s), '$(circle-slash) $0 · 2/2 cancelled');
   });
 
   it('names each running trial with its phase and elapsed time, and its spend as calls finish', () => {

@@ -87,10 +87,11 @@ describe('Runs tree view model', () => {
   it('formats money and durations', () => {
     assert.equal(money(null), 'unpriced');
     assert.equal(money(0), '$0');
-    assert.equal(money(0.00123), '$0.0012');
+    assert.equal(money(0.00123), '$0.00123'); // the one formatter: 3 significant digits below $1
     assert.equal(money(1.5), '$1.50');
     assert.equal(duration(800), '0.8 s');
     assert.equal(duration(95_000), '1 min 35 s');
-    assert.equal(duration(3_720_000), '1 h 2 min');
+    assert.equal(money(0.5), '$0.50');
+    assert.equal(duration(3_720_000), '1 h 02 min');
   });
 });

@@ -28,8 +28,8 @@ describe('transcript view model', () => {
     const first = steps[0] as Extract<typeof steps[number], { kind: 'llm' }>;
     assert.equal(first.seq, 1);
     assert.deepEqual(first.tokens, { input: 100, cacheRead: 0, cacheWrite: 0, output: 20, reasoning: 5 });
-    assert.equal(first.costText, '$0.0020');
-    assert.equal(first.latencyText, '1.50 s');
+    assert.equal(first.costText, '$0.002');
+    assert.equal(first.latencyText, '1.5 s');
     assert.deepEqual(first.toolNames, ['bash']);
     const bash = steps[2] as Extract<typeof steps[number], { kind: 'tool' }>;
     assert.deepEqual([bash.tool, bash.category, bash.input, bash.output, bash.exitCode, bash.isError], ['bash', 'read', 'ls -la', 'total 0', 0, false]);
@@ -59,7 +59,7 @@ describe('transcript view model', () => {
     const t: TrialRecord = { ...T, tests: [{ name: 'test_x', status: 'passed' }], findings };
     const v = transcriptView(t, [call(T.id, 1, { costUsd: 0.002 }), call(T.id, 2, { costUsd: 0.004 })], events(), false);
     assert.equal(v.header.status, 'passed');
-    assert.equal(v.header.costText, '$0.0060', 'the sum of the metered calls');
+    assert.equal(v.header.costText, '$0.006', 'the sum of the metered calls');
     assert.equal(v.header.durationText, '5.0 s');
     assert.deepEqual(v.tests, [{ name: 'test_x', status: 'passed' }]);
     assert.equal(v.verifierOutput, '1 passed');
