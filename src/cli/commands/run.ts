@@ -7,6 +7,8 @@ import { DEFAULT_SETTINGS, planHarnesses, type RunPlan } from '../../core/run/pl
 import { buildPlan, planHarnessList, PlanError, RUN_LIMITS } from '../../core/run/new-plan';
 import { planFromRecord, ResumeError } from '../../core/run/stored-plan';
 import type { RunSummary } from '../../core/run/scheduler';
+import type { RunEvent } from '../../core/run/events';
+import type { Store } from '../../core/store';
 import { UsageError } from '../errors';
 import { progressReporter, type ProgressReporter } from '../progress';
 import { DEFAULT_DB, openCliStore } from '../store';
@@ -125,8 +127,11 @@ export async function printEstimate(options: RunOptions): Promise<void> {
   }
 }
 
-/** Start (or resume) a run from command-line options, with live progress; the session is closed after. */
-export async function executeRun(options: RunOptions): Promise<RunSummary> {
+/**
+ * Start (or resume) a run from command-line options, with live progress; the session is closed after.
+ * `observe` sees every run event with the session's store (the demo prints a first leaderboard from it).
+ */
+export async function executeRun(options: RunOptions, observe?: (event: RunEvent, store: Store) => void): Promise<RunSummary> {
   // A new run's mistakes (models file, missing key, tasks, settings) are told before Docker or the store is touched.
   const newPlan = options.resume ? undefined : await planFromOptions(options);
   const session = await BenchmarkSession.open({
@@ -166,7 +171,8 @@ export async function executeRun(options: RunOptions): Promise<RunSummary> {
     }
     const harness = getHarness(plan.harness);
     progress = progressReporter({ json: Boolean(options.json), tty: Boolean(process.stderr.isTTY) });
-    const { onEvent } = progress;
+    const report = progress.onEvent;
+    const onEvent = observe ? (event: RunEvent) => { report(event); observe(event, session.store); } : report;
     const offline = forcedOfflineWarning(plan.tasks, plan.settings.network);
     if (offline) process.stderr.write(`kilobench: warning: ${offline}\n`);
     if (!options.json) process.stderr.write(`${options.resume ? 'resuming' : 'run'} ${plan.runId}: ${plan.tasks.length} task(s) × ${plan.models.length || 1} model(s) × ${plan.settings.trialsPerPair} trial(s), harness ${planHarnesses(plan).join(', ')}\n`);

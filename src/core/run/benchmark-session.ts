@@ -14,6 +14,7 @@ import { planHarnesses, type RunPlan } from './plan';
 import { getHarness } from '../harness/registry';
 import { markInterruptedRuns } from './interrupted-runs';
 import { resumeRun, startRun, type RunSummary, type SchedulerDeps } from './scheduler';
+import { prebuildTaskImages } from './image-prebuild';
 
 export interface SessionOptions {
   dbPath: string;
@@ -78,6 +79,8 @@ export class BenchmarkSession {
   }
 
   async start(plan: RunPlan, harness: Harness, options: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void; extra?: Partial<SchedulerDeps> } = {}): Promise<RunSummary> {
+    // Later tasks' images are built while the harness is prepared and the first trials run.
+    void prebuildTaskImages(this.runtime, plan.tasks, { ...(plan.settings.buildImages ? { buildImages: true } : {}), ...(options.signal ? { signal: options.signal } : {}) });
     return startRun(plan, await this.deps(plan, harness, options.extra ?? {}, options.onEvent), options);
   }
 
