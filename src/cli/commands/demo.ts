@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { harnessNames, isKnownHarness } from '../../core/harness/registry';
 import { formatLeaderboard, renderHtmlReport, reportFromStore } from '../../core/report';
 import type { RunEvent } from '../../core/run/events';
-import { FINAL_STATUSES } from '../../core/run/trial-status';
+import { FINAL_STATUSES } from '../../core/domain';
 import type { Store } from '../../core/store';
 import { UsageError } from '../errors';
 import { DEFAULT_DB, openCliStore } from '../store';

@@ -8,12 +8,12 @@ import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { ContainerRuntime } from '../runtime/container-runtime';
 import { pruneContainers, pruneNetworks } from '../runtime/reaper';
-import type { MeteringProxy, MeteredCall, Totals, UpstreamConfig } from '../meter';
+import type { MeteringProxy, MeteredCall, Totals } from '../meter';
+import { EXCLUDED_FROM_PASS_RATE, simUpstream, upstreamFor, type TrialStatus, type UpstreamConfig } from '../domain';
 import { redactDeep } from '../meter/redact';
 import type { SimProvider } from '../providers/sim';
 import type { ProfileName } from '../providers/sim/profiles';
 import type { ModelAccess, ModelSpec } from '../models/model-spec';
-import { sdkBaseUrl } from '../models/provider-routes';
 import type { Harness } from '../harness/harness';
 import type { Store } from '../store';
 import type { Task } from '../tasks/task';
@@ -21,7 +21,6 @@ import { planTrials, type PlannedTrial, type RunPlan } from './plan';
 import type { RunEvent, RunProgress } from './events';
 import { runTrial, type TrialOutcome } from './trial-runner';
 import { TrialRecorder } from './trial-recorder';
-import { EXCLUDED_FROM_PASS_RATE, type TrialStatus } from './trial-status';
 import { openModelChannel } from './model-channel';
 import { networkAccess } from './task-network';
 
@@ -78,11 +77,10 @@ async function simSolution(task: Task): Promise<{ script: string } | { commands:
   return { commands: [] };
 }
 
-function upstreamFor(model: ModelSpec, env: NodeJS.ProcessEnv): UpstreamConfig {
-  const kind = model.provider === 'anthropic' ? 'anthropic' : model.provider === 'openrouter' ? 'openrouter' : 'openai-compatible';
+function realUpstream(model: ModelSpec, env: NodeJS.ProcessEnv): UpstreamConfig {
   const apiKey = model.keyEnv ? env[model.keyEnv] : undefined;
   if (model.keyEnv && !apiKey) throw new Error(`model ${model.id}: the environment variable ${model.keyEnv} holding its key is not set`);
-  return { kind, baseUrl: model.baseUrl, ...(apiKey ? { apiKey } : {}), ...(model.keyEnv ? { keyEnv: model.keyEnv } : {}), ...(model.model !== model.id ? { modelMap: { [model.id]: model.model } } : {}) };
+  return upstreamFor(model, apiKey);
 }
 
 /** The real keys of the run's models, kept out of everything recorded or emitted. */
@@ -257,9 +255,9 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
         if (spec.provider === 'sim') {
           if (!deps.sim) throw new Error('simulated models need the simulated provider');
           simSession = deps.sim.registerSession({ profile: spec.model.replace(/^sim\//, '') as ProfileName, seed: trial.seed, solution: await simSolution(trial.task) });
-          upstream = { kind: spec.protocol === 'anthropic' ? 'anthropic' : 'openai-compatible', baseUrl: sdkBaseUrl(`${deps.sim.url}/s/${simSession}`, spec.protocol) };
+          upstream = simUpstream(spec, `${deps.sim.url}/s/${simSession}`);
         } else {
-          upstream = upstreamFor(spec, env);
+          upstream = realUpstream(spec, env);
         }
         const registered = meter.registerTrial({
           trialId: trial.id, runId: plan.runId, upstream,
@@ -271,7 +269,7 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
         const trialUrl = networks.proxyOrigin ? `${networks.proxyOrigin}/t/${registered.token}` : registered.baseUrl;
         model = {
           id: spec.id, providerModel: spec.model, protocol: spec.protocol,
-          // The trial URL stands in for the provider's base URL (provider-routes.ts).
+          // The trial URL stands in for the provider's base URL (domain/providers.ts).
           baseUrl: trialUrl,
           apiKey: registered.token, simulated: spec.simulated,
         };
