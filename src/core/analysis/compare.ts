@@ -210,7 +210,8 @@ function aliasTable(weights: readonly number[]): { keep: Float64Array; alias: In
     keep[s] = scaled[s] as number;
     alias[s] = l;
     scaled[l] = (scaled[l] as number) + (scaled[s] as number) - 1;
-    (scaled[l] as number) < 1 ? small.push(l) : large.push(l);
+    if ((scaled[l] as number) < 1) small.push(l);
+    else large.push(l);
   }
   // What is left is 1 up to rounding: kept whole (keep = 1).
   return { keep, alias };
