@@ -4,8 +4,9 @@ import { EXCLUDED_FROM_PASS_RATE } from '../../core/domain';
 import { getHarness, harnessNames } from '../../core/harness';
 import { knownModels, resolveModels } from '../../core/models';
 import {
-  BenchmarkSession, buildPlan, DEFAULT_SETTINGS, forcedOfflineWarning, planFromRecord, planHarnesses, planHarnessList, RUN_LIMITS, type NetworkSetting, type RunPlan, type RunSummary,
+  BenchmarkSession, buildPlan, DEFAULT_SETTINGS, forcedOfflineWarning, planFromRecord, planHarnesses, planHarnessList, RUN_LIMITS, type NetworkSetting, type RunEvent, type RunPlan, type RunSummary,
 } from '../../core/run';
+import type { Store } from '../../core/store';
 import { formatUsd, plural } from '../../core/format';
 import { UsageError } from '../errors';
 import { progressReporter, type ProgressReporter } from '../progress';
@@ -114,8 +115,11 @@ export async function printEstimate(options: RunOptions): Promise<void> {
   }
 }
 
-/** Start (or resume) a run from command-line options, with live progress; the session is closed after. */
-export async function executeRun(options: RunOptions): Promise<RunSummary> {
+/**
+ * Start (or resume) a run from command-line options, with live progress; the session is closed after.
+ * `observe` sees every run event with the session's store (the demo prints a first leaderboard from it).
+ */
+export async function executeRun(options: RunOptions, observe?: (event: RunEvent, store: Store) => void): Promise<RunSummary> {
   // A new run's mistakes (models file, missing key, tasks, settings) are told before Docker or the store is touched.
   const newPlan = options.resume ? undefined : await planFromOptions(options);
   const session = await BenchmarkSession.open({
@@ -150,7 +154,8 @@ export async function executeRun(options: RunOptions): Promise<RunSummary> {
     }
     const harness = getHarness(plan.harness);
     progress = progressReporter({ json: Boolean(options.json), tty: Boolean(process.stderr.isTTY) });
-    const { onEvent } = progress;
+    const report = progress.onEvent;
+    const onEvent = observe ? (event: RunEvent) => { report(event); observe(event, session.store); } : report;
     const offline = forcedOfflineWarning(plan.tasks, plan.settings.network);
     if (offline) process.stderr.write(`kilobench: warning: ${offline}\n`);
     if (!options.json) process.stderr.write(`${options.resume ? 'resuming' : 'run'} ${plan.runId}: ${plural(plan.tasks.length, 'task')} × ${plural(plan.models.length || 1, 'model')} × ${plural(plan.settings.trialsPerPair, 'trial')}, harness ${planHarnesses(plan).join(', ')}\n`);

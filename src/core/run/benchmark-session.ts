@@ -14,6 +14,7 @@ import { planHarnesses, type RunPlan } from './plan';
 import { getHarness } from '../harness/registry';
 import { markInterruptedRuns } from './interrupted-runs';
 import { resumeRun, startRun, type RunSummary, type SchedulerDeps } from './scheduler';
+import { prebuildTaskImages } from './image-prebuild';
 
 export interface SessionOptions {
   dbPath: string;
@@ -78,7 +79,18 @@ export class BenchmarkSession {
   }
 
   async start(plan: RunPlan, harness: Harness, options: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void; extra?: Partial<SchedulerDeps> } = {}): Promise<RunSummary> {
-    return startRun(plan, await this.deps(plan, harness, options.extra ?? {}, options.onEvent), options);
+    // Later tasks' images are built while the harness is prepared and the first trials run; the
+    // builds stop with the run (cancelled, finished or failed to start).
+    const prebuild = new AbortController();
+    const stop = () => prebuild.abort();
+    options.signal?.addEventListener('abort', stop, { once: true });
+    void prebuildTaskImages(this.runtime, plan.tasks, { ...(plan.settings.buildImages ? { buildImages: true } : {}), signal: prebuild.signal });
+    try {
+      return await startRun(plan, await this.deps(plan, harness, options.extra ?? {}, options.onEvent), options);
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
+      stop();
+    }
   }
 
   async resume(plan: RunPlan, harness: Harness, options: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void; extra?: Partial<SchedulerDeps> } = {}): Promise<RunSummary> {

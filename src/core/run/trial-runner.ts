@@ -3,6 +3,7 @@
  * harness under the agent timeout → copy the tests in (only now) → run the verifier under the test
  * timeout → score → remove the container, on every path out.
  */
+import { taskImageSpec } from './image-prebuild';
 import { LABELS, type ContainerRuntime, type ImageRef, type NetworkMode } from '../runtime/container-runtime';
 import type { Harness, MeteredCallFeed, TranscriptEntry, TrialSandbox } from '../harness/harness';
 import type { JsonObject } from '../json';
@@ -123,14 +124,7 @@ export async function runTrial(runtime: ContainerRuntime, spec: TrialSpec, hooks
 
     hooks.onPhase?.('image');
     let t = Date.now();
-    image = await runtime.ensureImage({
-      taskId: task.id,
-      contextDir: task.environment.contextDir,
-      dockerfile: task.environment.dockerfile,
-      ...(task.environment.image ? { prebuiltImage: task.environment.image } : {}),
-      ...(spec.buildImages ? { preferBuild: true } : {}),
-      buildTimeoutMs: task.environment.buildTimeoutSec * 1000,
-    }, hooks.onBuildLog, signal);
+    image = await runtime.ensureImage(taskImageSpec(task, spec.buildImages), hooks.onBuildLog, signal);
     taskImage = image;
     if (harness.prepareImage && !signal.aborted) {
       image = await harness.prepareImage({ runtime, image, task, signal, ...(hooks.onBuildLog ? { onLog: hooks.onBuildLog } : {}) });

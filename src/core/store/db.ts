@@ -40,8 +40,17 @@ export class Db {
     const statement = this.statement(sql);
     statement.bind(bind(params));
     try {
+      // The column names once per query, not once per row as `getAsObject` reads them: on a
+      // 10,000-row read of a wide table that was most of the time spent.
       const rows: Row[] = [];
-      while (statement.step()) rows.push(statement.getAsObject());
+      let columns: string[] | undefined;
+      while (statement.step()) {
+        columns ??= statement.getColumnNames();
+        const values = statement.get();
+        const row: Row = {};
+        for (let i = 0; i < columns.length; i++) row[columns[i] as string] = values[i] as Row[string];
+        rows.push(row);
+      }
       return rows;
     } finally {
       statement.reset();
