@@ -147,6 +147,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE trials ADD COLUMN network TEXT;
     `,
   },
+  {
+    version: 5,
+    description: 'the Docker engine of the run\'s pool each trial ran on',
+    sql: `
+      ALTER TABLE trials ADD COLUMN engine TEXT;
+    `,
+  },
 ];
 
 /** The version that added `trial_call_summaries`; opening an older database fills the table. */
