@@ -3,7 +3,7 @@
  * with --json, one JSON line per event on stdout for machines.
  */
 import { EventBatcher } from '../core/run/event-batcher';
-import type { RunEvent, RunProgress } from '../core/run/events';
+import type { EngineLoad, RunEvent, RunProgress } from '../core/run/events';
 
 function money(usd: number): string {
   return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
@@ -14,7 +14,13 @@ function duration(ms: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-export function progressLine(p: RunProgress, now = Date.now()): string {
+/** `local 2/4 · tcp 1/2 · vm1 lost`, for a run on several engines. */
+export function enginesLine(engines: readonly EngineLoad[] | undefined): string {
+  if (!engines || engines.length < 2) return '';
+  return ` · ${engines.map((e) => `${e.name} ${e.down ? 'lost' : `${e.running}/${e.capacity}`}`).join(', ')}`;
+}
+
+export function progressLine(p: RunProgress, now = Date.now(), engines?: readonly EngineLoad[]): string {
   const width = 24;
   const filled = p.total ? Math.round((p.done / p.total) * width) : 0;
   const elapsed = now - p.startedAt;
@@ -22,7 +28,7 @@ export function progressLine(p: RunProgress, now = Date.now()): string {
   const eta = p.done > 0 && p.done < p.total ? ` · ETA ${duration((elapsed / p.done) * (p.total - p.done))}` : '';
   const unpriced = p.unpricedCalls ? ` (+${p.unpricedCalls} unpriced calls)` : '';
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} · ${p.running} running · ${p.passed} passed · ${p.failed} failed` +
-    `${p.errors ? ` · ${p.errors} errors` : ''} · ${money(p.spendUsd)}${unpriced} · ${money(rate)}/min${eta}`;
+    `${p.errors ? ` · ${p.errors} errors` : ''} · ${money(p.spendUsd)}${unpriced} · ${money(rate)}/min${eta}${enginesLine(engines)}`;
 }
 
 export interface ProgressReporter {
@@ -46,21 +52,26 @@ export function progressReporter(options: { json: boolean; tty: boolean }): Prog
     };
   }
   // For people: events in batches (a few a second), the status line redrawn once per batch.
+  let engines: EngineLoad[] | undefined;
   const batcher = new EventBatcher((batch) => {
     let text = '';
     let latest: { progress: RunProgress; final: boolean } | undefined;
     for (const event of batch) {
       if (event.type === 'harness_prepare') text += options.tty ? `\r\x1b[K${event.message}` : `${event.message}\n`;
+      if (event.type === 'engine_status') text += options.tty ? `\r\x1b[K${event.message}\n` : `${event.message}\n`;
       if (event.type === 'trial_finished' && event.status !== 'passed') {
-        const line = `${event.status.padEnd(15)} ${event.taskId} · ${event.modelId}${event.error ? ` — ${event.error.slice(0, 160)}` : ''}`;
+        const line = `${event.status.padEnd(15)} ${event.taskId} · ${event.modelId}${event.engine ? ` @ ${event.engine}` : ''}${event.error ? ` — ${event.error.slice(0, 160)}` : ''}`;
         text += options.tty ? `\r\x1b[K${line}\n` : `${line}\n`;
       }
-      if (event.type === 'run_progress') latest = { progress: event.progress, final: false };
+      if (event.type === 'run_progress') {
+        latest = { progress: event.progress, final: false };
+        engines = event.engines ?? engines;
+      }
       if (event.type === 'run_finished') latest = { progress: event.progress, final: true };
     }
-    if (latest && options.tty) text += `\r\x1b[K${progressLine(latest.progress)}${latest.final ? '\n' : ''}`;
+    if (latest && options.tty) text += `\r\x1b[K${progressLine(latest.progress, Date.now(), engines)}${latest.final ? '\n' : ''}`;
     // Without a terminal there is nothing to redraw: the final line only.
-    else if (latest?.final) text += progressLine(latest.progress) + '\n';
+    else if (latest?.final) text += progressLine(latest.progress, Date.now(), engines) + '\n';
     if (text) process.stderr.write(text);
   });
   return { onEvent: (event) => batcher.push(event), close: () => batcher.dispose() };

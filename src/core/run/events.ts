@@ -38,6 +38,6 @@ export type RunEvent =
   | { type: 'trial_phase'; runId: string; trialId: string; phase: TrialPhase }
   | { type: 'llm_call'; runId: string; trialId: string; call: MeteredCall }
   | { type: 'tool_call'; runId: string; trialId: string; entry: TranscriptEntry }
-  | { type: 'trial_finished'; runId: string; trialId: string; taskId: string; modelId: string; status: TrialStatus; costUsd: number | null; durationMs: number; error?: string }
+  | { type: 'trial_finished'; runId: string; trialId: string; taskId: string; modelId: string; status: TrialStatus; costUsd: number | null; durationMs: number; error?: string; engine?: string }
   | { type: 'run_progress'; runId: string; progress: RunProgress; engines?: EngineLoad[] }
   | { type: 'run_finished'; runId: string; status: 'finished' | 'cancelled'; progress: RunProgress };

@@ -69,9 +69,11 @@ export async function runWithRetries(deps: AttemptDeps, trial: PlannedTrial, pla
     deps.rateLimits.clear(trial.id);
     outcome = await attemptTrial(deps, trial, placement.engine);
     if (signal.aborted) break;
-    if (outcome.status === 'infra_error' && moves < MAX_ENGINE_MOVES && await placement.engineLost()) {
-      // Not the trial's fault and not counted as one of its retries: it runs again elsewhere.
-      recorder.finding(trial.id, { kind: 'engine_lost', engine: placement.engine.name, attempt: ++moves, error: outcome.error ?? '' });
+    // An attempt whose engine went away under it says nothing about the model, whatever it ended as
+    // (a harness that lost its container may call it its own error): it runs again elsewhere, not
+    // counted as one of its retries.
+    if (outcome.status !== 'passed' && moves < MAX_ENGINE_MOVES && await placement.engineLost()) {
+      recorder.finding(trial.id, { kind: 'engine_lost', engine: placement.engine.name, attempt: ++moves, status: outcome.status, error: outcome.error ?? '' });
       await placement.move();
       if (signal.aborted) break;
       recorder.beginAttempt(trial.id);

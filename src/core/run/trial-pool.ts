@@ -103,29 +103,29 @@ export class TrialPool {
       }
       if (!held.engine) outcome = cancelledOutcome();
       this.progress.running--;
-      this.finish(trial, outcome);
+      this.finish(trial, outcome, held.engine?.name);
     } finally {
       if (engine) placement.release(engine);
     }
   }
 
-  private finish(trial: PlannedTrial, outcome: TrialOutcome): void {
+  private finish(trial: PlannedTrial, outcome: TrialOutcome, engine?: string): void {
     this.deps.recorder.finish(trial.id, outcome);
-    this.count(trial, outcome.status, this.deps.recorder.spend(trial.id).costUsd, outcome.durationMs, outcome.error);
+    this.count(trial, outcome.status, this.deps.recorder.spend(trial.id).costUsd, outcome.durationMs, outcome.error, engine);
   }
 
   private finishSkipped(trial: PlannedTrial, status: TrialStatus, error?: string): void {
     this.count(trial, status, null, 0, error);
   }
 
-  private count(trial: PlannedTrial, status: TrialStatus, costUsd: number | null, durationMs: number, error?: string): void {
+  private count(trial: PlannedTrial, status: TrialStatus, costUsd: number | null, durationMs: number, error?: string, engine?: string): void {
     const { progress } = this;
     this.outcomes.set(trial.id, status);
     progress.done++;
     if (status === 'passed') progress.passed++;
     else if (EXCLUDED_FROM_PASS_RATE.has(status)) progress.errors++;
     else progress.failed++;
-    this.deps.emit({ type: 'trial_finished', runId: this.deps.plan.runId, trialId: trial.id, taskId: trial.task.id, modelId: trial.model?.id ?? trial.harness, status, costUsd, durationMs, ...(error ? { error } : {}) });
+    this.deps.emit({ type: 'trial_finished', runId: this.deps.plan.runId, trialId: trial.id, taskId: trial.task.id, modelId: trial.model?.id ?? trial.harness, status, costUsd, durationMs, ...(error ? { error } : {}), ...(engine ? { engine } : {}) });
     this.emitProgress();
   }
 }

@@ -350,8 +350,10 @@ export class DockerRuntime implements ContainerRuntime {
     });
 
     let exitCode = -1;
+    let answered = false;
     for (let attempt = 0; attempt < 20; attempt++) {
       const info = await exec.inspect().catch(() => undefined);
+      answered ||= info !== undefined;
       if (info && !info.Running) {
         exitCode = info.ExitCode ?? -1;
         break;
@@ -359,6 +361,8 @@ export class DockerRuntime implements ContainerRuntime {
       await new Promise((r) => setTimeout(r, 100));
     }
     if (timedOut || cancelled) exitCode = exitCode === -1 ? 137 : exitCode;
+    // The engine never said how the command ended: it is gone (daemon killed, connection dropped).
+    else if (!answered) throw new InfraError(`lost the Docker engine at ${describeHost(this.host)} while a command ran in container ${containerId.slice(0, 12)}`);
     return {
       exitCode,
       stdout: stdout.text(),
