@@ -225,6 +225,8 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
     signal.removeEventListener('abort', stopOnAbort);
     placement.stop();
     meter.off('call', onCall);
+    // Whatever an engine lost mid-trial left behind (it may have come back after its trials moved).
+    await Promise.allSettled(engines.map((e) => removeRunContainers(e.runtime, plan.runId)));
     await Promise.allSettled(engines.map((e) => e.channel.close()));
   }
   const status = signal.aborted ? 'cancelled' : 'finished';

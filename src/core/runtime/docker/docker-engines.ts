@@ -8,7 +8,7 @@ import { InfraError } from '../../errors';
 import type { ContainerRuntime } from '../container-runtime';
 import type { EngineEntry } from '../engines-config';
 import { DockerRuntime } from './docker-runtime';
-import { SshForward } from './ssh-forward';
+import { SshLink } from './ssh-link';
 
 /** One opened engine, in the shape the scheduler's `EngineSpec` takes. */
 export interface OpenedEngine {
@@ -32,15 +32,20 @@ export interface OpenedEngine {
 export async function openEngines(entries: readonly EngineEntry[], defaultCapacity: number, proxyUrl: () => string): Promise<OpenedEngine[]> {
   return Promise.all(entries.map(async (entry): Promise<OpenedEngine> => {
     const credentials = { ...(entry.tlsCertDir ? { tlsCertDir: entry.tlsCertDir } : {}), ...(entry.sshKey ? { sshKey: entry.sshKey } : {}) };
-    const runtime = new DockerRuntime(entry.host, { credentials, files: entry.files });
+    // An ssh:// engine is reached through one SSH connection of ours (ssh-link.ts), which also
+    // carries its model traffic back when its route is ssh-forward.
+    const link = entry.host.startsWith('ssh:') ? new SshLink(new URL(entry.host), credentials, proxyUrl) : undefined;
+    const endpoint = link ? await link.dockerEndpoint() : entry.host;
+    const runtime = new DockerRuntime(endpoint, { credentials, files: entry.files, displayHost: entry.host });
     let offered: { cpus: number; memoryMb: number; arch: string };
     try {
       await runtime.ping();
       offered = await runtime.resources();
     } catch (e) {
+      link?.end();
       throw new InfraError(`engine ${entry.name} (${entry.host}): ${(e as Error).message}`);
     }
-    const forward = entry.modelRoute === 'ssh-forward' ? new SshForward(new URL(entry.host), credentials, proxyUrl) : undefined;
+    const forward = entry.modelRoute === 'ssh-forward' ? link : undefined;
     return {
       name: entry.name, host: entry.host, runtime, labels: { ...entry.labels },
       capacity: entry.capacity ?? defaultCapacity,
@@ -48,7 +53,7 @@ export async function openEngines(entries: readonly EngineEntry[], defaultCapaci
       memoryMb: entry.memoryMb ?? offered.memoryMb,
       ...(offered.arch ? { arch: offered.arch } : {}),
       ...(forward ? { listenOn: (address: string) => forward.listenOn(address) } : {}),
-      close: () => forward?.end(),
+      close: () => link?.end(),
     };
   }));
 }

@@ -49,6 +49,8 @@ export interface DockerRuntimeOptions {
    * read-only (a remote engine cannot see this machine's files).
    */
   files?: 'bind' | 'copy';
+  /** How messages name the engine, when the host the client dials is a local tunnel to it. */
+  displayHost?: string;
 }
 
 /** The file a filled harness-files volume holds last, so a half-filled one is filled again. */
@@ -109,7 +111,7 @@ export class DockerRuntime implements ContainerRuntime {
       }
       return name;
     } catch (e) {
-      throw new InfraError(`cannot copy ${hostDir} to the engine at ${describeHost(this.host)}: ${messageOf(e)}`);
+      throw new InfraError(`cannot copy ${hostDir} to the engine at ${describeHost(this.options.displayHost ?? this.host)}: ${messageOf(e)}`);
     } finally {
       await helper?.remove({ force: true }).catch(() => undefined);
     }
@@ -118,10 +120,10 @@ export class DockerRuntime implements ContainerRuntime {
   async ping(): Promise<string> {
     try {
       const version = await this.docker.version();
-      return `Docker ${version.Version} (API ${version.ApiVersion}) at ${describeHost(this.host)}`;
+      return `Docker ${version.Version} (API ${version.ApiVersion}) at ${describeHost(this.options.displayHost ?? this.host)}`;
     } catch (e) {
       throw new InfraError(
-        `Docker engine not reachable at ${describeHost(this.host)}: ${messageOf(e)}. ` +
+        `Docker engine not reachable at ${describeHost(this.options.displayHost ?? this.host)}: ${messageOf(e)}. ` +
           'Start one (on Debian as root: `bash .ci/docker-engine.sh`) or point DOCKER_HOST / kilobench.dockerHost at one.',
         undefined,
         { cause: e },
@@ -362,7 +364,7 @@ export class DockerRuntime implements ContainerRuntime {
     }
     if (timedOut || cancelled) exitCode = exitCode === -1 ? 137 : exitCode;
     // The engine never said how the command ended: it is gone (daemon killed, connection dropped).
-    else if (!answered) throw new InfraError(`lost the Docker engine at ${describeHost(this.host)} while a command ran in container ${containerId.slice(0, 12)}`);
+    else if (!answered) throw new InfraError(`lost the Docker engine at ${describeHost(this.options.displayHost ?? this.host)} while a command ran in container ${containerId.slice(0, 12)}`);
     return {
       exitCode,
       stdout: stdout.text(),
