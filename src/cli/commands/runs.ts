@@ -33,6 +33,7 @@ export function transcriptLines(store: Store, trial: TrialRecord): string[] {
     `  time: ${((trial.durationMs ?? 0) / 1000).toFixed(1)} s (agent ${((trial.agentDurationMs ?? 0) / 1000).toFixed(1)} s, tests ${((trial.testDurationMs ?? 0) / 1000).toFixed(1)} s)${trial.harnessVersion ? ` · ${trial.harness} ${trial.harnessVersion}` : ''}`,
     ...(trial.image ? [`  image: ${trial.image}${trial.imageRepoDigest ? ` (${trial.imageRepoDigest})` : ''}${trial.imageDigest ? ` · id ${trial.imageDigest.slice(0, 19)}` : ''}`] : []),
     ...(trial.network ? [`  network: ${trial.network}`] : []),
+    ...(trial.engine ? [`  engine: ${trial.engine}`] : []),
     '',
   ];
   const calls = new Map(store.listLlmCalls(trial.id).map((c) => [c.seq, c]));
