@@ -10,6 +10,7 @@
  *   extension → webview  { kind: 'event', event, data }
  */
 
+import type { TokenUsage } from './core/domain';
 import type { RunProgress } from './core/run/events';
 
 // ── view data ────────────────────────────────────────────────────────────────────────────────────
@@ -189,16 +190,8 @@ export interface TrialRow {
 
 // Transcript ──────────────────────────────────────────────────────────────────────────────────────
 
-export interface TokensView {
-  input: number;
-  cacheRead: number;
-  cacheWrite: number;
-  output: number;
-  reasoning: number;
-}
-
 export type StepView =
-  | { kind: 'llm'; seq: number; at: string; tokens: TokensView; costText: string; latencyText: string; text: string; error: string | null; toolNames: string[] }
+  | { kind: 'llm'; seq: number; at: string; tokens: TokenUsage; costText: string; latencyText: string; text: string; error: string | null; toolNames: string[] }
   | { kind: 'tool'; seq: number; at: string; tool: string; category: string; input: string; output: string | null; outputBytes: number | null; isError: boolean; exitCode: number | null; durationText: string }
   | { kind: 'message'; seq: number; at: string; text: string }
   | { kind: 'note'; seq: number; at: string; label: string; text: string };
@@ -213,7 +206,7 @@ export interface TranscriptView {
     status: string;
     durationText: string;
     costText: string;
-    tokens: TokensView;
+    tokens: TokenUsage;
     testsPassed: number | null;
     testsFailed: number | null;
     error: string | null;
@@ -369,7 +362,7 @@ const dashboardView = partial<DashboardView>({
   harnessVersions: shape<HarnessVersionsView>({ columns: arrayOf(str), rows: arrayOf(arrayOf(str)), sentences: arrayOf(str) }),
 });
 
-const tokensView = shape<TokensView>({ input: num, cacheRead: num, cacheWrite: num, output: num, reasoning: num });
+const tokensView = shape<TokenUsage>({ input: num, cacheRead: num, cacheWrite: num, output: num, reasoning: num });
 
 const STEP_KINDS = ['llm', 'tool', 'message', 'note'] as const;
 const transcriptView = partial<TranscriptView>({

@@ -3,7 +3,7 @@
  * counts and cost. Pure (no VS Code), so it is unit-tested against plain records.
  */
 import type { RunRecord, TrialRecord } from '../core/store/records';
-import type { TrialStatus } from '../core/run/trial-status';
+import { EXCLUDED_FROM_PASS_RATE, type TrialStatus } from '../core/domain';
 
 export interface NodeLook {
   label: string;
@@ -22,7 +22,6 @@ export interface TrialNode extends NodeLook { kind: 'trial'; runId: string; tria
 export type RunsNode = RunNode | ModelNode | TrialNode;
 
 const UNFINISHED: ReadonlySet<TrialStatus> = new Set(['queued', 'running', 'interrupted']);
-const NOT_ATTEMPTS: ReadonlySet<TrialStatus> = new Set(['infra_error', 'verifier_error', 'provider_error', 'cancelled', 'interrupted', 'queued', 'running']);
 
 export const TRIAL_ICONS: Record<TrialStatus, { icon: string; color?: string }> = {
   queued: { icon: 'circle-large-outline' },
@@ -59,7 +58,7 @@ interface Tally { trials: number; attempts: number; passed: number; unfinished: 
 function tally(trials: readonly TrialRecord[]): Tally {
   const t: Tally = { trials: trials.length, attempts: 0, passed: 0, unfinished: 0, cost: 0, unpriced: false };
   for (const trial of trials) {
-    if (!NOT_ATTEMPTS.has(trial.status)) t.attempts++;
+    if (!EXCLUDED_FROM_PASS_RATE.has(trial.status)) t.attempts++;
     if (trial.status === 'passed') t.passed++;
     if (UNFINISHED.has(trial.status)) t.unfinished++;
     if (trial.costUsd === null) t.unpriced ||= trial.costFlags.includes('unpriced');

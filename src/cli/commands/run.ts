@@ -1,5 +1,6 @@
 /** `kilobench run`: tasks × models × harness × trials, metered, recorded, resumable. */
 import type { Command } from 'commander';
+import { EXCLUDED_FROM_PASS_RATE } from '../../core/domain';
 import { getHarness, harnessNames } from '../../core/harness/registry';
 import { knownModels, ModelConfigError, resolveModels } from '../../core/models/models-file';
 import { BenchmarkSession } from '../../core/run/benchmark-session';
@@ -119,7 +120,7 @@ export function summaryTable(session: BenchmarkSession, runId: string): string {
   for (const t of trials) {
     const key = several ? `${t.modelId} · ${t.harness}` : t.modelId;
     const row = rows.get(key) ?? { attempts: 0, passed: 0, errors: 0, cost: 0, unpriced: false };
-    if (['infra_error', 'verifier_error', 'provider_error', 'cancelled', 'interrupted', 'queued', 'running'].includes(t.status)) row.errors++;
+    if (EXCLUDED_FROM_PASS_RATE.has(t.status)) row.errors++;
     else row.attempts++;
     if (t.status === 'passed') row.passed++;
     if (t.costUsd === null && t.status !== 'cancelled') row.unpriced ||= t.costFlags.includes('unpriced');

@@ -2,19 +2,20 @@
  * One entry point: plain arrays of trials, LLM calls and transcript events in (from the store or
  * from a test), every metric out. Pure and deterministic (bootstrap intervals use a seed).
  */
-import type { LlmCallRecord, TokenCounts, TranscriptEventRecord, TrialRecord } from '../store/records';
-import type { CallSummary } from './call-summary';
+import type { LlmCallRecord, TranscriptEventRecord, TrialRecord } from '../store/records';
+import { addUsage, zeroUsage, type TokenUsage } from '../domain';
+import type { CallSummary, UsagePricer } from '../calls';
 import { compareOutcomes, DEFAULT_RESAMPLES, DEFAULT_SEED, outcomesByTask, type Comparison } from './compare';
 import { complementarity, type Complementarity } from './complementarity';
 import {
   costPerPassInterval, costSummary, groupCostToComplete, knownCosts, pairStats, passCounts,
   type CostSummary, type GroupCostToComplete, type PairStats, type PassCounts,
 } from './cost';
-import { groupFingerprint, trialFingerprint, type GroupFingerprint, type TrialFingerprint, type UsagePricer } from './fingerprint';
+import { groupFingerprint, trialFingerprint, type GroupFingerprint, type TrialFingerprint } from './fingerprint';
 import { paretoFront, type ParetoPoint } from './pareto';
 import { harnessVersionSteps, type HarnessVersionStep } from './harness-versions';
 import { mean, Z95 } from './stats';
-import { addTokens, compareText, groupId, groupsOf, trialFacts, zeroTokens, type GroupKey, type TrialFacts } from './trials';
+import { compareText, groupId, groupsOf, trialFacts, type GroupKey, type TrialFacts } from './trials';
 
 export interface AnalysisInput {
   trials: readonly TrialRecord[];
@@ -60,7 +61,7 @@ export interface GroupAnalysis extends GroupKey, PassCounts {
   excludedSpendUsd: number | null;
   costToComplete: GroupCostToComplete;
   /** Σ tokens over attempts. */
-  tokens: TokenCounts;
+  tokens: TokenUsage;
   fingerprint: GroupFingerprint;
   onPareto: boolean;
 }
@@ -171,7 +172,7 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
       spendUsd: sumOrNull(attempts),
       excludedSpendUsd: sumOrNull(mine.filter((f) => !f.attempt)),
       costToComplete: { ...groupCostToComplete(cells), perPassCI: costPerPassInterval(costs, attempts.map((f) => f.passed)) },
-      tokens: attempts.reduce((acc, f) => addTokens(acc, f.tokens), zeroTokens()),
+      tokens: attempts.reduce((acc, f) => addUsage(acc, f.tokens), zeroUsage()),
       fingerprint: groupFingerprint(attempts, input.pricer),
       onPareto: false,
     };

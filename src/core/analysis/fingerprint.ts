@@ -3,27 +3,16 @@
  * category, read:write ratio, shell-command length, how much of its input is re-sent context,
  * cache hits, reasoning, where the money goes and where the time goes. Definitions in README.md.
  */
-import { TOOL_CATEGORIES, type JsonValue, type LlmCallRecord, type TokenCounts, type ToolCategory, type TranscriptEventRecord } from '../store/records';
+import {
+  addSplit, commandOf, emptySplit, summariseCalls, zeroToolCounts, type CallSummary, type ContextTokens, type SpendSplit, type ToolCounts, type UsagePricer,
+} from '../calls';
+import { categoriseToolName, TOOL_CATEGORIES, totalInput, type TokenUsage, type ToolCategory } from '../domain';
+import type { LlmCallRecord, TranscriptEventRecord } from '../store';
 import { ratio } from './stats';
-import { summariseCalls, type CallSummary } from './call-summary';
-import { totalInput, type TrialFacts } from './trials';
-
-export type ToolCounts = Record<ToolCategory, number> & { total: number };
+import type { TrialFacts } from './trials';
 
 /** Where a trial's tool calls were counted from (see `toolCallsOf`). */
 export type ToolCallSource = 'transcript' | 'llm' | 'commands' | 'none';
-
-/** Spend split: in USD when every call could be split by price, else in tokens. */
-export interface SpendSplit {
-  unit: 'usd' | 'tokens';
-  /** Input that repeats earlier context of the trial (see `resentTokens`). */
-  resentContext: number;
-  /** The rest of the input. */
-  newInput: number;
-  /** Output other than reasoning. */
-  output: number;
-  reasoning: number;
-}
 
 export interface WallTimeSplit {
   /** The agent phase of the trial (its `agentDurationMs`). */
@@ -34,16 +23,6 @@ export interface WallTimeSplit {
   otherMs: number;
   /** modelMs ÷ agentMs (null when agentMs is 0). */
   modelShare: number | null;
-}
-
-export interface ContextTokens {
-  /** Σ total input (input + cacheRead + cacheWrite) over calls. */
-  totalInput: number;
-  /** Σ re-sent input over calls. */
-  resent: number;
-  cacheRead: number;
-  output: number;
-  reasoning: number;
 }
 
 export interface TrialFingerprint {
@@ -84,94 +63,7 @@ export interface GroupFingerprint {
   timeoutRate: number | null;
 }
 
-/**
- * Prices an arbitrary usage vector as if it were `call`'s (same model, same price list); null when
- * the model has no price. Used only to split a call's cost into its parts.
- */
-export type UsagePricer = (usage: TokenCounts, call: LlmCallRecord) => number | null;
-
-export function zeroToolCounts(): ToolCounts {
-  const counts = { total: 0 } as ToolCounts;
-  for (const c of TOOL_CATEGORIES) counts[c] = 0;
-  return counts;
-}
-
 // ── tool calls ──────────────────────────────────────────────────────────────────────────────────
-
-const EXACT_NAMES: Record<string, ToolCategory> = {
-  bash: 'exec', shell: 'exec', sh: 'exec', exec: 'exec', execute: 'exec', run: 'exec', terminal: 'exec', command: 'exec',
-  execute_command: 'exec', run_command: 'exec', run_shell_command: 'exec', run_terminal_cmd: 'exec', local_shell: 'exec',
-  read: 'read', read_file: 'read', view: 'read', view_file: 'read', open_file: 'read', cat: 'read', readfile: 'read',
-  write: 'write', write_file: 'write', write_to_file: 'write', create_file: 'write', edit: 'write', edit_file: 'write',
-  multiedit: 'write', apply_patch: 'write', apply_diff: 'write', insert: 'write', str_replace: 'write',
-  grep: 'search', glob: 'search', search: 'search', find: 'search', ls: 'search', list: 'search', list_files: 'search',
-  list_dir: 'search', codebase_search: 'search', search_files: 'search',
-  todowrite: 'plan', todoread: 'plan', todo_write: 'plan', update_plan: 'plan', plan: 'plan', think: 'plan',
-  webfetch: 'network', web_fetch: 'network', fetch: 'network', web_search: 'network', websearch: 'network',
-};
-
-const NAME_PATTERNS: [RegExp, ToolCategory][] = [
-  [/web|http|fetch|browser|url/, 'network'],
-  [/search|grep|glob|find|list/, 'search'],
-  [/write|edit|patch|replace|create|insert|delete|move|rename/, 'write'],
-  [/read|view|open|cat/, 'read'],
-  [/bash|shell|exec|command|terminal|run/, 'exec'],
-  [/todo|plan|think/, 'plan'],
-];
-
-/** The category of a tool by its name, for tool calls seen only in the model's responses. */
-export function categoriseToolName(name: string): ToolCategory {
-  const n = name.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-  const exact = EXACT_NAMES[n];
-  if (exact) return exact;
-  for (const [pattern, category] of NAME_PATTERNS) if (pattern.test(n)) return category;
-  return 'other';
-}
-
-const COMMAND_KEYS = ['command', 'cmd', 'script', 'commandLine', 'command_line'];
-const ARGUMENT_KEYS = ['arguments', 'args', 'input', 'parameters', 'params'];
-
-function asRecord(value: JsonValue | undefined): Record<string, JsonValue> | undefined {
-  if (typeof value === 'string') {
-    const text = value.trim();
-    if (!text.startsWith('{')) return undefined;
-    try {
-      return asRecord(JSON.parse(text) as JsonValue);
-    } catch {
-      return undefined;
-    }
-  }
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
-}
-
-function commandText(value: JsonValue | undefined): string | undefined {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(' ');
-  return undefined;
-}
-
-/**
- * The shell command of an exec tool call: a `command` (or `cmd`, `script`, `commandLine`) string or
- * argv array, at the top of the payload or inside its `arguments`/`args`/`input` (an object or a
- * JSON string).
- */
-export function commandOf(payload: JsonValue | undefined): string | undefined {
-  const record = asRecord(payload);
-  if (!record) return undefined;
-  for (const key of COMMAND_KEYS) {
-    const text = commandText(record[key]);
-    if (text !== undefined) return text;
-  }
-  for (const key of ARGUMENT_KEYS) {
-    const inner = asRecord(record[key]);
-    if (!inner) continue;
-    for (const k of COMMAND_KEYS) {
-      const text = commandText(inner[k]);
-      if (text !== undefined) return text;
-    }
-  }
-  return undefined;
-}
 
 interface ToolCallSeen {
   category: ToolCategory;
@@ -223,77 +115,13 @@ export function toolCallsOf(calls: readonly LlmCallRecord[], events: readonly Tr
  * (errors) are skipped as "previous".
  */
 export function resentTokens(calls: readonly LlmCallRecord[]): number[] {
-  let previous: TokenCounts | undefined;
+  let previous: TokenUsage | undefined;
   return calls.map((call) => {
     const input = totalInput(call.usage);
     const repeated = previous === undefined ? 0 : Math.min(input, totalInput(previous) + previous.output);
     if (input > 0) previous = call.usage;
     return repeated;
   });
-}
-
-/**
- * A call's spend split in tokens or dollars. The repeated tokens are taken to be the start of the
- * prompt, so they are counted against cache reads first, then cache writes, then uncached input;
- * the rest of the input is new. In dollars, each part is priced with the call's own prices
- * (`pricer` on a usage holding only that part) and the parts are scaled to add up to the call's
- * metered cost. Null in dollars when the call or a part has no price.
- */
-export function splitCall(call: LlmCallRecord, repeated: number, pricer: UsagePricer | undefined): { tokens: SpendSplit; usd: SpendSplit | null } {
-  const u = call.usage;
-  const reasoning = Math.min(u.reasoning, u.output);
-  const tokens: SpendSplit = {
-    unit: 'tokens', resentContext: repeated, newInput: totalInput(u) - repeated, output: u.output - reasoning, reasoning,
-  };
-  if (!pricer || call.costUsd === null) return { tokens, usd: null };
-  // Repeated tokens out of cache reads, then cache writes, then uncached input.
-  const r1 = Math.min(repeated, u.cacheRead);
-  const r2 = Math.min(repeated - r1, u.cacheWrite);
-  const r3 = repeated - r1 - r2;
-  const unit = (part: Partial<TokenCounts>, count: number): number | null => {
-    if (count === 0) return 0;
-    const cost = pricer({ input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0, ...part }, call);
-    return cost === null ? null : cost / count;
-  };
-  const perInput = unit({ input: u.input }, u.input);
-  const perRead = unit({ cacheRead: u.cacheRead }, u.cacheRead);
-  const perWrite = unit({ cacheWrite: u.cacheWrite }, u.cacheWrite);
-  // Output and reasoning priced apart (an override may give reasoning its own price).
-  const perOutput = unit({ output: u.output - reasoning }, u.output - reasoning);
-  const perReasoning = unit({ output: reasoning, reasoning }, reasoning);
-  if (perInput === null || perRead === null || perWrite === null || perOutput === null || perReasoning === null) return { tokens, usd: null };
-  const raw = {
-    resentContext: r1 * perRead + r2 * perWrite + r3 * perInput,
-    newInput: (u.cacheRead - r1) * perRead + (u.cacheWrite - r2) * perWrite + (u.input - r3) * perInput,
-    output: (u.output - reasoning) * perOutput,
-    reasoning: reasoning * perReasoning,
-  };
-  const priced = raw.resentContext + raw.newInput + raw.output + raw.reasoning;
-  const scale = priced > 0 ? call.costUsd / priced : 0;
-  return {
-    tokens,
-    usd: {
-      unit: 'usd',
-      resentContext: raw.resentContext * scale,
-      newInput: raw.newInput * scale,
-      output: raw.output * scale,
-      reasoning: raw.reasoning * scale,
-    },
-  };
-}
-
-export function addSplit(a: SpendSplit, b: SpendSplit): SpendSplit {
-  return {
-    unit: a.unit,
-    resentContext: a.resentContext + b.resentContext,
-    newInput: a.newInput + b.newInput,
-    output: a.output + b.output,
-    reasoning: a.reasoning + b.reasoning,
-  };
-}
-
-export function emptySplit(unit: SpendSplit['unit']): SpendSplit {
-  return { unit, resentContext: 0, newInput: 0, output: 0, reasoning: 0 };
 }
 
 // ── per trial, per group ────────────────────────────────────────────────────────────────────────

@@ -4,7 +4,7 @@
  * trials on other tasks, else from prices and the task's size with a wide interval. Pure: the
  * caller hands in the plan's pairs, the past trials and a way to price a usage.
  */
-import type { TokenCounts } from '../store/records';
+import type { TokenUsage } from '../domain';
 import { Z95 } from './stats';
 
 export interface ForecastPair {
@@ -65,7 +65,7 @@ export interface ForecastInput {
   concurrency: number;
   budgetUsd?: number | null;
   /** Prices a usage for a model (null: no price); used only where there is no history. */
-  price: (model: string, usage: TokenCounts) => number | null;
+  price: (model: string, usage: TokenUsage) => number | null;
 }
 
 /** Fallback usage of one trial from the task's size: ~10 agent steps re-sending a growing context. */
@@ -132,7 +132,7 @@ function perTrial(part: Part, k: number): Range {
   return { expected: part.mean / k, low: part.low / k, high: part.high / k };
 }
 
-function fallbackUsage(pair: ForecastPair): TokenCounts {
+function fallbackUsage(pair: ForecastPair): TokenUsage {
   const f = PRICE_FALLBACK;
   const context = f.baseContextTokens + pair.instructionChars / 4;
   // Step i re-sends the context plus everything produced so far.

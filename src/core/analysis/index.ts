@@ -10,14 +10,14 @@ export {
   type CompletionCost, type CostSummary, type GroupCostToComplete, type PairStats, type PassCounts, type Unsolved,
 } from './cost';
 export {
-  categoriseToolName, commandOf, groupFingerprint, resentTokens, splitCall, toolCallsOf, trialFingerprint, wallTimeSplit,
-  type GroupFingerprint, type SpendSplit, type ToolCallSource, type ToolCounts, type TrialFingerprint, type UsagePricer, type WallTimeSplit,
+  groupFingerprint, resentTokens, toolCallsOf, trialFingerprint, wallTimeSplit, type GroupFingerprint, type ToolCallSource, type TrialFingerprint, type WallTimeSplit,
 } from './fingerprint';
 export { paretoFront, type ParetoInput, type ParetoPoint } from './pareto';
-export { planPriceOverrides, pricingKey, usagePricer } from './pricer';
-export { addCall, emptyCallSummary, summariseCalls, type CallSummary } from './call-summary';
+export { planPriceOverrides, pricingKey, usagePricer } from '../calls/pricer';
+export { priceUnderSheet, repriceCalls } from './what-if';
+export { addCall, emptyCallSummary, summariseCalls, type CallSummary } from '../calls/summary';
 export {
   Z95, bootstrapInterval, mean, median, p90, passAtK, passAtKTable, quantile, ratio, seededRandom, wilson, type Random,
 } from './stats';
-export { groupId, recordedOrder, totalInput, trialFacts, type GroupKey, type TrialCostFlag, type TrialFacts } from './trials';
+export { groupId, recordedOrder, trialFacts, type GroupKey, type TrialCostFlag, type TrialFacts } from './trials';
 export { harnessVersionSteps, formatVersionChange, type HarnessVersionStep, type VersionChange } from './harness-versions';

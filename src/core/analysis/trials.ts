@@ -3,10 +3,9 @@
  * belongs to, whether it counts as an attempt, whether it passed, its cost (null when unknown) and
  * tokens, and its calls and transcript in order.
  */
-import { addUsage } from '../meter/types';
-import { EXCLUDED_FROM_PASS_RATE } from '../run/trial-status';
-import type { LlmCallRecord, TokenCounts, TranscriptEventRecord, TrialRecord } from '../store/records';
-import type { CallSummary } from './call-summary';
+import type { CallSummary } from '../calls';
+import { addUsage, EXCLUDED_FROM_PASS_RATE, zeroUsage, type TokenUsage } from '../domain';
+import type { LlmCallRecord, TranscriptEventRecord, TrialRecord } from '../store';
 
 /** Every trial/model figure is kept per (model, harness). */
 export interface GroupKey {
@@ -43,7 +42,7 @@ export interface TrialFacts {
   /** Metered spend in USD; null when unknown (never 0 for unknown). */
   costUsd: number | null;
   costFlags: TrialCostFlag[];
-  tokens: TokenCounts;
+  tokens: TokenUsage;
   /** The trial's LLM calls by `seq` (empty when `summary` stands for them). */
   calls: LlmCallRecord[];
   /** The store's summary of the trial's calls, when the analysis was given summaries instead of calls. */
@@ -52,19 +51,6 @@ export interface TrialFacts {
   events: TranscriptEventRecord[];
 }
 
-/** Token kinds added field by field (the store's TokenCounts and the meter's TokenUsage are the same shape). */
-export const addTokens: (a: TokenCounts, b: TokenCounts) => TokenCounts = addUsage;
-
-export function zeroTokens(): TokenCounts {
-  return { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 };
-}
-
-/** Total input of a call: uncached input + cache reads + cache writes. */
-export function totalInput(u: TokenCounts): number {
-  return u.input + u.cacheRead + u.cacheWrite;
-}
-
-/** Order in which a group's trials on one task were recorded: trial index, then start time, then id. */
 export function recordedOrder(a: TrialRecord, b: TrialRecord): number {
   if (a.trialIndex !== b.trialIndex) return a.trialIndex - b.trialIndex;
   const sa = a.startedAt ?? '\uffff';
@@ -107,14 +93,14 @@ export function trialFacts(
     const own = summary ? [] : callsByTrial.get(trial.id) ?? [];
     const flags = new Set<TrialCostFlag>();
     let costUsd: number | null;
-    let tokens: TokenCounts;
+    let tokens: TokenUsage;
     if (summary && summary.calls > 0) {
       tokens = { ...summary.tokens };
       costUsd = summary.costUsd;
       if (summary.estimated) flags.add('estimated');
       if (summary.unpriced) flags.add('unpriced');
     } else if (own.length > 0) {
-      tokens = own.reduce((acc, call) => addTokens(acc, call.usage), zeroTokens());
+      tokens = own.reduce((acc, call) => addUsage(acc, call.usage), zeroUsage());
       costUsd = 0;
       for (const call of own) {
         if (call.estimated) flags.add('estimated');

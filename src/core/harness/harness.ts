@@ -3,7 +3,8 @@
  * agent, any CLI agent, the reference solution (oracle) or nothing at all (nop). The trial
  * lifecycle only knows this contract; scoring happens afterwards, without the harness.
  */
-import type { JsonObject } from '../meter/json';
+import type { ToolCategory } from '../domain';
+import type { JsonObject } from '../json';
 import type { MeteredCall } from '../meter/types';
 import type { ModelAccess } from '../models/model-spec';
 import type { ContainerRuntime, ExecOptions, ExecResult, FileEntry, ImageRef } from '../runtime/container-runtime';
@@ -19,8 +20,6 @@ export interface TrialSandbox {
   copyDirIn(hostDir: string, destDir: string): Promise<void>;
   readFile(path: string, maxBytes?: number): Promise<Buffer | undefined>;
 }
-
-export type ToolCategory = 'read' | 'write' | 'exec' | 'search' | 'plan' | 'network' | 'other';
 
 /** One step of what the agent did, for the transcript. */
 export interface TranscriptEntry {

@@ -4,7 +4,8 @@
  * flight finish and are counted, so the total can end a little above the limit.
  * Unpriced calls add no dollars (they are counted apart); a token budget still covers them.
  */
-import { addUsage, totalTokens, ZERO_USAGE, type Budget, type MeteredCall, type Totals } from './types';
+import { type Budget, type MeteredCall, type Totals } from './types';
+import { addUsage, totalTokens, ZERO_USAGE } from '../domain';
 
 function emptyTotals(): Totals {
   return { calls: 0, costUsd: 0, usage: { ...ZERO_USAGE }, unpricedCalls: 0, estimatedCalls: 0, budgetExceeded: false };

@@ -5,9 +5,10 @@
 import { priceCall, providerIdFor } from '../pricing/price';
 import type { PriceOverrides } from '../pricing/overrides';
 import { estimateUsage } from './estimate';
-import type { JsonValue } from './json';
+import type { JsonValue } from '../json';
 import type { ResponseObservation } from './usage/meter';
-import { totalTokens, ZERO_USAGE, type MeteredCall, type Protocol, type UpstreamKind } from './types';
+import { type MeteredCall, type Protocol } from './types';
+import { totalTokens, ZERO_USAGE, type UpstreamKind } from '../domain';
 
 export interface CallFacts {
   trialId: string;

@@ -5,8 +5,8 @@
  * `estimated`; never a silent zero.
  */
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { asArray, asObject } from './json';
-import type { TokenUsage } from './types';
+import { asArray, asObject } from '../json';
+import type { TokenUsage } from '../domain';
 import { MAX_PLAUSIBLE_TOKENS } from './usage/meter';
 
 /** The text a model would read from a chat, responses or messages request body. */

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createDecoder } from './decode';
-import { tryParseJson } from './json';
+import { tryParseJson } from '../json';
 import { redact, StreamRedactor } from './redact';
 import { SseTap } from './sse-tap';
 import type { RegisteredTrial } from './trial-registry';

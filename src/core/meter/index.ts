@@ -1,9 +1,7 @@
 /** The metering proxy's public surface; everything else in this folder is internal. */
 export { startMeteringProxy, type MeteringProxy, type MeteringProxyOptions, type TrialHandle } from './proxy-server';
-export type { TrialRegistration, UpstreamConfig } from './trial-registry';
-export {
-  totalTokens, ZERO_USAGE,
-  type Budget, type BudgetExceededEvent, type MeteredCall, type Protocol, type TokenUsage, type ToolCallSeen, type Totals, type UpstreamKind,
-} from './types';
+export type { TrialRegistration } from './trial-registry';
+export type { Budget, BudgetExceededEvent, MeteredCall, Protocol, ToolCallSeen, Totals } from './types';
 export { detectProtocol, normaliseUsage } from './protocol';
+export { reprice } from './reprice';
 export { TEXT_CAP_BYTES } from './capped-text';

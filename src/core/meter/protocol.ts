@@ -6,7 +6,8 @@ import { AnthropicReader, normaliseAnthropicUsage } from './usage/anthropic';
 import type { ResponseReader } from './usage/meter';
 import { OpenAIChatReader, normaliseOpenAIChatUsage } from './usage/openai';
 import { ResponsesReader, normaliseResponsesUsage } from './usage/responses';
-import type { Protocol, TokenUsage } from './types';
+import type { Protocol } from './types';
+import type { TokenUsage } from '../domain';
 
 /** The metered protocol of a POST path (query string excluded), or null for a path passed through unmetered. */
 export function detectProtocol(path: string): Protocol | null {

@@ -14,13 +14,13 @@ import { isIP, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { BudgetLedger } from './budget';
 import { buildMeteredCall, type CallFacts } from './call-record';
-import { asObject, asString, tryParseJson } from './json';
+import { asObject, asString, tryParseJson } from '../json';
 import { createReader, detectProtocol, providerError, type ErrorKind } from './protocol';
 import { redact, redactDeep } from './redact';
 import { TrialRegistry, type RegisteredTrial, type TrialRegistration } from './trial-registry';
 import type { Budget, BudgetExceededEvent, MeteredCall, Protocol, Totals } from './types';
 import { upstreamPath, UpstreamAgents } from './upstream';
-import { routeFailureMessage } from '../models/provider-routes';
+import { routeFailureMessage } from '../domain';
 import { Forwarder } from './forward';
 
 export interface MeteringProxyOptions {

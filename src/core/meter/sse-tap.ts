@@ -5,7 +5,7 @@
  * The tap never changes or holds back the bytes; it only observes them.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { tryParseJson } from './json';
+import { tryParseJson } from '../json';
 
 /** Layer 1: bytes to text, keeping a multi-byte character that is split across chunks whole. */
 export function createUtf8Decoder(): { write(chunk: Uint8Array): string; end(): string } {

@@ -3,20 +3,9 @@
  * cannot be guessed; it is the only secret a harness holds. The real provider key stays here.
  */
 import { randomBytes } from 'node:crypto';
-import type { Budget, UpstreamKind } from './types';
+import type { UpstreamConfig } from '../domain';
+import type { Budget } from './types';
 import type { PriceOverrides } from '../pricing/overrides';
-
-export interface UpstreamConfig {
-  kind: UpstreamKind;
-  /** e.g. `https://api.openai.com/v1`, `https://api.anthropic.com`, `http://127.0.0.1:PORT/s/SESSION`. */
-  baseUrl: string;
-  /** The real key; added on the way upstream only. Absent for keyless upstreams (the simulator). */
-  apiKey?: string;
-  /** The environment variable the key came from, named in messages about a refused key. */
-  keyEnv?: string;
-  /** Model names the client asks for → the names sent upstream. */
-  modelMap?: Record<string, string>;
-}
 
 export interface TrialRegistration {
   trialId: string;

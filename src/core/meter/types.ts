@@ -3,43 +3,11 @@
  * once it has finished (or failed); the store turns it into an `llm_call` row and the transcript
  * builder reads its text and tool-call arguments. It never holds the provider key.
  */
-import type { CostSource } from '../pricing/price';
-import type { TrialStatus } from '../run/trial-status';
-import type { JsonValue } from './json';
+import type { CostSource, TokenUsage, TrialStatus } from '../domain';
+import type { JsonValue } from '../json';
 
 /** The wire protocol of a call, decided by the request path. */
 export type Protocol = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
-
-export type UpstreamKind = 'openai-compatible' | 'anthropic' | 'openrouter';
-
-/**
- * Normalised token counts of one call. `input` is the UNCACHED new input only, so
- * total input = input + cacheRead + cacheWrite. `reasoning` is a part of `output`, never extra.
- */
-export interface TokenUsage {
-  input: number;
-  cacheRead: number;
-  cacheWrite: number;
-  output: number;
-  reasoning: number;
-}
-
-export const ZERO_USAGE: Readonly<TokenUsage> = Object.freeze({ input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 });
-
-/** input + cacheRead + cacheWrite + output (reasoning is inside output). */
-export function totalTokens(u: TokenUsage): number {
-  return u.input + u.cacheRead + u.cacheWrite + u.output;
-}
-
-export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return {
-    input: a.input + b.input,
-    cacheRead: a.cacheRead + b.cacheRead,
-    cacheWrite: a.cacheWrite + b.cacheWrite,
-    output: a.output + b.output,
-    reasoning: a.reasoning + b.reasoning,
-  };
-}
 
 /** A tool call the model made. `arguments` is capped (see `TEXT_CAP_BYTES`); `argumentsBytes` is the full size. */
 export interface ToolCallSeen {

@@ -6,7 +6,7 @@
  */
 import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import { credentialHeaders, upstreamRequestPath } from '../models/provider-routes';
+import { credentialHeaders, upstreamRequestPath } from '../domain';
 import type { RegisteredTrial } from './trial-registry';
 
 /** Headers that belong to one connection (RFC 9110 §7.6.1) or that the proxy sets itself. */
@@ -17,7 +17,7 @@ const DROPPED_REQUEST_HEADERS = new Set([
 
 export const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);
 
-export { DEFAULT_ANTHROPIC_VERSION } from '../models/provider-routes';
+export { DEFAULT_ANTHROPIC_VERSION } from '../domain/providers';
 
 /**
  * Idle kept-alive sockets are closed after 4 s, before a server's own idle timeout (Node's default
@@ -48,7 +48,7 @@ export function upstreamHeaders(trial: RegisteredTrial, client: IncomingHttpHead
   return { ...headers, ...credentialHeaders(trial.upstream.kind, trial.upstream.apiKey, version) };
 }
 
-/** Upstream path: the base URL's path + the client's path after `/t/TOKEN` + its query (provider-routes.ts). */
+/** Upstream path: the base URL's path + the client's path after `/t/TOKEN` + its query (domain/providers.ts). */
 export function upstreamPath(trial: RegisteredTrial, rest: string, query: string): string {
   return upstreamRequestPath(trial.upstreamUrl.pathname, rest, query);
 }

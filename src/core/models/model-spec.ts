@@ -2,13 +2,8 @@
  * A model as KiloBench runs it: the id users see, the provider that serves it, and where its key
  * comes from (the NAME of an environment variable or a secret — never the key itself).
  */
+import type { ModelProtocol, ProviderKind } from '../domain';
 import type { PriceOverride } from '../pricing/overrides';
-
-export const PROVIDER_KINDS = ['openai-compatible', 'anthropic', 'openrouter', 'sim'] as const;
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
-
-/** The wire protocol a harness speaks to reach the model. */
-export type ModelProtocol = 'openai' | 'anthropic';
 
 export interface ModelSpec {
   /** What users write (`--models`) and see in reports, e.g. `gpt-5-mini`, `sim/direct`. */
@@ -16,7 +11,7 @@ export interface ModelSpec {
   provider: ProviderKind;
   /** The provider's own model name (defaults to the id). */
   model: string;
-  /** Provider base URL as the provider's own SDK takes it (provider-routes.ts); the simulator's is filled in at run time. */
+  /** Provider base URL as the provider's own SDK takes it (domain/providers.ts); the simulator's is filled in at run time. */
   baseUrl: string;
   protocol: ModelProtocol;
   /** Environment variable that holds the key; undefined for keyless providers (the simulator). */
@@ -36,7 +31,7 @@ export interface ModelAccess {
   protocol: ModelProtocol;
   /**
    * The proxy's trial URL `http://127.0.0.1:PORT/t/TOKEN`: it stands in for the provider's base URL
-   * as the provider's own SDK takes it (see provider-routes.ts; `clientBaseUrl` for other clients).
+   * as the provider's own SDK takes it (see domain/providers.ts; `clientBaseUrl` for other clients).
    */
   baseUrl: string;
   /** The trial token: the only credential a harness ever holds. */
@@ -44,4 +39,3 @@ export interface ModelAccess {
   simulated: boolean;
 }
 
-export { DEFAULT_BASE_URLS } from './provider-routes';

@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PROFILES } from '../providers/sim/profiles';
-import { DEFAULT_BASE_URLS, PROVIDER_KINDS, type ModelSpec, type ProviderKind } from './model-spec';
+import { DEFAULT_BASE_URLS, PROVIDER_KINDS, type ProviderKind } from '../domain';
+import type { ModelSpec } from './model-spec';
 
 export class ModelConfigError extends Error {
   constructor(message: string) {

@@ -1,6 +1,6 @@
-export { priceCall, reprice, providerIdFor, COST_SOURCES, type CostSource, type CallPrice, type PriceOptions } from './price';
+export { priceCall, providerIdFor, type CallPrice, type PriceOptions } from './price';
 export { costWithOverride, validateOverride, type PriceOverride, type PriceOverrides } from './overrides';
 export { SIM_PRICES, isSimModel } from './sim-prices';
 export {
-  describePrices, loadPriceFile, parseRepriceAs, priceUnderSheet, repriceCalls, PriceSheetError, RECORDED_PRICES, type PriceSheet,
+  describePrices, loadPriceFile, parseRepriceAs, PriceSheetError, RECORDED_PRICES, type PriceSheet,
 } from './what-if';

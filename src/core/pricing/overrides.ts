@@ -2,7 +2,7 @@
  * User price overrides, in US dollars per million tokens. A missing cache price is charged at the
  * input price (the conservative choice); a missing reasoning price at the output price.
  */
-import type { TokenUsage } from '../meter/types';
+import type { TokenUsage } from '../domain';
 
 export interface PriceOverride {
   input: number;

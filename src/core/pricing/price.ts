@@ -6,14 +6,9 @@
  * prices is `unpriced` with `costUsd: null`, never $0.
  */
 import { calcPrice, findProvider, type Provider } from '@pydantic/genai-prices';
-import { normaliseUsage } from '../meter/protocol';
-import { asCount, asObject } from '../meter/json';
-import type { Protocol, TokenUsage } from '../meter/types';
+import type { CostSource, UpstreamKind, TokenUsage } from '../domain';
 import { costWithOverride, type PriceOverrides } from './overrides';
 import { isSimModel, SIM_PROVIDER } from './sim-prices';
-
-export const COST_SOURCES = ['computed', 'reported', 'unpriced'] as const;
-export type CostSource = (typeof COST_SOURCES)[number];
 
 export interface PriceOptions {
   /** genai-prices provider id (`openai`, `anthropic`, `openrouter`…); without it the model name decides. */
@@ -121,16 +116,7 @@ export function priceCall(usage: TokenUsage, model: string | null, options: Pric
   return { costUsd: null, source: 'unpriced', flags: ['unpriced'] };
 }
 
-/** Prices a stored call again from its raw usage JSON (e.g. after prices changed). */
-export function reprice(usageRaw: unknown, protocol: Protocol, model: string | null, options: Omit<PriceOptions, 'reportedCostUsd'> & { useReportedCost?: boolean } = {}): CallPrice & { usage: TokenUsage | null } {
-  const raw = asObject(usageRaw);
-  if (!raw) return { costUsd: null, source: 'unpriced', flags: ['unpriced', 'no-usage'], usage: null };
-  const usage = normaliseUsage(protocol, raw);
-  const reported = options.useReportedCost === false ? null : asCount(raw.cost) ?? null;
-  return { ...priceCall(usage, model, { ...options, reportedCostUsd: reported }), usage };
-}
-
 /** genai-prices provider id for an upstream kind (`undefined`: let the model name decide). */
-export function providerIdFor(kind: 'openai-compatible' | 'anthropic' | 'openrouter'): string | undefined {
+export function providerIdFor(kind: UpstreamKind): string | undefined {
   return kind === 'anthropic' ? 'anthropic' : kind === 'openrouter' ? 'openrouter' : undefined;
 }

@@ -6,7 +6,7 @@
  * solved reads `unsolved`; numbers are written at full precision.
  */
 import type { CompletionCost } from '../analysis/cost';
-import { TOOL_CATEGORIES } from '../store/records';
+import { TOOL_CATEGORIES } from '../domain';
 import type { Report } from './json-report';
 
 export type CsvCell = string | number | boolean | null;

@@ -5,7 +5,7 @@
 import { forecastRun, type Forecast, type PastTrial } from '../analysis/forecast';
 import { priceCall } from '../pricing';
 import { planHarnesses, type RunPlan } from '../run/plan';
-import { FINAL_STATUSES } from '../run/trial-status';
+import { FINAL_STATUSES } from '../domain';
 import type { Store } from '../store';
 import { formatUsd } from './format';
 

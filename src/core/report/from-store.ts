@@ -4,8 +4,9 @@
  * merging runs is enough to compare them.
  */
 import type { RunAnalysis } from '../analysis/analyse';
-import { analyseRun, planPriceOverrides, pricingKey, usagePricer, type CallSummary, type UsagePricer } from '../analysis';
-import { describePrices, priceCall, RECORDED_PRICES, repriceCalls, type PriceOverrides, type PriceSheet } from '../pricing';
+import { analyseRun, repriceCalls } from '../analysis';
+import { planPriceOverrides, pricingKey, usagePricer, type CallSummary, type UsagePricer } from '../calls';
+import { describePrices, priceCall, RECORDED_PRICES, type PriceOverrides, type PriceSheet } from '../pricing';
 import type { LlmCallRecord, RunRecord, Store, TranscriptEventRecord, TrialRecord } from '../store';
 import { buildReport, type Report } from './json-report';
 

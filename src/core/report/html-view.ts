@@ -2,8 +2,8 @@
  * The data the HTML report's charts draw, shaped from the report in typed code so that the inline
  * browser script only has to hand it to Chart.js.
  */
-import type { SpendSplit } from '../analysis/fingerprint';
-import { TOOL_CATEGORIES, type ToolCategory } from '../store/records';
+import type { SpendSplit } from '../calls';
+import { TOOL_CATEGORIES, type ToolCategory } from '../domain';
 import { groupLabel, leaderboardOrder, mixesHarnesses } from './format';
 import type { Report, ReportModel } from './json-report';
 

@@ -6,7 +6,7 @@
  */
 import { describeComparison } from '../analysis/verdict';
 import { createHash } from 'node:crypto';
-import { TOOL_CATEGORIES } from '../store/records';
+import { TOOL_CATEGORIES } from '../domain';
 import { loadChartJs } from './chartjs';
 import {
   formatCompletion, formatCost, formatNumber, formatPassRate, formatPercent, formatPoints, formatSignedUsd,

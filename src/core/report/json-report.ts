@@ -10,7 +10,8 @@ import type { GroupFingerprint } from '../analysis/fingerprint';
 import type { RunAnalysis } from '../analysis/analyse';
 import type { GroupKey } from '../analysis/trials';
 import type { HarnessVersionStep } from '../analysis/harness-versions';
-import type { RunRecord, TokenCounts } from '../store/records';
+import type { RunRecord } from '../store/records';
+import type { TokenUsage } from '../domain';
 
 /**
  * 2: `models[].costToComplete.perPass` (spend per pass) is the headline cost to complete, the
@@ -68,7 +69,7 @@ export interface ReportModel extends GroupKey {
     unattemptedTasks: number;
     expectedTotal: number | null;
   };
-  tokens: TokenCounts;
+  tokens: TokenUsage;
   fingerprint: GroupFingerprint;
   /** Trials left out of the pass rate, in total and by status. */
   excluded: number;

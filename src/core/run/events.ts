@@ -1,7 +1,7 @@
 /** What a run tells the CLI and the editor while it goes, as typed events. */
 import type { MeteredCall } from '../meter/types';
 import type { TranscriptEntry } from '../harness/harness';
-import type { TrialStatus } from './trial-status';
+import type { TrialStatus } from '../domain';
 import type { TrialPhase } from './trial-runner';
 
 export interface RunProgress {

@@ -4,11 +4,11 @@
  * token. The harness only ever sees the trial's proxy URL and token; keys stay in the proxy.
  */
 import { readFile } from 'node:fs/promises';
-import type { MeteringProxy, UpstreamConfig } from '../meter';
+import type { MeteringProxy } from '../meter';
+import { simUpstream, upstreamFor, type UpstreamConfig } from '../domain';
 import type { SimProvider } from '../providers/sim';
 import type { ProfileName } from '../providers/sim/profiles';
 import type { ModelAccess, ModelSpec } from '../models/model-spec';
-import { sdkBaseUrl } from '../models/provider-routes';
 import type { Task } from '../tasks/task';
 import type { PlannedTrial, RunPlan } from './plan';
 
@@ -33,11 +33,11 @@ async function simSolution(task: Task): Promise<{ script: string } | { commands:
   return { commands: [] };
 }
 
-export function upstreamFor(model: ModelSpec, env: NodeJS.ProcessEnv): UpstreamConfig {
-  const kind = model.provider === 'anthropic' ? 'anthropic' : model.provider === 'openrouter' ? 'openrouter' : 'openai-compatible';
+/** The provider's upstream with the user's key (the provider and `/v1` rules live in the domain). */
+function realUpstream(model: ModelSpec, env: NodeJS.ProcessEnv): UpstreamConfig {
   const apiKey = model.keyEnv ? env[model.keyEnv] : undefined;
   if (model.keyEnv && !apiKey) throw new Error(`model ${model.id}: the environment variable ${model.keyEnv} holding its key is not set`);
-  return { kind, baseUrl: model.baseUrl, ...(apiKey ? { apiKey } : {}), ...(model.keyEnv ? { keyEnv: model.keyEnv } : {}), ...(model.model !== model.id ? { modelMap: { [model.id]: model.model } } : {}) };
+  return upstreamFor(model, apiKey);
 }
 
 /** The real keys of the run's models, kept out of everything recorded or emitted. */
@@ -56,9 +56,9 @@ export async function openModelAccess(deps: ModelAccessDeps, plan: RunPlan, tria
   if (spec.provider === 'sim') {
     if (!deps.sim) throw new Error('simulated models need the simulated provider');
     simSession = deps.sim.registerSession({ profile: spec.model.replace(/^sim\//, '') as ProfileName, seed: trial.seed, solution: await simSolution(trial.task) });
-    upstream = { kind: spec.protocol === 'anthropic' ? 'anthropic' : 'openai-compatible', baseUrl: sdkBaseUrl(`${deps.sim.url}/s/${simSession}`, spec.protocol) };
+    upstream = simUpstream(spec, `${deps.sim.url}/s/${simSession}`);
   } else {
-    upstream = upstreamFor(spec, deps.env);
+    upstream = realUpstream(spec, deps.env);
   }
   const sim = deps.sim;
   let registered: ReturnType<MeteringProxy['registerTrial']>;

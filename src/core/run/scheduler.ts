@@ -15,7 +15,7 @@ import type { Store } from '../store';
 import { planTrials, type PlannedTrial, type RunPlan } from './plan';
 import type { RunEvent, RunProgress } from './events';
 import { TrialRecorder } from './trial-recorder';
-import type { TrialStatus } from './trial-status';
+import type { TrialStatus } from '../domain';
 import { openModelChannel } from './model-channel';
 import { runSecrets } from './model-access';
 import { CallFeeds } from './call-feeds';

@@ -5,7 +5,7 @@
  * moves to another engine; a trial that finished is never run again.
  */
 import type { MeteringProxy } from '../meter';
-import { EXCLUDED_FROM_PASS_RATE, type TrialStatus } from './trial-status';
+import { EXCLUDED_FROM_PASS_RATE, type TrialStatus } from '../domain';
 import type { PlannedTrial, RunPlan } from './plan';
 import type { RunEvent, RunProgress } from './events';
 import type { TrialRecorder } from './trial-recorder';

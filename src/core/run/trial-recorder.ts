@@ -5,9 +5,10 @@
  */
 import { readBuildContext } from '../runtime/build-context';
 import type { TranscriptEntry } from '../harness/harness';
-import { addUsage, ZERO_USAGE, type MeteredCall } from '../meter/types';
+import { type MeteredCall } from '../meter/types';
+import { addUsage, ZERO_USAGE, type TokenUsage } from '../domain';
 import { redactDeep } from '../meter/redact';
-import type { Store, StoreEvent, JsonObject, JsonValue, RunPlan, TestResult as StoredTestResult, TokenCounts } from '../store';
+import type { Store, StoreEvent, JsonObject, JsonValue, RunPlan, TestResult as StoredTestResult } from '../store';
 import type { Task } from '../tasks/task';
 import type { TestResult } from '../verifier/test-result';
 import type { TrialOutcome } from './trial-runner';
@@ -141,7 +142,7 @@ export class TrialRecorder {
    * A trial's spend over every recorded call of every attempt. The cost is null (never 0) when any
    * call could not be priced.
    */
-  spend(trialId: string): { tokens: TokenCounts; costUsd: number | null; costFlags: string[] } {
+  spend(trialId: string): { tokens: TokenUsage; costUsd: number | null; costFlags: string[] } {
     const calls = this.store.listLlmCalls(trialId);
     const unpriced = calls.some((c) => c.costUsd === null);
     const flags: string[] = [];
@@ -190,6 +191,6 @@ export class TrialRecorder {
 }
 
 /** Token kinds summed over calls. */
-function sumUsage(calls: { usage: TokenCounts }[]): TokenCounts {
+function sumUsage(calls: { usage: TokenUsage }[]): TokenUsage {
   return calls.reduce((total, call) => addUsage(total, call.usage), { ...ZERO_USAGE });
 }

@@ -3,15 +3,14 @@
  * harness under the agent timeout → copy the tests in (only now) → run the verifier under the test
  * timeout → score → remove the container, on every path out.
  */
-import type { ContainerRuntime, ImageRef, NetworkMode } from '../runtime/container-runtime';
-import { LABELS } from '../runtime/container-runtime';
+import { LABELS, type ContainerRuntime, type ImageRef, type NetworkMode } from '../runtime/container-runtime';
 import type { Harness, MeteredCallFeed, TranscriptEntry, TrialSandbox } from '../harness/harness';
-import type { JsonObject } from '../meter/json';
+import type { JsonObject } from '../json';
 import type { Task } from '../tasks/task';
 import { runVerifier } from '../verifier/run-verifier';
 import type { TestResult } from '../verifier/test-result';
 import { CancelledError, InfraError } from '../errors';
-import type { TrialStatus } from './trial-status';
+import type { TrialStatus } from '../domain';
 import type { ModelAccess } from '../models/model-spec';
 import type { TrialNetworks } from './model-channel';
 import { offlineFailureHint } from './task-network';

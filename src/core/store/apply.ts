@@ -5,8 +5,9 @@
 import { updateCallSummary } from './call-summaries';
 import type { Db, Params } from './db';
 import {
-  ZERO_TOKENS, type NewTrial, type StoreEvent, type TokenCounts, type TrialPatch,
+  type NewTrial, type StoreEvent, type TrialPatch,
 } from './records';
+import { ZERO_USAGE, type TokenUsage } from '../domain';
 
 const json = (value: unknown): string => JSON.stringify(value);
 
@@ -43,7 +44,7 @@ export function referenceProblem(db: Db, event: StoreEvent): string | null {
   return null;
 }
 
-function tokenParams(tokens: TokenCounts): Params {
+function tokenParams(tokens: TokenUsage): Params {
   return {
     input_tokens: tokens.input,
     cache_read_tokens: tokens.cacheRead,
@@ -97,7 +98,7 @@ function newTrialParams(runId: string, trial: NewTrial): Params {
     trial_index: trial.trialIndex,
     ...patchParams({
       status: 'queued', seed: null, startedAt: null, finishedAt: null, durationMs: null, agentDurationMs: null,
-      testDurationMs: null, tokens: ZERO_TOKENS, costUsd: null, costFlags: [], tests: [], testsPassed: null, testsFailed: null,
+      testDurationMs: null, tokens: ZERO_USAGE, costUsd: null, costFlags: [], tests: [], testsPassed: null, testsFailed: null,
       harnessVersion: null, imageDigest: null, image: null, imageRepoDigest: null, network: null, engine: null, error: null, findings: [],
       ...trial,
     }),

@@ -5,9 +5,9 @@
  * recorded twice makes the trial's summary be folded again from all its calls, so the row always
  * equals what the analysis would compute from the calls.
  */
-import { addCall, emptyCallSummary, summariseCalls, type CallSummary } from '../analysis/call-summary';
-import type { UsagePricer } from '../analysis/fingerprint';
-import { planPriceOverrides, pricingKey, usagePricer } from '../analysis/pricer';
+import {
+  addCall, emptyCallSummary, planPriceOverrides, pricingKey, summariseCalls, usagePricer, type CallSummary, type UsagePricer,
+} from '../calls';
 import type { Db } from './db';
 import { listLlmCalls } from './queries';
 import type { LlmCallRecord, NewLlmCall, RunPlan } from './records';

@@ -1,11 +1,10 @@
 /** Read queries: rows turned into the camelCase records of records.ts. */
-import type { CallSummary } from '../analysis/call-summary';
-import { FINAL_STATUSES, type TrialStatus } from '../run/trial-status';
+import type { CallSummary } from '../calls';
+import { FINAL_STATUSES, type CostSource, type TokenUsage, type ToolCategory, type TrialStatus } from '../domain';
 import type { Task } from '../tasks/task';
 import type { Db, Row } from './db';
 import type {
-  CostSource, JsonObject, JsonValue, LlmCallRecord, LlmToolCall, RunPlan, RunRecord, RunStatus, TaskSnapshot, TestResult,
-  TokenCounts, ToolCategory, TranscriptEventRecord, TranscriptKind, TrialRecord,
+  JsonObject, JsonValue, LlmCallRecord, LlmToolCall, RunPlan, RunRecord, RunStatus, TaskSnapshot, TestResult, TranscriptEventRecord, TranscriptKind, TrialRecord,
 } from './records';
 
 function text(row: Row, column: string): string {
@@ -32,7 +31,7 @@ function parsed<T>(row: Row, column: string): T {
   return JSON.parse(text(row, column)) as T;
 }
 
-function tokens(row: Row): TokenCounts {
+function tokens(row: Row): TokenUsage {
   return {
     input: num(row, 'input_tokens'),
     cacheRead: num(row, 'cache_read_tokens'),

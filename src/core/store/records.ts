@@ -4,7 +4,9 @@
  * both pass through: an event handed to `append` and a line read back from a journal are checked
  * by the same code, so a journal can never hold something the database would not accept.
  */
-import { FINAL_STATUSES, TRIAL_STATUSES, type TrialStatus } from '../run/trial-status';
+import {
+  COST_SOURCES, FINAL_STATUSES, TOOL_CATEGORIES, TRIAL_STATUSES, type CostSource, type TokenUsage, type ToolCategory, type TrialStatus,
+} from '../domain';
 import type { Task } from '../tasks/task';
 import {
   atMost, RecordError, amount, arrayOf, boolean, compact, count, fail, integer, json, jsonObject, matching, nonEmpty,
@@ -24,25 +26,8 @@ export const TRANSCRIPT_KINDS = [
 ] as const;
 export type TranscriptKind = (typeof TRANSCRIPT_KINDS)[number];
 
-export const TOOL_CATEGORIES = ['read', 'write', 'exec', 'search', 'plan', 'network', 'other'] as const;
-export type ToolCategory = (typeof TOOL_CATEGORIES)[number];
-
-/** Where a call's cost came from. `unpriced` always goes with `costUsd: null`, never with 0. */
-export const COST_SOURCES = ['computed', 'reported', 'unpriced'] as const;
-export type CostSource = (typeof COST_SOURCES)[number];
-
 export const TEST_STATUSES = ['passed', 'failed', 'skipped', 'error'] as const;
 export type TestStatus = (typeof TEST_STATUSES)[number];
-
-export interface TokenCounts {
-  input: number;
-  cacheRead: number;
-  cacheWrite: number;
-  output: number;
-  reasoning: number;
-}
-
-export const ZERO_TOKENS: Readonly<TokenCounts> = Object.freeze({ input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0 });
 
 export interface TestResult {
   name: string;
@@ -77,7 +62,7 @@ export interface TrialFields {
   durationMs: number | null;
   agentDurationMs: number | null;
   testDurationMs: number | null;
-  tokens: TokenCounts;
+  tokens: TokenUsage;
   /** null until metered; never 0 for "unknown". */
   costUsd: number | null;
   /** e.g. `estimated` (some usage was estimated), `unpriced` (some calls had no price). */
@@ -134,7 +119,7 @@ export interface LlmCallRecord {
   latencyMs: number | null;
   ttftMs: number | null;
   usageRaw: JsonValue;
-  usage: TokenCounts;
+  usage: TokenUsage;
   /** Usage was estimated (the provider reported none). */
   estimated: boolean;
   toolCalls: LlmToolCall[];
@@ -230,7 +215,7 @@ const costFlag = matching(/^[a-z][a-z0-9_-]*$/, 'a cost flag (lower-case word)')
 const MAX_CALL_USD = 10_000_000;
 const MAX_CALL_TOKENS = 1_000_000_000;
 /** Token counts, each checked by `each`. */
-const tokenCounts = (each: Checker<number>): Checker<TokenCounts> => (v, path) => {
+const tokenCounts = (each: Checker<number>): Checker<TokenUsage> => (v, path) => {
   const o = object(v, path);
   return {
     input: req(o, 'input', path, each),

@@ -21,7 +21,7 @@ import { mulberry32, type Random } from '../../../src/core/random';
 import { Store, type StoreWarning, type TrialRecord } from '../../../src/core/store';
 import { journalPath, journalsDir } from '../../../src/core/store/journal';
 import { tempPrefix } from '../../../src/core/store/atomic-file';
-import { FINAL_STATUSES, type TrialStatus } from '../../../src/core/run/trial-status';
+import { FINAL_STATUSES, type TrialStatus } from '../../../src/core/domain';
 import { imageRepository, readBuildContext } from '../../../src/core/runtime/build-context';
 import { CLI, kilobench } from '../../helpers/cli';
 import { containersOfRun, rawDocker } from '../../helpers/docker';

@@ -20,7 +20,7 @@ import { formatLeaderboard, reportFromStore, type Report } from '../../../src/co
 import type { RunEvent } from '../../../src/core/run/events';
 import { DEFAULT_SETTINGS } from '../../../src/core/run/plan';
 import { startRun, type RunSummary } from '../../../src/core/run/scheduler';
-import { EXCLUDED_FROM_PASS_RATE, FINAL_STATUSES } from '../../../src/core/run/trial-status';
+import { EXCLUDED_FROM_PASS_RATE, FINAL_STATUSES } from '../../../src/core/domain';
 import { Store, type LlmCallRecord, type TrialRecord } from '../../../src/core/store';
 import { bundledTasksDir, loadTask } from '../../../src/core/tasks';
 import { containersOfRun, dockerRuntime } from '../../helpers/docker';

@@ -4,7 +4,8 @@
  * the protocol's subset rules, and the cost equals a hand computation from the published prices.
  */
 import assert from 'node:assert/strict';
-import type { MeteringProxy, UpstreamKind } from '../../../src/core/meter';
+import type { MeteringProxy } from '../../../src/core/meter';
+import type { UpstreamKind } from '../../../src/core/domain';
 import { meteredProxy, scriptedUpstream, sseText, type ScriptedUpstream } from './upstream-fixture';
 
 interface Case {

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { startMeteringProxy, type MeteredCall, type MeteringProxy } from '../../../src/core/meter';
 import { readModelsFile } from '../../../src/core/models/models-file';
 import type { ModelSpec } from '../../../src/core/models/model-spec';
-import { DEFAULT_BASE_URLS } from '../../../src/core/models/provider-routes';
+import { DEFAULT_BASE_URLS } from '../../../src/core/domain';
 import { Store } from '../../../src/core/store';
 import { loadTasks } from '../../../src/core/tasks';
 import type { Task } from '../../../src/core/tasks/task';

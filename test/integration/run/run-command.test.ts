@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Store, type TrialRecord } from '../../../src/core/store';
 import { journalsDir } from '../../../src/core/store/journal';
-import { FINAL_STATUSES } from '../../../src/core/run/trial-status';
+import { FINAL_STATUSES } from '../../../src/core/domain';
 import { CLI, kilobench } from '../../helpers/cli';
 import { tempDir } from '../../helpers/task-fixtures';
 import { containersOfRun, waitFor } from '../../helpers/docker';

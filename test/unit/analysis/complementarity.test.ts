@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { complementarity, routeTask } from '../../../src/core/analysis/complementarity';
 import { pairStats, type PairStats } from '../../../src/core/analysis/cost';
 import { trialFacts } from '../../../src/core/analysis/trials';
-import type { TrialStatus } from '../../../src/core/run/trial-status';
+import type { TrialStatus } from '../../../src/core/domain';
 import { trial } from '../report/fixture';
 
 function near(actual: unknown, expected: number, message = ''): void {

@@ -3,7 +3,7 @@ import {
   empiricalCostToComplete, expectedCostToComplete, groupCostToComplete, pairStats, passCounts, type PairStats,
 } from '../../../src/core/analysis/cost';
 import { trialFacts } from '../../../src/core/analysis/trials';
-import { EXCLUDED_FROM_PASS_RATE, type TrialStatus } from '../../../src/core/run/trial-status';
+import { EXCLUDED_FROM_PASS_RATE, type TrialStatus } from '../../../src/core/domain';
 import type { TrialRecord } from '../../../src/core/store/records';
 import { call, trial } from '../report/fixture';
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import {
-  categoriseToolName, commandOf, groupFingerprint, resentTokens, splitCall, toolCallsOf, trialFingerprint, wallTimeSplit,
-  type UsagePricer,
+  groupFingerprint, resentTokens, toolCallsOf, trialFingerprint, wallTimeSplit,
 } from '../../../src/core/analysis/fingerprint';
+import { categoriseToolName } from '../../../src/core/domain';
+import { commandOf, splitCall, type UsagePricer } from '../../../src/core/calls';
 import { trialFacts } from '../../../src/core/analysis/trials';
 import type { TranscriptEventRecord } from '../../../src/core/store/records';
 import { call, tokens, toolEvent, trial } from '../report/fixture';

@@ -13,7 +13,7 @@ import { leaderboardRows } from '../../../src/core/report/leaderboard';
 import { leaderboard as dashboardLeaderboard } from '../../../src/vscode/dashboard-model';
 import { mulberry32, type Random } from '../../../src/core/random';
 import type { TrialRecord } from '../../../src/core/store/records';
-import type { TrialStatus } from '../../../src/core/run/trial-status';
+import type { TrialStatus } from '../../../src/core/domain';
 import { runRecord, trial } from '../report/fixture';
 
 const RUNS = Number(process.env.KILOBENCH_PROPERTY_RUNS ?? 1000);

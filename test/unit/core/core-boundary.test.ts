@@ -3,23 +3,9 @@
  * `vscode`, directly or through a relative import that leaves src/core.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-
-const CORE = resolve(__dirname, '../../../src/core');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/** Module specifiers of `import … from 'x'`, `export … from 'x'`, `import('x')` and `require('x')`. */
-export function importSpecifiers(source: string): string[] {
-  const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
-  return [...source.matchAll(pattern)].map((m) => m[1] as string);
-}
+import { CORE, importSpecifiers, sourceFiles } from './imports';
 
 /** Problems with one core file's imports: `vscode`, or a relative path that leaves src/core. */
 export function boundaryViolations(file: string, source: string): string[] {

@@ -4,7 +4,7 @@
  * proxy's calls into one finding.
  */
 import assert from 'node:assert/strict';
-import type { TokenUsage } from '../../../src/core/meter/types';
+import type { TokenUsage } from '../../../src/core/domain';
 import { reconcileReported, ReportedUsageReader, type ReconcilableCall } from '../../../src/core/harness/command/reported-usage';
 import type { OutputFormat } from '../../../src/core/harness/command/preset';
 

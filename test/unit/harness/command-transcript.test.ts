@@ -5,7 +5,8 @@
  * argv `shell` and `apply_patch`, OpenCode's bash).
  */
 import assert from 'node:assert/strict';
-import type { MeteredCall, TokenUsage } from '../../../src/core/meter/types';
+import type { MeteredCall } from '../../../src/core/meter/types';
+import type { TokenUsage } from '../../../src/core/domain';
 import { CallTranscript, categoryOf, shellCommandOf, summarizeCalls, transcriptFromCalls, type CallForTranscript } from '../../../src/core/harness/command/transcript';
 
 type Call = CallForTranscript & Pick<MeteredCall, 'costUsd'>;

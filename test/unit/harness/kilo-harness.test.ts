@@ -13,7 +13,7 @@ import { KILO_MOUNT } from '../../../src/core/harness/kilo/binary';
 import { KILO_HOME } from '../../../src/core/harness/kilo/config';
 import { getHarness } from '../../../src/core/harness/registry';
 import type { ReconcilableCall } from '../../../src/core/harness/kilo/reconcile';
-import type { JsonObject } from '../../../src/core/meter/json';
+import type { JsonObject } from '../../../src/core/json';
 
 const FIXTURES = join(__dirname, '../../fixtures/kilo');
 const PROBE_OK = 'machine=x86_64\nlibc=glibc\navx2=yes\nmounted=yes\nplatform=linux-x64\nrg=no\nhome=/root\nhome_writable=yes\n';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { priceCall, reprice } from '../../../src/core/pricing/price';
+import { priceCall } from '../../../src/core/pricing/price';
+import { reprice } from '../../../src/core/meter';
 import { costWithOverride, validateOverride } from '../../../src/core/pricing/overrides';
 import { SIM_PRICES } from '../../../src/core/pricing/sim-prices';
 

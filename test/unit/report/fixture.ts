@@ -3,12 +3,12 @@
  * realistic run of 3 tasks × 2 simulated models × 3 trials (one task id full of HTML
  * metacharacters, one infrastructure error, one timeout).
  */
-import type { LlmCallRecord, RunRecord, TokenCounts, ToolCategory, TranscriptEventRecord, TrialRecord } from '../../../src/core/store/records';
-import type { TrialStatus } from '../../../src/core/run/trial-status';
+import type { LlmCallRecord, RunRecord, TranscriptEventRecord, TrialRecord } from '../../../src/core/store/records';
+import type { TokenUsage, ToolCategory, TrialStatus } from '../../../src/core/domain';
 
 export const RUN_ID = 'run-fixture';
 
-export function tokens(partial: Partial<TokenCounts> = {}): TokenCounts {
+export function tokens(partial: Partial<TokenUsage> = {}): TokenUsage {
   return { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0, ...partial };
 }
 
@@ -86,7 +86,7 @@ const PRICES: Record<string, { input: number; cacheRead: number; cacheWrite: num
   'sim/explorer': { input: 0.5, cacheRead: 0.05, cacheWrite: 0.625, output: 2 },
 };
 
-export function simPrice(model: string, u: TokenCounts): number {
+export function simPrice(model: string, u: TokenUsage): number {
   const p = PRICES[model];
   if (!p) throw new Error(`no fixture price for ${model}`);
   return (u.input * p.input + u.cacheRead * p.cacheRead + u.cacheWrite * p.cacheWrite + u.output * p.output) / 1e6;

@@ -3,10 +3,10 @@ import { EnginePlacement, type PoolEngine } from '../../../src/core/run/engine-p
 import { parseEnginesFile, enginesFromHosts } from '../../../src/core/runtime/engines-config';
 
 function engine(name: string, capacity: number, extra: Partial<PoolEngine> = {}): PoolEngine & { up: boolean } {
-  const e = {
+  const e: PoolEngine & { up: boolean } = {
     name, capacity, labels: {}, up: true,
     runtime: {} as PoolEngine['runtime'], channel: {} as PoolEngine['channel'],
-    alive: async () => e.up,
+    alive: async (): Promise<boolean> => e.up,
     ...extra,
   };
   return e;
@@ -20,13 +20,13 @@ describe('engine placement', () => {
     const need = { cpus: 1, memoryMb: 512 };
     const got = [await p.acquire(need), await p.acquire(need), await p.acquire(need)];
     assert.deepEqual(got.map((e) => e?.name).sort(), ['a', 'a', 'b']);
-    let fourth: PoolEngine | undefined;
-    void p.acquire(need).then((e) => { fourth = e; });
+    const fourth: { engine?: PoolEngine } = {};
+    void p.acquire(need).then((e) => { fourth.engine = e; });
     await new Promise((r) => setTimeout(r, 10));
-    assert.equal(fourth, undefined, 'a fourth trial waits');
+    assert.equal(fourth.engine, undefined, 'a fourth trial waits');
     p.release(b);
     await new Promise((r) => setTimeout(r, 10));
-    assert.equal(fourth?.name, 'b');
+    assert.equal(fourth.engine?.name, 'b');
     p.stop();
   });
 

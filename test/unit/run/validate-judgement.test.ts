@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { judgeValidation } from '../../../src/core/run/validate-tasks';
 import type { TrialOutcome } from '../../../src/core/run/trial-runner';
-import type { TrialStatus } from '../../../src/core/run/trial-status';
+import type { TrialStatus } from '../../../src/core/domain';
 
 const outcome = (status: TrialStatus, error?: string, verifierOutput?: string): TrialOutcome => ({
   status, tests: [], testsPassed: 0, testsFailed: 0, startedAt: '', finishedAt: '', durationMs: 0, buildMs: 0, agentMs: 0, testMs: 0,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { analyseRun, summariseCalls, usagePricer } from '../../../src/core/analysis';
+import { analyseRun } from '../../../src/core/analysis';
+import { summariseCalls, usagePricer } from '../../../src/core/calls';
 import { buildReport } from '../../../src/core/report/json-report';
 import { reportFromStore } from '../../../src/core/report/from-store';
 import { Store, type LlmCallEvent, type StoreEvent } from '../../../src/core/store';

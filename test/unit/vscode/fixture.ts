@@ -1,9 +1,10 @@
 /** Plain store records for the view-model tests: what the store would hold after a small run. */
-import type { LlmCallRecord, RunRecord, TokenCounts, TranscriptEventRecord, TrialRecord } from '../../../src/core/store/records';
+import type { LlmCallRecord, RunRecord, TranscriptEventRecord, TrialRecord } from '../../../src/core/store/records';
+import type { TokenUsage } from '../../../src/core/domain';
 
 export const RUN = 'run-20250101-000000-abcd';
 
-export function tokens(partial: Partial<TokenCounts> = {}): TokenCounts {
+export function tokens(partial: Partial<TokenUsage> = {}): TokenUsage {
   return { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0, ...partial };
 }
 

@@ -7,9 +7,8 @@
 import { setMaxListeners } from 'node:events';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import type { Harness, HarnessContext, HarnessOutcome } from '../harness';
-import { clip } from '../harness';
-import { classifyShellCommand, toolCategory } from '../tool-categories';
+import { clip, type Harness, type HarnessContext, type HarnessOutcome } from '../harness';
+import { classifyShellCommand, toolCategory } from '../../domain';
 import { BUILTIN_TOOLS, runTool, type ToolResult } from './tools';
 
 export const BUILTIN_VERSION = '1.0.0';

@@ -21,11 +21,10 @@
 import { CancelledError } from '../../errors';
 import type { MeteredCall } from '../../meter/types';
 import { versionMatches } from '../harness-spec';
-import type { Harness, HarnessContext, HarnessOutcome } from '../harness';
-import { clip } from '../harness';
+import { clip, type Harness, type HarnessContext, type HarnessOutcome } from '../harness';
 import { DEFAULT_INSTALL_TIMEOUT_SEC, ensureDerivedImage, installInContainer, type DerivedImageOptions } from './install';
 import { renderCommand, renderEnv, type CommandPreset, type PlaceholderValues } from './preset';
-import { clientBaseUrl } from '../../models/provider-routes';
+import { clientBaseUrl } from '../../domain';
 import { reconcileReported, ReportedUsageReader } from './reported-usage';
 import { CallTranscript } from './transcript';
 

@@ -13,9 +13,9 @@
  * - Codex (`exec --json`): `turn.completed` with `usage` {input_tokens (with cached),
  *   cached_input_tokens, output_tokens, reasoning_output_tokens}, per turn (a turn may span calls).
  */
-import type { JsonObject } from '../../meter/json';
-import { asArray, asCount, asObject, asString } from '../../meter/json';
-import type { MeteredCall, TokenUsage } from '../../meter/types';
+import { asArray, asCount, asObject, asString, type JsonObject } from '../../json';
+import type { MeteredCall } from '../../meter/types';
+import type { TokenUsage } from '../../domain';
 import type { OutputFormat } from './preset';
 
 export interface ReportedUsage {

@@ -15,8 +15,8 @@
  * Pure: the same calls give the same entries.
  */
 import type { MeteredCall } from '../../meter/types';
-import type { ToolCategory, TranscriptEntry } from '../harness';
-import { classifyShellCommand, toolCategory } from '../tool-categories';
+import type { TranscriptEntry } from '../harness';
+import { classifyShellCommand, toolCategory, type ToolCategory } from '../../domain';
 
 export type CallForTranscript = Pick<MeteredCall, 'seq' | 'toolCalls' | 'usage' | 'httpStatus' | 'error'>;
 

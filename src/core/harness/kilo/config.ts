@@ -12,7 +12,7 @@
  * the mounted cache into Kilo's bin folder instead (ripgrep.ts).
  */
 import type { ModelAccess } from '../../models/model-spec';
-import { clientBaseUrl } from '../../models/provider-routes';
+import { clientBaseUrl } from '../../domain';
 
 /** Provider id in Kilo's config; the model argument is `kb/<provider model>`. */
 export const KILO_PROVIDER_ID = 'kb';
@@ -36,7 +36,7 @@ export function kiloProviderPackage(protocol: ModelAccess['protocol']): string {
   return protocol === 'anthropic' ? '@ai-sdk/anthropic' : '@ai-sdk/openai-compatible';
 }
 
-/** The proxy's trial URL as Kilo's AI SDK providers take it (provider-routes.ts has the rule). */
+/** The proxy's trial URL as Kilo's AI SDK providers take it (domain/providers.ts has the rule). */
 export function kiloBaseUrl(model: Pick<ModelAccess, 'baseUrl' | 'protocol'>): string {
   return clientBaseUrl(model.baseUrl, model.protocol, 'ai-sdk');
 }

@@ -18,8 +18,8 @@
  * subagent's turns do not appear (their calls still reach the proxy).
  */
 import { StringDecoder } from 'node:string_decoder';
-import { clip, type ToolCategory, type TranscriptEntry } from '../harness';
-import { classifyShellCommand, toolCategory } from '../tool-categories';
+import { clip, type TranscriptEntry } from '../harness';
+import { classifyShellCommand, toolCategory, type ToolCategory } from '../../domain';
 
 /** Kilo's token counts of one step. `input` excludes cache reads and writes; `output` excludes reasoning. */
 export interface KiloStepTokens {

@@ -37,7 +37,7 @@ import { KiloEventParser, type KiloError, type KiloStep } from './events';
 import { reconcileKiloSteps, type ReconcilableCall } from './reconcile';
 import { kiloOutputIncludesReasoning } from './versions';
 import { ensureRipgrep, kiloRipgrepLinkScript } from './ripgrep';
-import type { JsonObject } from '../../meter/json';
+import type { JsonObject } from '../../json';
 import { InfraError } from '../../errors';
 import { versionMatches } from '../harness-spec';
 

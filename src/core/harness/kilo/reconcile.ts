@@ -20,8 +20,9 @@
  * carry times, a start within the step's time window) is taken first; otherwise the closest of the
  * next few successful calls, reported as a mismatch.
  */
-import type { JsonObject } from '../../meter/json';
-import type { MeteredCall, TokenUsage } from '../../meter';
+import type { JsonObject } from '../../json';
+import type { MeteredCall } from '../../meter';
+import type { TokenUsage } from '../../domain';
 import type { KiloStep, KiloStepTokens } from './events';
 
 export type ReconcilableCall = Pick<MeteredCall, 'seq' | 'usage' | 'httpStatus' | 'startedAt' | 'error'> & Partial<Pick<MeteredCall, 'latencyMs' | 'estimated' | 'toolCalls'>>;

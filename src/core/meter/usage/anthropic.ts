@@ -6,8 +6,8 @@
  * the latest value of each field wins (never a sum), and a gateway's real input count sent only
  * in `message_delta` replaces the `0` of `message_start`.
  */
-import { asArray, asCount, asObject, asString, type JsonObject } from '../json';
-import type { TokenUsage } from '../types';
+import { asArray, asCount, asObject, asString, type JsonObject } from '../../json';
+import type { TokenUsage } from '../../domain';
 import { ObservationBuilder, errorMessage, type UsageFields, type ResponseObservation, type ResponseReader } from './meter';
 
 /** The counts this protocol's usage holds (each checked before it is believed). */

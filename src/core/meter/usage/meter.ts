@@ -3,9 +3,10 @@
  * JSON bodies for plain responses, SSE records for streams.
  */
 import { CappedText } from '../capped-text';
-import type { JsonObject } from '../json';
+import type { JsonObject } from '../../json';
 import { ToolCallCollector } from '../tool-calls';
-import type { TokenUsage, ToolCallSeen } from '../types';
+import type { ToolCallSeen } from '../types';
+import type { TokenUsage } from '../../domain';
 
 export interface ResponseObservation {
   /** The provider's usage JSON (streams: merged as documented per protocol); null when none came. */

@@ -5,8 +5,8 @@
  * Streams: usage comes in one chunk with `choices: []` near the end (only with
  * `stream_options.include_usage`); tool calls arrive as fragments merged by `index`.
  */
-import { asArray, asCount, asObject, asString, type JsonObject } from '../json';
-import type { TokenUsage } from '../types';
+import { asArray, asCount, asObject, asString, type JsonObject } from '../../json';
+import type { TokenUsage } from '../../domain';
 import { ObservationBuilder, errorMessage, type UsageFields, type ResponseObservation, type ResponseReader } from './meter';
 
 /** The counts this protocol's usage holds (each checked before it is believed). */

@@ -3,8 +3,8 @@
  * a part of `input_tokens`; `output_tokens_details.reasoning_tokens` a part of `output_tokens`.
  * Streams: usage is `response.usage` of `response.completed` (or `.incomplete` / `.failed`).
  */
-import { asArray, asCount, asObject, asString, type JsonObject } from '../json';
-import type { TokenUsage } from '../types';
+import { asArray, asCount, asObject, asString, type JsonObject } from '../../json';
+import type { TokenUsage } from '../../domain';
 import { ObservationBuilder, errorMessage, type UsageFields, type ResponseObservation, type ResponseReader } from './meter';
 
 /** The counts this protocol's usage holds (each checked before it is believed). */

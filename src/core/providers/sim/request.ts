@@ -2,7 +2,7 @@
  * An incoming chat-completions, responses or messages request, checked and reduced to what the simulator
  * needs. A body that does not pass gets a provider-shaped 400 (or 404 for an unknown model).
  */
-import { asArray, asObject, asString } from '../../meter/json';
+import { asArray, asObject, asString } from '../../json';
 import { PROFILES, type ProfileName } from './profiles';
 
 /** OpenAI Chat Completions, OpenAI Responses, Anthropic Messages. */

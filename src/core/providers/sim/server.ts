@@ -10,7 +10,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tryParseJson } from '../../meter/json';
+import { tryParseJson } from '../../json';
 import { FaultQueue, type FaultKind, type RandomFaults, type SimFault } from './faults';
 import { chatTurn, nextTurn, type SimSession, type SimTurn } from './policy';
 import { SIM_MODELS } from './profiles';

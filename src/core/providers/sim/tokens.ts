@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { countTokens, encode } from 'gpt-tokenizer/encoding/o200k_base';
-import { asArray, asObject, asString } from '../../meter/json';
+import { asArray, asObject, asString } from '../../json';
 import type { SimWire } from './request';
 
 export interface PromptSegment {

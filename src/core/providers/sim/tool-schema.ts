@@ -4,7 +4,7 @@
  * the request (the Kilo CLI's `bash` needs `command` and `description`; Claude Code's `Bash`
  * needs `command`; Kilo's `write` needs `filePath` and `content`).
  */
-import { asArray, asObject, asString } from '../../meter/json';
+import { asArray, asObject, asString } from '../../json';
 import type { ToolSpec } from './request';
 
 export type ToolRole = 'shell' | 'read' | 'write' | 'glob' | 'grep';

@@ -1,10 +1,19 @@
 /**
- * One mapping from the tool names of every harness to a small set of categories, so behaviour can be
- * compared across harnesses. Shell commands are classified further by what they do, so read:write
- * ratios mean something for agents that do everything through a shell.
+ * The one mapping from tool names to a small set of categories, so behaviour can be compared across
+ * harnesses: the harnesses label their transcripts with it, and the analysis categorises the tool
+ * calls the metering proxy saw in model responses with it (when a trial has no transcript). Shell
+ * commands are classified further by what they do, so read:write ratios mean something for agents
+ * that do everything through a shell.
+ *
+ * Listing a directory (`list`, `ls`, `list_dir`, `list_files`) is `read`: it looks at the workspace
+ * without looking for anything, exactly like the shell's `ls` and `tree` below; `search` is for
+ * finding (`grep`, `glob`, `find`). See src/core/analysis/README.md.
  */
-import type { ToolCategory } from './harness';
 
+export const TOOL_CATEGORIES = ['read', 'write', 'exec', 'search', 'plan', 'network', 'other'] as const;
+export type ToolCategory = (typeof TOOL_CATEGORIES)[number];
+
+/** Known tool names (lower case) of every harness and of common model tool sets. */
 const BY_NAME: Record<string, ToolCategory> = {
   // Kilo CLI / OpenCode
   read: 'read', write: 'write', edit: 'write', multiedit: 'write', patch: 'write', bash: 'exec', glob: 'search', grep: 'search',
@@ -19,13 +28,39 @@ const BY_NAME: Record<string, ToolCategory> = {
   shell: 'exec', exec_command: 'exec', execute_command: 'exec', run: 'exec', run_command: 'exec', apply_patch: 'write',
   write_to_file: 'write', replace_in_file: 'write', str_replace_editor: 'write', search_files: 'search', list_files: 'read',
   read_many_files: 'read', update_plan: 'plan', fetch: 'network', browser: 'network',
+  // Names models use in their own tool sets
+  sh: 'exec', exec: 'exec', execute: 'exec', terminal: 'exec', command: 'exec', run_shell_command: 'exec', run_terminal_cmd: 'exec',
+  local_shell: 'exec', view: 'read', view_file: 'read', open_file: 'read', cat: 'read', readfile: 'read', create_file: 'write',
+  apply_diff: 'write', insert: 'write', str_replace: 'write', search: 'search', find: 'search', codebase_search: 'search',
+  todo_write: 'plan', plan: 'plan', think: 'plan', web_fetch: 'network', web_search: 'network',
 };
 
+/** For names not in the table: what the name says, first match wins. */
+const NAME_PATTERNS: [RegExp, ToolCategory][] = [
+  [/web|http|fetch|browser|url/, 'network'],
+  [/search|grep|glob|find|list/, 'search'],
+  [/write|edit|patch|replace|create|insert|delete|move|rename/, 'write'],
+  [/read|view|open|cat/, 'read'],
+  [/bash|shell|exec|command|terminal|run/, 'exec'],
+  [/todo|plan|think/, 'plan'],
+];
+
+/** The category of a known tool name; `other` for any name the table does not have (a harness's own labels). */
 export function toolCategory(name: string): ToolCategory {
   return BY_NAME[name.toLowerCase()] ?? 'other';
 }
 
-export const EXEC_TOOLS = new Set(Object.entries(BY_NAME).filter(([, c]) => c === 'exec').map(([n]) => n));
+/**
+ * The category of any tool name, for tool calls seen only in the model's responses: the table
+ * first, then what the name says (`my_grep_tool` is a search), else `other`.
+ */
+export function categoriseToolName(name: string): ToolCategory {
+  const n = name.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const exact = BY_NAME[n];
+  if (exact) return exact;
+  for (const [pattern, category] of NAME_PATTERNS) if (pattern.test(n)) return category;
+  return 'other';
+}
 
 /** What a shell command mostly does to the workspace. */
 export type ShellEffect = 'read' | 'write' | 'search' | 'exec';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { classifyShellCommand, toolCategory } from '../../../src/core/harness/tool-categories';
+import { categoriseToolName, classifyShellCommand, toolCategory } from '../../../src/core/domain';
 
 describe('tool categories', () => {
   it('maps the tool names of every harness to one set of categories', () => {
@@ -11,6 +11,20 @@ describe('tool categories', () => {
       ['shell', 'exec'], ['apply_patch', 'write'], ['background_process', 'exec'], ['something_new', 'other'],
     ];
     for (const [name, category] of table) assert.equal(toolCategory(name), category, name);
+  });
+
+  it('the harnesses and the fingerprint put a tool in the same category (one table)', () => {
+    // Listing a folder is a read, from a transcript and from the calls the proxy saw alike.
+    for (const name of ['list', 'ls', 'list_dir', 'list_files', 'LS']) {
+      assert.equal(toolCategory(name), 'read', name);
+      assert.equal(categoriseToolName(name), 'read', name);
+    }
+    for (const name of ['bash', 'read', 'edit', 'grep', 'glob', 'task', 'todowrite', 'webfetch', 'read_file', 'apply_patch', 'view', 'str_replace']) {
+      assert.equal(categoriseToolName(name), toolCategory(name), name);
+    }
+    // Names the table lacks: a guess from the name for model tool calls, `other` for a harness's own label.
+    assert.equal(categoriseToolName('my_grep_tool'), 'search');
+    assert.equal(toolCategory('my_grep_tool'), 'other');
   });
 
   it('classifies real shell commands as read, write, search or exec', () => {

@@ -1,6 +1,6 @@
 /** Which endings count against a model: infrastructure, verifier and provider failures never do. */
 import assert from 'node:assert/strict';
-import { EXCLUDED_FROM_PASS_RATE, TRIAL_STATUSES } from '../../../src/core/run/trial-status';
+import { EXCLUDED_FROM_PASS_RATE, TRIAL_STATUSES } from '../../../src/core/domain';
 import { parseTb1Output } from '../../../src/core/verifier/tb1-parsers';
 
 describe('trial statuses: what counts against a model', () => {

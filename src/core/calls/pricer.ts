@@ -4,8 +4,7 @@
  * Kept apart from the metrics so they stay free of any price data.
  */
 import { priceCall, type PriceOverrides } from '../pricing';
-import type { RunPlan } from '../store/records';
-import type { UsagePricer } from './fingerprint';
+import type { UsagePricer } from './spend-split';
 
 export function usagePricer(overrides?: PriceOverrides): UsagePricer {
   return (usage, call) => {
@@ -18,10 +17,10 @@ export function usagePricer(overrides?: PriceOverrides): UsagePricer {
 }
 
 /** Price overrides recorded with the runs' models, so the spend split uses the prices the runs used. */
-export function planPriceOverrides(plans: readonly RunPlan[]): PriceOverrides {
+export function planPriceOverrides(plans: readonly Readonly<Record<string, unknown>>[]): PriceOverrides {
   const overrides: PriceOverrides = {};
   for (const plan of plans) {
-    const specs = (plan as { modelSpecs?: unknown }).modelSpecs;
+    const specs = plan.modelSpecs;
     for (const spec of Array.isArray(specs) ? specs : []) {
       const s = spec as { id?: string; model?: string; price?: PriceOverrides[string] | null };
       if (s.price && s.id) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   clientBaseUrl, credentialHeaders, DEFAULT_BASE_URLS, routeFailureMessage, sdkBaseUrl, upstreamRequestPath,
-} from '../../../src/core/models/provider-routes';
+} from '../../../src/core/domain';
 
 const TRIAL = 'http://127.0.0.1:4000/t/TOK';
 

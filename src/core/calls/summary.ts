@@ -7,18 +7,16 @@
  * (bit for bit) the sums the analysis computes from the calls, because the additions happen in the
  * same order.
  */
-import type { LlmCallRecord, TokenCounts } from '../store/records';
-import {
-  addSplit, categoriseToolName, commandOf, emptySplit, splitCall, zeroToolCounts,
-  type ContextTokens, type SpendSplit, type ToolCounts, type UsagePricer,
-} from './fingerprint';
-import { addTokens, totalInput, zeroTokens } from './trials';
+import { addUsage, categoriseToolName, totalInput, zeroUsage, type TokenUsage } from '../domain';
+import type { SummarisedCall } from './call';
+import { addSplit, emptySplit, splitCall, type ContextTokens, type SpendSplit, type UsagePricer } from './spend-split';
+import { commandOf, zeroToolCounts, type ToolCounts } from './tool-counts';
 
 export interface CallSummary {
   calls: number;
   /** Highest `seq` folded in: a call at or below it (or one recorded twice) needs a fresh fold. */
   lastSeq: number;
-  tokens: TokenCounts;
+  tokens: TokenUsage;
   /** Σ call costs in call order; null as soon as one call is unpriced. */
   costUsd: number | null;
   /** Some call had no price (`costUsd` null or source `unpriced`). */
@@ -39,12 +37,12 @@ export interface CallSummary {
   commandsMeasured: number;
   commandChars: number;
   /** Usage of the last call that reported input: what the next call can have re-sent. */
-  previous: TokenCounts | null;
+  previous: TokenUsage | null;
 }
 
 export function emptyCallSummary(): CallSummary {
   return {
-    calls: 0, lastSeq: 0, tokens: zeroTokens(), costUsd: 0, unpriced: false, estimated: false, simulated: false, latencyMs: 0,
+    calls: 0, lastSeq: 0, tokens: zeroUsage(), costUsd: 0, unpriced: false, estimated: false, simulated: false, latencyMs: 0,
     context: { totalInput: 0, resent: 0, cacheRead: 0, output: 0, reasoning: 0 },
     tokenSplit: emptySplit('tokens'), usdSplit: emptySplit('usd'), toolCalls: zeroToolCounts(), commandsMeasured: 0, commandChars: 0,
     previous: null,
@@ -55,12 +53,12 @@ export function emptyCallSummary(): CallSummary {
  * Folds the next call (in `seq` order) into `summary`, which is changed and returned. `pricer`
  * prices the parts of the spend split; without one the dollar split is null.
  */
-export function addCall(summary: CallSummary, call: LlmCallRecord, pricer: UsagePricer | undefined): CallSummary {
+export function addCall(summary: CallSummary, call: SummarisedCall, pricer: UsagePricer | undefined): CallSummary {
   const s = summary;
   const u = call.usage;
   s.calls += 1;
   s.lastSeq = Math.max(s.lastSeq, call.seq);
-  s.tokens = addTokens(s.tokens, u);
+  s.tokens = addUsage(s.tokens, u);
   if (call.estimated) s.estimated = true;
   if (call.costUsd === null || call.costSource === 'unpriced') {
     s.unpriced = true;
@@ -97,7 +95,7 @@ export function addCall(summary: CallSummary, call: LlmCallRecord, pricer: Usage
 }
 
 /** The summary of a trial's calls, given in `seq` order. */
-export function summariseCalls(calls: readonly LlmCallRecord[], pricer: UsagePricer | undefined): CallSummary {
+export function summariseCalls(calls: readonly SummarisedCall[], pricer: UsagePricer | undefined): CallSummary {
   const summary = emptyCallSummary();
   for (const call of calls) addCall(summary, call, pricer);
   return summary;

@@ -11,24 +11,73 @@
  *
  * Clients whose base-URL convention differs from the provider's SDK (the AI SDK's Anthropic provider,
  * which Kilo uses, wants the base WITH `/v1`) get the difference added here, never elsewhere.
- * Self-contained on purpose (no imports): the meter, the scheduler and the harnesses all read it.
+ * The meter, the scheduler and the harnesses all read it; it imports nothing.
  */
 
-/** A real provider kind (the simulator is served as an `openai-compatible` or `anthropic` upstream). */
-export type UpstreamProvider = 'openai-compatible' | 'openrouter' | 'anthropic';
+/** Who serves a model, as a models file names it (`sim`: KiloBench's simulated provider). */
+export const PROVIDER_KINDS = ['openai-compatible', 'anthropic', 'openrouter', 'sim'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
-/** The wire protocol a client speaks. */
-export type WireProtocol = 'openai' | 'anthropic';
+/** A real provider kind, as the metering proxy talks to it (the simulator is served as `openai-compatible` or `anthropic`). */
+export type UpstreamKind = 'openai-compatible' | 'openrouter' | 'anthropic';
+
+/** The wire protocol a harness's client speaks to reach the model. */
+export type ModelProtocol = 'openai' | 'anthropic';
+
+/** Where the metering proxy sends one trial's calls. */
+export interface UpstreamConfig {
+  kind: UpstreamKind;
+  /** e.g. `https://api.openai.com/v1`, `https://api.anthropic.com`, `http://127.0.0.1:PORT/s/SESSION`. */
+  baseUrl: string;
+  /** The real key; added on the way upstream only. Absent for keyless upstreams (the simulator). */
+  apiKey?: string;
+  /** The environment variable the key came from, named in messages about a refused key. */
+  keyEnv?: string;
+  /** Model names the client asks for → the names sent upstream. */
+  modelMap?: Record<string, string>;
+}
+
+/** What the upstream rule needs of a model (a `ModelSpec` has it). */
+export interface UpstreamModel {
+  id: string;
+  provider: ProviderKind;
+  model: string;
+  baseUrl: string;
+  protocol: ModelProtocol;
+  keyEnv?: string;
+}
+
+/** The upstream kind a model's provider is metered as (the simulator speaks the model's protocol). */
+export function upstreamKindOf(model: Pick<UpstreamModel, 'provider' | 'protocol'>): UpstreamKind {
+  if (model.provider === 'sim') return model.protocol === 'anthropic' ? 'anthropic' : 'openai-compatible';
+  return model.provider;
+}
+
+/**
+ * The upstream of a real provider's model: its kind, its base URL as its SDK takes it, its key
+ * (read by the caller from `keyEnv`) and the provider's own model name when the id differs.
+ */
+export function upstreamFor(model: UpstreamModel, apiKey: string | undefined): UpstreamConfig {
+  return {
+    kind: upstreamKindOf(model), baseUrl: model.baseUrl, ...(apiKey ? { apiKey } : {}), ...(model.keyEnv ? { keyEnv: model.keyEnv } : {}),
+    ...(model.model !== model.id ? { modelMap: { [model.id]: model.model } } : {}),
+  };
+}
+
+/** The upstream of a simulated model: the simulator's session, reached as the model's protocol's SDK would reach it. */
+export function simUpstream(model: Pick<UpstreamModel, 'provider' | 'protocol'>, sessionUrl: string): UpstreamConfig {
+  return { kind: upstreamKindOf(model), baseUrl: sdkBaseUrl(sessionUrl, model.protocol) };
+}
 
 /** Each provider's base URL as its own SDK has it by default. */
-export const DEFAULT_BASE_URLS: Record<UpstreamProvider, string> = {
+export const DEFAULT_BASE_URLS: Record<UpstreamKind, string> = {
   'openai-compatible': 'https://api.openai.com/v1',
   anthropic: 'https://api.anthropic.com',
   openrouter: 'https://openrouter.ai/api/v1',
 };
 
 /** What the provider's SDK appends to the base URL for each metered route. */
-export const SDK_ROUTES: Record<WireProtocol, readonly string[]> = {
+export const SDK_ROUTES: Record<ModelProtocol, readonly string[]> = {
   openai: ['/chat/completions', '/responses'],
   anthropic: ['/v1/messages'],
 };
@@ -38,7 +87,7 @@ export const SDK_ROUTES: Record<WireProtocol, readonly string[]> = {
  * `root/v1/...` (the simulated provider, test upstreams): `root/v1` for OpenAI clients, `root` for
  * Anthropic ones.
  */
-export function sdkBaseUrl(root: string, protocol: WireProtocol): string {
+export function sdkBaseUrl(root: string, protocol: ModelProtocol): string {
   const base = root.replace(/\/+$/, '');
   return protocol === 'openai' ? `${base}/v1` : base;
 }
@@ -52,7 +101,7 @@ export function sdkBaseUrl(root: string, protocol: WireProtocol): string {
 export type ClientConvention = 'provider-sdk' | 'ai-sdk';
 
 /** The base URL to give a client of `protocol` that follows `convention`, for the proxy's trial URL. */
-export function clientBaseUrl(trialUrl: string, protocol: WireProtocol, convention: ClientConvention): string {
+export function clientBaseUrl(trialUrl: string, protocol: ModelProtocol, convention: ClientConvention): string {
   const base = trialUrl.replace(/\/+$/, '');
   return convention === 'ai-sdk' && protocol === 'anthropic' ? `${base}/v1` : base;
 }
@@ -69,7 +118,7 @@ export function upstreamRequestPath(basePath: string, clientPath: string, query:
 /** The credential headers each provider requires (OpenAI and OpenRouter: bearer; Anthropic: x-api-key + version). */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 
-export function credentialHeaders(provider: UpstreamProvider, key: string | undefined, anthropicVersion: string | undefined): Record<string, string> {
+export function credentialHeaders(provider: UpstreamKind, key: string | undefined, anthropicVersion: string | undefined): Record<string, string> {
   if (provider === 'anthropic') {
     return { ...(key ? { 'x-api-key': key } : {}), 'anthropic-version': anthropicVersion || DEFAULT_ANTHROPIC_VERSION };
   }
@@ -77,11 +126,11 @@ export function credentialHeaders(provider: UpstreamProvider, key: string | unde
 }
 
 /** `openai-compatible (api.openai.com)`, `openrouter`, `anthropic`: how messages name the provider. */
-export function providerLabel(provider: UpstreamProvider, baseUrl: URL): string {
+export function providerLabel(provider: UpstreamKind, baseUrl: URL): string {
   return provider === 'openai-compatible' ? `openai-compatible (${baseUrl.host})` : provider;
 }
 
-const BASE_URL_HINTS: Record<UpstreamProvider, string> = {
+const BASE_URL_HINTS: Record<UpstreamKind, string> = {
   'openai-compatible': 'check the model\'s baseUrl (it should end in /v1, as in the OpenAI SDK: https://api.openai.com/v1)',
   openrouter: 'check the model\'s baseUrl (it should be https://openrouter.ai/api/v1, as in the OpenAI SDK, or be left out)',
   anthropic: 'check the model\'s baseUrl (it should be the host without /v1, as in the Anthropic SDK: https://api.anthropic.com)',
@@ -91,7 +140,7 @@ const BASE_URL_HINTS: Record<UpstreamProvider, string> = {
  * A 404 or 401 from a provider means the route or the key is wrong, not that the model failed:
  * the message names the provider, the request and the likely fix. Null for any other status.
  */
-export function routeFailureMessage(provider: UpstreamProvider, baseUrl: URL, method: string, path: string, status: number, keyEnv?: string): string | null {
+export function routeFailureMessage(provider: UpstreamKind, baseUrl: URL, method: string, path: string, status: number, keyEnv?: string): string | null {
   const what = `${providerLabel(provider, baseUrl)} returned ${status} for ${method} ${path.split('?')[0]}`;
   if (status === 404) return `${what}: ${BASE_URL_HINTS[provider]}`;
   if (status === 401) return `${what}: check the model's API key${keyEnv ? ` (the environment variable ${keyEnv})` : ''} and that it belongs to this provider`;

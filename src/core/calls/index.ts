@@ -1,0 +1,10 @@
+/**
+ * What one trial's LLM calls add up to: the pure fold (`addCall`) the store keeps per trial and the
+ * analysis reads, the spend split it contains, tool calls by category, and the pricer that splits
+ * a call's cost. Below the store so the store never imports the analysis.
+ */
+export type { SummarisedCall } from './call';
+export { addCall, emptyCallSummary, summariseCalls, type CallSummary } from './summary';
+export { addSplit, emptySplit, splitCall, type ContextTokens, type SpendSplit, type UsagePricer } from './spend-split';
+export { commandOf, zeroToolCounts, type ToolCounts } from './tool-counts';
+export { planPriceOverrides, pricingKey, usagePricer } from './pricer';
