@@ -26,7 +26,7 @@ describe('engine placement', () => {
     assert.equal(fourth.engine, undefined, 'a fourth trial waits');
     p.release(b);
     await new Promise((r) => setTimeout(r, 10));
-    assert.equal(fourth.engine?.name, 'b');
+    assert.equal((fourth as { engine?: PoolEngine }).engine?.name, 'b');
     p.stop();
   });
 
