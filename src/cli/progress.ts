@@ -2,10 +2,16 @@
  * Live run progress for a terminal (one status line on stderr, redrawn a few times a second) or,
  * with --json, one JSON line per event on stdout for machines.
  */
-import { EventBatcher, type RunEvent, type RunProgress } from '../core/run';
+import { EventBatcher, type EngineLoad, type RunEvent, type RunProgress } from '../core/run';
 import { formatDuration as duration, formatUsd as money } from '../core/format';
 
-export function progressLine(p: RunProgress, now = Date.now()): string {
+/** `local 2/4 · tcp 1/2 · vm1 lost`, for a run on several engines. */
+export function enginesLine(engines: readonly EngineLoad[] | undefined): string {
+  if (!engines || engines.length < 2) return '';
+  return ` · ${engines.map((e) => `${e.name} ${e.down ? 'lost' : `${e.running}/${e.capacity}`}`).join(', ')}`;
+}
+
+export function progressLine(p: RunProgress, now = Date.now(), engines?: readonly EngineLoad[]): string {
   const width = 24;
   const filled = p.total ? Math.round((p.done / p.total) * width) : 0;
   const elapsed = now - p.startedAt;
@@ -13,7 +19,7 @@ export function progressLine(p: RunProgress, now = Date.now()): string {
   const eta = p.done > 0 && p.done < p.total ? ` · ETA ${duration((elapsed / p.done) * (p.total - p.done))}` : '';
   const unpriced = p.unpricedCalls ? ` (+${p.unpricedCalls} unpriced calls)` : '';
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} · ${p.running} running · ${p.passed} passed · ${p.failed} failed` +
-    `${p.errors ? ` · ${p.errors} errors` : ''} · ${money(p.spendUsd)}${unpriced} · ${money(rate)}/min${eta}`;
+    `${p.errors ? ` · ${p.errors} errors` : ''} · ${money(p.spendUsd)}${unpriced} · ${money(rate)}/min${eta}${enginesLine(engines)}`;
 }
 
 export interface ProgressReporter {
@@ -37,21 +43,26 @@ export function progressReporter(options: { json: boolean; tty: boolean }): Prog
     };
   }
   // For people: events in batches (a few a second), the status line redrawn once per batch.
+  let engines: EngineLoad[] | undefined;
   const batcher = new EventBatcher((batch) => {
     let text = '';
     let latest: { progress: RunProgress; final: boolean } | undefined;
     for (const event of batch) {
       if (event.type === 'harness_prepare') text += options.tty ? `\r\x1b[K${event.message}` : `${event.message}\n`;
+      if (event.type === 'engine_status') text += options.tty ? `\r\x1b[K${event.message}\n` : `${event.message}\n`;
       if (event.type === 'trial_finished' && event.status !== 'passed') {
-        const line = `${event.status.padEnd(15)} ${event.taskId} · ${event.modelId}${event.error ? ` — ${event.error.slice(0, 160)}` : ''}`;
+        const line = `${event.status.padEnd(15)} ${event.taskId} · ${event.modelId}${event.engine ? ` @ ${event.engine}` : ''}${event.error ? ` — ${event.error.slice(0, 160)}` : ''}`;
         text += options.tty ? `\r\x1b[K${line}\n` : `${line}\n`;
       }
-      if (event.type === 'run_progress') latest = { progress: event.progress, final: false };
+      if (event.type === 'run_progress') {
+        latest = { progress: event.progress, final: false };
+        engines = event.engines ?? engines;
+      }
       if (event.type === 'run_finished') latest = { progress: event.progress, final: true };
     }
-    if (latest && options.tty) text += `\r\x1b[K${progressLine(latest.progress)}${latest.final ? '\n' : ''}`;
+    if (latest && options.tty) text += `\r\x1b[K${progressLine(latest.progress, Date.now(), engines)}${latest.final ? '\n' : ''}`;
     // Without a terminal there is nothing to redraw: the final line only.
-    else if (latest?.final) text += progressLine(latest.progress) + '\n';
+    else if (latest?.final) text += progressLine(latest.progress, Date.now(), engines) + '\n';
     if (text) process.stderr.write(text);
   });
   return { onEvent: (event) => batcher.push(event), close: () => batcher.dispose() };

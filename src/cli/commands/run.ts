@@ -15,6 +15,17 @@ import { forecastFromStore, formatForecast } from '../../core/report';
 import { formatTable } from '../table';
 import { loadCliTasks, selectTasks } from './tasks';
 import { collect, nonNegativeNumber, positiveInt, positiveNumber } from '../options';
+import { EngineConfigError, enginesFromHosts, readEnginesFile, type EngineEntry } from '../../core/runtime';
+
+/** The engine pool the options name: an engines file, or several --docker-host; undefined for one engine. */
+export function enginesFromOptions(options: Pick<RunOptions, 'dockerHost' | 'engines'>): EngineEntry[] | undefined {
+  const hosts = options.dockerHost === undefined ? [] : ([] as string[]).concat(options.dockerHost);
+  if (options.engines) {
+    if (hosts.length) throw new EngineConfigError('give either --engines FILE or --docker-host, not both');
+    return readEnginesFile(options.engines);
+  }
+  return hosts.length > 1 ? enginesFromHosts(hosts) : undefined;
+}
 
 export interface RunOptions {
   tasks?: string;
@@ -30,7 +41,10 @@ export interface RunOptions {
   testTimeoutMultiplier: number;
   seed: number;
   db?: string;
-  dockerHost?: string;
+  /** One engine, or several (repeated): a pool. */
+  dockerHost?: string | string[];
+  /** An engines file (YAML/JSON): hosts with capacity, labels, TLS/SSH credentials. */
+  engines?: string;
   resume?: string;
   name?: string;
   json?: boolean;
@@ -122,9 +136,11 @@ export async function printEstimate(options: RunOptions): Promise<void> {
 export async function executeRun(options: RunOptions, observe?: (event: RunEvent, store: Store) => void): Promise<RunSummary> {
   // A new run's mistakes (models file, missing key, tasks, settings) are told before Docker or the store is touched.
   const newPlan = options.resume ? undefined : await planFromOptions(options);
+  const engines = enginesFromOptions(options);
+  const oneHost = ([] as string[]).concat(options.dockerHost ?? [])[0];
   const session = await BenchmarkSession.open({
     dbPath: options.db ?? DEFAULT_DB,
-    ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}),
+    ...(engines ? { engines } : oneHost ? { dockerHost: oneHost } : {}),
     onStoreWarning: (w) => process.stderr.write(`kilobench: store: ${w.message}\n`),
   });
   const abort = new AbortController();
@@ -193,7 +209,8 @@ export function registerRunCommand(program: Command): void {
     .option('--name <text>', 'a name for the run')
     .option('--resume <runId>', 'run the trials of an earlier run that have no final status (after a crash, kill or cancel)')
     .option('--db <file>', `results database (default: ${DEFAULT_DB})`)
-    .option('--docker-host <url>', 'Docker engine (default: DOCKER_HOST or the local socket)')
+    .option('--docker-host <url>', 'Docker engine: unix://, tcp:// or ssh://user@host (default: DOCKER_HOST or the local socket); repeat for a pool of engines, --concurrency trials on each', collect)
+    .option('--engines <file>', 'a pool of Docker engines with capacity, labels and TLS/SSH credentials (YAML or JSON; see README)')
     .option('--network <mode>', 'task: each task\'s own network (default); none: no task gets one (offline); host: the host\'s network (opt-in, shares its loopback)')
     .option('--docker-network <name>', 'an existing Docker network for tasks with network, instead of one made for the run')
     .option('--build-images', 'build every task image from its Dockerfile, even when the task names a prebuilt image')

@@ -30,6 +30,7 @@ export function transcriptLines(store: Store, trial: TrialRecord): string[] {
     `  time: ${formatDuration(trial.durationMs)} (agent ${formatDuration(trial.agentDurationMs)}, tests ${formatDuration(trial.testDurationMs)})${trial.harnessVersion ? ` · ${trial.harness} ${trial.harnessVersion}` : ''}`,
     ...(trial.image ? [`  image: ${trial.image}${trial.imageRepoDigest ? ` (${trial.imageRepoDigest})` : ''}${trial.imageDigest ? ` · id ${trial.imageDigest.slice(0, 19)}` : ''}`] : []),
     ...(trial.network ? [`  network: ${trial.network}`] : []),
+    ...(trial.engine ? [`  engine: ${trial.engine}`] : []),
     '',
   ];
   const calls = new Map(store.listLlmCalls(trial.id).map((c) => [c.seq, c]));

@@ -15,10 +15,17 @@ import { getHarness } from '../harness/registry';
 import { markInterruptedRuns } from './interrupted-runs';
 import { resumeRun, startRun, type RunSummary, type SchedulerDeps } from './scheduler';
 import { prebuildTaskImages } from './image-prebuild';
+import type { EngineEntry } from '../runtime/engines-config';
+import { openEngines, type OpenedEngine } from '../runtime/docker/docker-engines';
 
 export interface SessionOptions {
   dbPath: string;
   dockerHost?: string;
+  /**
+   * A pool of engines (`--docker-host` repeated, `--engines FILE`): trials are placed on them; the
+   * first also serves what needs one engine. Capacities left out take the run's concurrency.
+   */
+  engines?: readonly EngineEntry[];
   onStoreWarning?: (warning: StoreWarning) => void;
   /** Lines from the metering proxy (keys are redacted there). */
   log?: (line: string) => void;
@@ -31,6 +38,7 @@ export interface SessionOptions {
 
 export class BenchmarkSession {
   private sim: SimProvider | undefined;
+  private readonly opened: OpenedEngine[] = [];
 
   private constructor(
     readonly runtime: ContainerRuntime,
@@ -38,21 +46,30 @@ export class BenchmarkSession {
     readonly meter: MeteringProxy,
     private readonly ownsStore: boolean,
     private readonly dockerHost: string | undefined,
+    private readonly engineEntries: readonly EngineEntry[] = [],
   ) {}
 
   static async open(options: SessionOptions): Promise<BenchmarkSession> {
-    const runtime = new DockerRuntime(options.dockerHost);
+    const pool = options.engines?.length ? options.engines : undefined;
+    const dockerHost = pool ? pool[0]?.host : options.dockerHost;
+    const runtime = new DockerRuntime(dockerHost);
     await runtime.ping();
     const store = options.store ?? await Store.open(options.dbPath, options.onStoreWarning ? { onWarning: options.onStoreWarning } : {});
     try {
       // A store it opened itself may still show runs of a process that died as running.
       if (!options.store) markInterruptedRuns(store);
       const meter = await startMeteringProxy(options.log ? { log: options.log } : {});
-      return new BenchmarkSession(runtime, store, meter, !options.store, options.dockerHost);
+      return new BenchmarkSession(runtime, store, meter, !options.store, dockerHost, pool ?? []);
     } catch (e) {
       if (!options.store) await store.close();
       throw e;
     }
+  }
+
+  /** The run's engines, opened for it (each asked what it offers); none when the session has one engine. */
+  private async openPool(plan: RunPlan): Promise<OpenedEngine[]> {
+    if (this.engineEntries.length === 0) return [];
+    return openEngines(this.engineEntries, Math.max(1, plan.settings.concurrency), () => this.meter.url);
   }
 
   private async deps(plan: RunPlan, harness: Harness, extra: Partial<SchedulerDeps>, onEvent?: (e: RunEvent) => void): Promise<SchedulerDeps> {
@@ -69,8 +86,11 @@ export class BenchmarkSession {
       const mounts = (await prepare(other))?.mounts;
       others.set(name, { harness: other, ...(mounts?.length ? { mounts } : {}) });
     }
+    const engines = await this.openPool(plan);
+    this.opened.push(...engines);
     return {
       runtime: this.runtime, store: this.store, meter: this.meter, harness,
+      ...(engines.length ? { engines } : {}),
       ...(this.sim ? { sim: this.sim } : {}),
       ...(prepared?.mounts.length ? { harnessMounts: prepared.mounts } : {}),
       ...(others.size ? { harnesses: others } : {}),
@@ -98,6 +118,7 @@ export class BenchmarkSession {
   }
 
   async close(): Promise<void> {
+    for (const engine of this.opened.splice(0)) engine.close();
     await Promise.allSettled([this.meter.close(), this.sim?.close()]);
     if (this.ownsStore) await this.store.close();
   }

@@ -1,33 +1,49 @@
 /**
- * Runs a plan's trials with bounded concurrency, through the metering proxy, recording everything
- * in the store and telling listeners as it goes. It cancels cleanly (running containers removed,
- * trials marked `cancelled`), retries only infrastructure errors, and resumes a run by running
- * exactly the trials that have no final status.
+ * Starts and resumes runs: records the plan in the store, opens the run's engines (each with its
+ * model channel), and hands the trials to the pool (trial-pool.ts), which places them on engines and
+ * runs each with its retries (trial-attempt.ts) through the metering proxy (model-access.ts). It
+ * cancels cleanly (running containers removed, trials marked `cancelled`) and resumes a run by
+ * running exactly the trials that have no final status.
  */
-import { readFile } from 'node:fs/promises';
-import pLimit from 'p-limit';
-import type { ContainerRuntime } from '../runtime/container-runtime';
-import { modelPriceOverrides } from '../pricing';
+import { LABELS, type ContainerRuntime } from '../runtime/container-runtime';
 import { pruneContainers, pruneNetworks } from '../runtime/reaper';
-import type { MeteringProxy, MeteredCall, Totals } from '../meter';
-import { EXCLUDED_FROM_PASS_RATE, simUpstream, upstreamFor, type TrialStatus, type UpstreamConfig } from '../domain';
+import type { MeteringProxy, MeteredCall } from '../meter';
 import { redactDeep } from '../meter/redact';
 import type { SimProvider } from '../providers/sim';
-import type { ProfileName } from '../providers/sim/profiles';
-import type { ModelAccess, ModelSpec } from '../models/model-spec';
 import type { Harness } from '../harness/harness';
 import type { Store } from '../store';
-import type { Task } from '../tasks/task';
 import { planTrials, type PlannedTrial, type RunPlan } from './plan';
 import type { RunEvent, RunProgress } from './events';
-import { runTrial, type TrialOutcome } from './trial-runner';
 import { TrialRecorder } from './trial-recorder';
+import type { TrialStatus } from '../domain';
 import { openModelChannel } from './model-channel';
-import { networkAccess } from './task-network';
-import { formatUsd } from '../format';
+import { runSecrets } from './model-access';
+import { CallFeeds } from './call-feeds';
+import { RateLimitGate } from './rate-limit-gate';
+import { EnginePlacement, type PoolEngine } from './engine-placement';
+import { TrialPool } from './trial-pool';
+import type { HarnessMounts } from './trial-attempt';
 
-/** Times a trial stopped by provider rate limits is run again after backing off. */
-export const MAX_RATE_LIMIT_RETRIES = 3;
+export { MAX_RATE_LIMIT_RETRIES } from './trial-attempt';
+
+/** One Docker engine of a run's pool, as the caller opened it. */
+export interface EngineSpec {
+  /** How progress lines, the store and reports name it. */
+  name: string;
+  runtime: ContainerRuntime;
+  /** Trials at once. */
+  capacity: number;
+  /** What it offers one container (placement skips it for bigger tasks); undefined when unknown. */
+  cpus?: number;
+  memoryMb?: number;
+  labels?: Record<string, string>;
+  /**
+   * How its containers reach the metering proxy at a network's gateway address: by default the proxy
+   * listens there itself (engines on this machine); a remote engine brings the traffic back through
+   * its own connection (e.g. an SSH remote forward).
+   */
+  listenOn?: (address: string) => Promise<{ url: string; close(): Promise<void> }>;
+}
 
 export interface SchedulerDeps {
   runtime: ContainerRuntime;
@@ -39,16 +55,18 @@ export interface SchedulerDeps {
   /** Environment to read model keys from (by the variable a model names). */
   env?: NodeJS.ProcessEnv;
   /** Read-only mounts and environment the harness needs in every container (e.g. the Kilo binary). */
-  harnessMounts?: { hostPath: string; containerPath: string }[];
+  harnessMounts?: HarnessMounts;
   /**
    * The other harnesses of a plan with several (`RunPlan.harnesses`), by name, each with its own
    * mounts (each Kilo version mounts its own folder). `harness` and `harnessMounts` serve the rest.
    */
-  harnesses?: ReadonlyMap<string, { harness: Harness; mounts?: { hostPath: string; containerPath: string }[] }>;
+  harnesses?: ReadonlyMap<string, { harness: Harness; mounts?: HarnessMounts }>;
+  /** The engines trials are placed on; default: `runtime` alone, `concurrency` trials at once. */
+  engines?: EngineSpec[];
 }
 
 /** The harness (and mounts) a trial runs with. */
-function harnessOf(deps: SchedulerDeps, name: string): { harness: Harness; mounts?: { hostPath: string; containerPath: string }[] } {
+function harnessOf(deps: SchedulerDeps, name: string): { harness: Harness; mounts?: HarnessMounts } {
   const other = deps.harnesses?.get(name);
   if (other) return other;
   if (name !== deps.harness.name && deps.harnesses?.size) throw new Error(`no harness "${name}" was prepared for this run`);
@@ -71,23 +89,6 @@ export interface RunSummary {
   status: 'finished' | 'cancelled';
   progress: RunProgress;
   outcomes: Map<string, TrialStatus>;
-}
-
-async function simSolution(task: Task): Promise<{ script: string } | { commands: string[] }> {
-  if (task.solution.kind === 'script') return { script: await readFile(task.solution.path, 'utf8') };
-  if (task.solution.kind === 'commands') return { commands: task.solution.commands.map((c) => c.command) };
-  return { commands: [] };
-}
-
-function realUpstream(model: ModelSpec, env: NodeJS.ProcessEnv): UpstreamConfig {
-  const apiKey = model.keyEnv ? env[model.keyEnv] : undefined;
-  if (model.keyEnv && !apiKey) throw new Error(`model ${model.id}: the environment variable ${model.keyEnv} holding its key is not set`);
-  return upstreamFor(model, apiKey);
-}
-
-/** The real keys of the run's models, kept out of everything recorded or emitted. */
-function runSecrets(plan: RunPlan, env: NodeJS.ProcessEnv): string[] {
-  return plan.models.flatMap((m) => (m.keyEnv && env[m.keyEnv] ? [env[m.keyEnv] as string] : []));
 }
 
 /** Plan a new run in the store (run, task snapshots, queued trials) and run it. */
@@ -132,204 +133,106 @@ export async function resumeRun(plan: RunPlan, deps: SchedulerDeps, options: Sch
   return executeTrials(plan, trials, recorder, deps, options);
 }
 
+/**
+ * The engines of the run, each with its own model channel; the deps' `runtime` alone when the deps
+ * name no pool (`concurrency` trials at once).
+ */
+function openEngines(plan: RunPlan, deps: SchedulerDeps): PoolEngine[] {
+  const specs: EngineSpec[] = deps.engines?.length ? deps.engines : [{ name: 'local', runtime: deps.runtime, capacity: Math.max(1, plan.settings.concurrency) }];
+  return specs.map((spec) => {
+    const channelOptions = (): Parameters<typeof openModelChannel>[0] => ({
+      runtime: spec.runtime, runId: plan.runId,
+      // A remote engine's containers reach the proxy through the engine's own connection (a tunnel).
+      meter: { url: deps.meter.url, listenOn: spec.listenOn ?? ((address: string) => deps.meter.listenOn(address)) },
+      ...(plan.settings.network ? { setting: plan.settings.network } : {}),
+      ...(plan.settings.dockerNetwork ? { dockerNetwork: plan.settings.dockerNetwork } : {}),
+    });
+    const engine: PoolEngine = {
+      name: spec.name, runtime: spec.runtime, capacity: spec.capacity, labels: spec.labels ?? {},
+      ...(spec.cpus !== undefined ? { cpus: spec.cpus } : {}),
+      ...(spec.memoryMb !== undefined ? { memoryMb: spec.memoryMb } : {}),
+      channel: openModelChannel(channelOptions()),
+      alive: () => spec.runtime.ping().then(() => true, () => false),
+      rejoin: async () => {
+        // What the loss left: the run's containers on that engine (their trials run elsewhere now),
+        // and a channel whose networks and listeners may be gone with the daemon.
+        await removeRunContainers(spec.runtime, plan.runId);
+        await engine.channel.close();
+        engine.channel = openModelChannel(channelOptions());
+      },
+    };
+    return engine;
+  });
+}
+
+async function removeRunContainers(runtime: ContainerRuntime, runId: string): Promise<void> {
+  for (const c of await runtime.listLabelled()) if (c.labels[LABELS.run] === runId) await runtime.remove(c.id);
+}
+
 async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: TrialRecorder, deps: SchedulerDeps, options: SchedulerOptions): Promise<RunSummary> {
-  const { runtime, meter } = deps;
+  const { meter } = deps;
   const env = deps.env ?? process.env;
   const signal = options.signal ?? new AbortController().signal;
   const secrets = runSecrets(plan, env);
   const emit = (event: RunEvent) => options.onEvent?.(redactDeep(event, secrets));
-  const progress: RunProgress = { total: trials.length, done: 0, running: 0, passed: 0, failed: 0, errors: 0, spendUsd: 0, unpricedCalls: 0, startedAt: Date.now() };
-  const outcomes = new Map<string, TrialStatus>();
   const ours = new Set(trials.map((t) => t.id));
+  const engines = openEngines(plan, deps);
 
-  // Containers and networks a crashed earlier process left behind go first.
-  await pruneContainers(runtime, { activeRuns: [] }).catch(() => undefined);
-  await pruneNetworks(runtime, { activeRuns: [] }).catch(() => undefined);
-  const channel = openModelChannel({
-    runtime, meter, runId: plan.runId,
-    ...(plan.settings.network ? { setting: plan.settings.network } : {}),
-    ...(plan.settings.dockerNetwork ? { dockerNetwork: plan.settings.dockerNetwork } : {}),
-  });
+  // Containers and networks a crashed earlier process left behind go first, on every engine that answers.
+  for (const engine of engines) {
+    await pruneContainers(engine.runtime, { activeRuns: [] }).catch(() => undefined);
+    await pruneNetworks(engine.runtime, { activeRuns: [] }).catch(() => undefined);
+  }
   if (plan.settings.budgetUsd !== undefined) {
     meter.setRunBudget(plan.runId, { usd: plan.settings.budgetUsd });
     // A resumed run's budget also covers what its earlier, killed or cancelled, processes spent.
     meter.carryOverRunSpend(plan.runId, recorder.runSpendUsd());
   }
-
-  // Trials that met a rate limit (HTTP 429) in their current attempt, and when new trials may start again.
-  const rateLimited = new Set<string>();
-  let pausedUntil = 0;
-  // Each running trial's calls, for its harness (HarnessContext.calls).
-  const feeds = new Map<string, { calls: MeteredCall[]; listeners: Set<(call: MeteredCall) => void> }>();
+  const engineStatus = (engine: string, status: 'lost' | 'rejoined' | 'all_lost', message: string) => emit({ type: 'engine_status', runId: plan.runId, engine, status, message });
+  const placement = new EnginePlacement(engines, {
+    lost: (e, error) => engineStatus(e.name, 'lost', `engine ${e.name} stopped answering (${error}); its trials move to the other engines and it is retried with back-off`),
+    rejoined: (e) => engineStatus(e.name, 'rejoined', `engine ${e.name} answers again and takes trials`),
+    paused: (all) => engineStatus(all.map((e) => e.name).join(', '), 'all_lost', `every engine of the run is lost (${all.map((e) => e.name).join(', ')}): the run waits until one answers again (cancel to stop)`),
+  });
+  const rateLimits = new RateLimitGate();
+  const feeds = new CallFeeds();
+  const pool = new TrialPool({
+    plan, recorder, meter, placement, signal, emit,
+    attempt: {
+      plan, recorder, meter, env, signal, emit, feeds, rateLimits,
+      ...(deps.sim ? { sim: deps.sim } : {}),
+      harnessOf: (name) => harnessOf(deps, name),
+      ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+      ...(options.rateLimitDelayMs !== undefined ? { rateLimitDelayMs: options.rateLimitDelayMs } : {}),
+    },
+  }, trials.length);
   const onCall = (call: MeteredCall) => {
     if (call.runId !== plan.runId || !ours.has(call.trialId)) return;
-    if (call.httpStatus === 429) rateLimited.add(call.trialId);
+    if (call.httpStatus === 429) rateLimits.hit(call.trialId);
     recorder.llmCall(call);
-    const feed = feeds.get(call.trialId);
-    if (feed) {
-      feed.calls.push(call);
-      for (const listener of feed.listeners) {
-        try {
-          listener(call);
-        } catch {
-          // A harness's listener never stops the recording of calls.
-        }
-      }
-    }
-    if (call.costUsd === null) progress.unpricedCalls++;
-    else progress.spendUsd += call.costUsd;
+    feeds.deliver(call);
     emit({ type: 'llm_call', runId: plan.runId, trialId: call.trialId, call });
-    emit({ type: 'run_progress', runId: plan.runId, progress: { ...progress } });
+    pool.countCall(call.costUsd);
   };
   meter.on('call', onCall);
   emit({ type: 'run_started', runId: plan.runId, total: trials.length });
-
-  const runBudgetSpent = (): boolean => {
-    const { budgetUsd } = plan.settings;
-    const spent = meter.totals(plan.runId);
-    return budgetUsd !== undefined && spent !== undefined && (spent.budgetExceeded || spent.costUsd >= budgetUsd);
-  };
-
-  const finishTrial = (trial: PlannedTrial, status: TrialStatus, costUsd: number | null, durationMs: number, error?: string) => {
-    outcomes.set(trial.id, status);
-    progress.done++;
-    if (status === 'passed') progress.passed++;
-    else if (EXCLUDED_FROM_PASS_RATE.has(status)) progress.errors++;
-    else progress.failed++;
-    emit({ type: 'trial_finished', runId: plan.runId, trialId: trial.id, taskId: trial.task.id, modelId: trial.model?.id ?? trial.harness, status, costUsd, durationMs, ...(error ? { error } : {}) });
-    emit({ type: 'run_progress', runId: plan.runId, progress: { ...progress } });
-  };
-
-  const runOne = async (trial: PlannedTrial): Promise<void> => {
-    if (signal.aborted) {
-      recorder.skip(trial.id, 'cancelled', 'cancelled before it started');
-      finishTrial(trial, 'cancelled', null, 0);
-      return;
-    }
-    if (runBudgetSpent()) {
-      recorder.skip(trial.id, 'cancelled', `not started: the run budget of ${formatUsd(plan.settings.budgetUsd ?? 0)} was spent`);
-      finishTrial(trial, 'cancelled', null, 0, 'run budget spent');
-      return;
-    }
-    // A provider rate limit pauses the whole run, not just the trial that met it.
-    if (pausedUntil > Date.now()) await new Promise((r) => setTimeout(r, pausedUntil - Date.now()));
-    progress.running++;
-    recorder.start(trial.id);
-    emit({ type: 'trial_started', runId: plan.runId, trialId: trial.id });
-    let outcome: TrialOutcome;
-    let infraRetries = 0;
-    let rateLimitRetries = 0;
-    for (;;) {
-      rateLimited.delete(trial.id);
-      ({ outcome } = await attemptTrial(trial));
-      if (signal.aborted) break;
-      // Retry what says nothing about the model: infrastructure errors, and provider errors caused by
-      // rate limits (after backing off). An agent's fail is never retried.
-      let delay: number;
-      if (outcome.status === 'infra_error' && infraRetries < plan.settings.maxInfraRetries) {
-        delay = (options.retryDelayMs ?? 2000) * 2 ** infraRetries++;
-        recorder.finding(trial.id, { kind: 'infra_retry', attempt: infraRetries, error: outcome.error ?? '' });
-      } else if (outcome.status === 'provider_error' && rateLimited.has(trial.id) && rateLimitRetries < MAX_RATE_LIMIT_RETRIES) {
-        delay = (options.rateLimitDelayMs ?? 15_000) * 2 ** rateLimitRetries++;
-        pausedUntil = Math.max(pausedUntil, Date.now() + delay);
-        recorder.finding(trial.id, { kind: 'rate_limited', attempt: rateLimitRetries, backoffMs: delay, error: outcome.error ?? '' });
-      } else break;
-      await new Promise((r) => setTimeout(r, delay));
-      recorder.beginAttempt(trial.id);
-    }
-    progress.running--;
-    recorder.finish(trial.id, outcome);
-    finishTrial(trial, outcome.status, recorder.spend(trial.id).costUsd, outcome.durationMs, outcome.error);
-  };
-
-  const attemptTrial = async (trial: PlannedTrial): Promise<{ outcome: TrialOutcome; totals: Totals | undefined }> => {
-    let handle: { unregister(): void } | undefined;
-    let simSession: string | undefined;
-    const feed = { calls: [] as MeteredCall[], listeners: new Set<(call: MeteredCall) => void>() };
-    feeds.set(trial.id, feed);
-    try {
-      const { harness, mounts } = harnessOf(deps, trial.harness);
-      const networks = await channel.trialNetworks(networkAccess(trial.task, plan.settings.network), harness.modelInContainer);
-      let model: ModelAccess | undefined;
-      if (harness.needsModel && trial.model) {
-        const spec = trial.model;
-        let upstream: UpstreamConfig;
-        if (spec.provider === 'sim') {
-          if (!deps.sim) throw new Error('simulated models need the simulated provider');
-          simSession = deps.sim.registerSession({ profile: spec.model.replace(/^sim\//, '') as ProfileName, seed: trial.seed, solution: await simSolution(trial.task) });
-          upstream = simUpstream(spec, `${deps.sim.url}/s/${simSession}`);
-        } else {
-          upstream = realUpstream(spec, env);
-        }
-        const registered = meter.registerTrial({
-          trialId: trial.id, runId: plan.runId, upstream,
-          ...(plan.settings.trialBudgetUsd !== undefined ? { budget: { usd: plan.settings.trialBudgetUsd } } : {}),
-          ...(spec.price ? { prices: modelPriceOverrides([spec]) } : {}),
-        });
-        handle = registered;
-        // A harness inside the container reaches the proxy through the channel; one beside it, on loopback.
-        const trialUrl = networks.proxyOrigin ? `${networks.proxyOrigin}/t/${registered.token}` : registered.baseUrl;
-        model = {
-          id: spec.id, providerModel: spec.model, protocol: spec.protocol,
-          // The trial URL stands in for the provider's base URL (domain/providers.ts).
-          baseUrl: trialUrl,
-          apiKey: registered.token, simulated: spec.simulated,
-        };
-      }
-      const outcome = await runTrial(runtime, {
-        runId: plan.runId, trialId: trial.id, task: trial.task, harness,
-        agentTimeoutMultiplier: plan.settings.agentTimeoutMultiplier,
-        testTimeoutMultiplier: plan.settings.testTimeoutMultiplier,
-        seed: trial.seed, network: networks,
-        ...(plan.settings.buildImages ? { buildImages: true } : {}),
-        ...(model ? { model } : {}),
-        ...(mounts ? { readOnlyMounts: mounts } : {}),
-      }, {
-        signal,
-        onPhase: (phase) => emit({ type: 'trial_phase', runId: plan.runId, trialId: trial.id, phase }),
-        onTranscript: (entry) => {
-          recorder.transcript(trial.id, entry);
-          if (entry.kind === 'tool_call' || entry.kind === 'command') emit({ type: 'tool_call', runId: plan.runId, trialId: trial.id, entry });
-        },
-        calls: {
-          list: () => feed.calls,
-          subscribe: (listener) => {
-            feed.listeners.add(listener);
-            return () => feed.listeners.delete(listener);
-          },
-        },
-        onFinding: (finding) => recorder.finding(trial.id, finding),
-      });
-      const totals = meter.totals(trial.id);
-      // A trial the proxy stopped for its budget ends as budget_exceeded unless it passed anyway.
-      if (totals?.budgetExceeded && outcome.status !== 'passed' && outcome.status !== 'cancelled') {
-        return { outcome: { ...outcome, status: 'budget_exceeded', error: outcome.error ?? 'the trial or run budget was spent' }, totals };
-      }
-      return { outcome, totals };
-    } catch (e) {
-      const now = new Date().toISOString();
-      const outcome: TrialOutcome = {
-        status: 'infra_error', tests: [], testsPassed: 0, testsFailed: 0, error: (e as Error).message,
-        startedAt: now, finishedAt: now, durationMs: 0, buildMs: 0, agentMs: 0, testMs: 0,
-      };
-      return { outcome, totals: meter.totals(trial.id) };
-    } finally {
-      feeds.delete(trial.id);
-      handle?.unregister();
-      if (simSession) deps.sim?.unregisterSession(simSession);
-    }
-  };
+  const stopOnAbort = () => placement.stop();
+  signal.addEventListener('abort', stopOnAbort, { once: true });
 
   try {
-    const limit = pLimit(Math.max(1, plan.settings.concurrency));
-    await Promise.all(trials.map((trial) => limit(() => runOne(trial))));
+    await pool.run(trials);
   } finally {
+    signal.removeEventListener('abort', stopOnAbort);
+    placement.stop();
     meter.off('call', onCall);
-    await channel.close();
+    // Whatever an engine lost mid-trial left behind (it may have come back after its trials moved).
+    await Promise.allSettled(engines.map((e) => removeRunContainers(e.runtime, plan.runId)));
+    await Promise.allSettled(engines.map((e) => e.channel.close()));
   }
   const status = signal.aborted ? 'cancelled' : 'finished';
   recorder.endRun(status);
   await deps.store.flush();
+  const { progress, outcomes } = pool;
   emit({ type: 'run_finished', runId: plan.runId, status, progress: { ...progress } });
   return { runId: plan.runId, status, progress, outcomes };
 }

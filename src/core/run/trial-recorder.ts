@@ -69,6 +69,11 @@ export class TrialRecorder {
     this.append({ type: 'trial_updated', runId: this.runId, trialId, patch: { status: 'running', startedAt: new Date().toISOString(), error: null } });
   }
 
+  /** The engine the trial runs on (again when it moves to another after losing its engine). */
+  placed(trialId: string, engine: string): void {
+    this.append({ type: 'trial_updated', runId: this.runId, trialId, patch: { engine } });
+  }
+
   /** A trial that never ran (cancelled before its turn, run budget spent). */
   skip(trialId: string, status: 'cancelled', reason: string): void {
     this.append({ type: 'trial_updated', runId: this.runId, trialId, patch: { status, error: reason, finishedAt: new Date().toISOString() } });

@@ -3,3 +3,4 @@ export type { ContainerRuntime } from './container-runtime';
 export { DockerRuntime } from './docker/docker-runtime';
 export { describeHost, resolveDockerHost } from './docker/docker-host';
 export { pruneContainers, pruneNetworks } from './reaper';
+export { EngineConfigError, enginesFromHosts, readEnginesFile, type EngineEntry } from './engines-config';

@@ -74,6 +74,7 @@ const TRIAL_COLUMNS: { [K in keyof Required<TrialPatch>]: (value: Required<Trial
   image: (v) => ({ image: v ?? null }),
   imageRepoDigest: (v) => ({ image_repo_digest: v ?? null }),
   network: (v) => ({ network: v ?? null }),
+  engine: (v) => ({ engine: v ?? null }),
   error: (v) => ({ error: v }),
   findings: (v) => ({ findings_json: json(v) }),
 };
@@ -98,7 +99,7 @@ function newTrialParams(runId: string, trial: NewTrial): Params {
     ...patchParams({
       status: 'queued', seed: null, startedAt: null, finishedAt: null, durationMs: null, agentDurationMs: null,
       testDurationMs: null, tokens: ZERO_USAGE, costUsd: null, costFlags: [], tests: [], testsPassed: null, testsFailed: null,
-      harnessVersion: null, imageDigest: null, image: null, imageRepoDigest: null, network: null, error: null, findings: [],
+      harnessVersion: null, imageDigest: null, image: null, imageRepoDigest: null, network: null, engine: null, error: null, findings: [],
       ...trial,
     }),
   };

@@ -80,6 +80,7 @@ function toTrial(row: Row): TrialRecord {
     image: textOrNull(row, 'image'),
     imageRepoDigest: textOrNull(row, 'image_repo_digest'),
     network: textOrNull(row, 'network'),
+    engine: textOrNull(row, 'engine'),
     error: textOrNull(row, 'error'),
     findings: parsed<JsonObject[]>(row, 'findings_json'),
   };

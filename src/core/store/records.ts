@@ -78,6 +78,8 @@ export interface TrialFields {
   imageRepoDigest?: string | null;
   /** The container's network in each phase: `agent kilobench-run-…, verifier none`. */
   network?: string | null;
+  /** The Docker engine the trial ran on (its name in the run's engine pool); the last one when it moved. */
+  engine?: string | null;
   error: string | null;
   findings: JsonObject[];
 }
@@ -275,6 +277,7 @@ function trialFields(o: Record<string, unknown>, path: string): TrialPatch {
     image: opt(o, 'image', path, nullable(string)),
     imageRepoDigest: opt(o, 'imageRepoDigest', path, nullable(string)),
     network: opt(o, 'network', path, nullable(string)),
+    engine: opt(o, 'engine', path, nullable(string)),
     error: opt(o, 'error', path, nullable(string)),
     findings: opt(o, 'findings', path, arrayOf(jsonObject)),
   });

@@ -154,6 +154,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE trial_call_summaries ADD COLUMN shape INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 6,
+    description: 'the Docker engine of the run\'s pool each trial ran on',
+    sql: `
+      ALTER TABLE trials ADD COLUMN engine TEXT;
+    `,
+  },
 ];
 
 /** The version that added `trial_call_summaries`; opening an older database fills the table. */

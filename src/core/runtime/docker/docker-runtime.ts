@@ -1,4 +1,6 @@
 /** ContainerRuntime on the Docker Engine API (dockerode), local or remote. */
+import { createHash } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -11,7 +13,7 @@ import type {
   ContainerInfo, ContainerRuntime, ContainerSpec, ExecOptions, ExecResult, FileEntry, ImageRef, ImageSpec, NetworkInfo, NetworkSpec,
 } from '../container-runtime';
 import { LABELS } from '../container-runtime';
-import { describeHost, dockerOptions, resolveDockerHost } from './docker-host';
+import { describeHost, dockerOptions, resolveDockerHost, type EngineCredentials } from './docker-host';
 import { OutputCapture } from './output-capture';
 
 const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
@@ -39,24 +41,89 @@ function messageOf(error: unknown): string {
   return e.json?.message ?? e.message ?? e.reason ?? String(error);
 }
 
+export interface DockerRuntimeOptions {
+  credentials?: EngineCredentials;
+  /**
+   * How read-only host folders (a harness binary) reach containers: `bind` mounts them (the engine
+   * runs on this machine), `copy` copies each once into a volume on the engine that containers mount
+   * read-only (a remote engine cannot see this machine's files).
+   */
+  files?: 'bind' | 'copy';
+  /** How messages name the engine, when the host the client dials is a local tunnel to it. */
+  displayHost?: string;
+}
+
+/** The file a filled harness-files volume holds last, so a half-filled one is filled again. */
+const FILLED_MARKER = '.kilobench-filled';
+
 export class DockerRuntime implements ContainerRuntime {
   private readonly docker: Docker;
   private readonly building = new Map<string, Promise<ImageRef>>();
+  private readonly volumes = new Map<string, Promise<string>>();
 
   private readonly host: string | undefined;
 
-  constructor(host?: string) {
+  constructor(host?: string, private readonly options: DockerRuntimeOptions = {}) {
     this.host = resolveDockerHost(host);
-    this.docker = new Docker(dockerOptions(this.host));
+    this.docker = new Docker(dockerOptions(this.host, options.credentials));
+  }
+
+  /** What the engine offers one container: its CPUs, memory and architecture. */
+  async resources(): Promise<{ cpus: number; memoryMb: number; arch: string }> {
+    const info = await this.docker.info() as { NCPU?: number; MemTotal?: number; Architecture?: string };
+    return { cpus: info.NCPU ?? 1, memoryMb: Math.floor((info.MemTotal ?? 0) / 1024 / 1024), arch: info.Architecture ?? '' };
+  }
+
+  /**
+   * The volume on this engine holding a copy of `hostDir` (filled once, through a stopped helper
+   * container of `image`). Its name carries a hash of the folder's listing, so a changed folder gets
+   * a new volume and an unchanged one is reused by later runs.
+   */
+  private filesVolume(hostDir: string, image: string): Promise<string> {
+    let pending = this.volumes.get(hostDir);
+    if (!pending) {
+      pending = this.fillVolume(hostDir, image);
+      pending.catch(() => this.volumes.delete(hostDir));
+      this.volumes.set(hostDir, pending);
+    }
+    return pending;
+  }
+
+  private async fillVolume(hostDir: string, image: string): Promise<string> {
+    const hash = createHash('sha256').update(hostDir);
+    for (const entry of (await readdir(hostDir, { recursive: true })).sort()) {
+      const s = await stat(posix.join(hostDir, entry));
+      hash.update(`\0${entry}\0${s.size}\0${s.mtimeMs}`);
+    }
+    const name = `kilobench-files-${hash.digest('hex').slice(0, 16)}`;
+    let helper: Docker.Container | undefined;
+    try {
+      await this.docker.createVolume({ Name: name, Labels: { 'kilobench.files': hostDir } });
+      helper = await this.docker.createContainer({ Image: image, Cmd: ['true'], NetworkDisabled: true, HostConfig: { Binds: [`${name}:/kilobench-fill`] } });
+      const filled = await helper.infoArchive({ path: `/kilobench-fill/${FILLED_MARKER}` }).then(() => true, () => false);
+      if (!filled) {
+        const archive = packDir(hostDir, { map: (header) => ({ ...header, name: posix.join('kilobench-fill', header.name), uid: 0, gid: 0 }) });
+        await helper.putArchive(archive as unknown as Readable, { path: '/' });
+        const marker = packFiles();
+        marker.entry({ name: `kilobench-fill/${FILLED_MARKER}`, mode: 0o644 }, new Date().toISOString());
+        marker.finalize();
+        await helper.putArchive(marker as unknown as Readable, { path: '/' });
+      }
+      return name;
+    } catch (e) {
+      throw new InfraError(`cannot copy ${hostDir} to the engine at ${describeHost(this.options.displayHost ?? this.host)}: ${messageOf(e)}`);
+    } finally {
+      await helper?.remove({ force: true }).catch(() => undefined);
+    }
   }
 
   async ping(): Promise<string> {
     try {
       const version = await this.docker.version();
-      return `Docker ${version.Version} (API ${version.ApiVersion}) at ${describeHost(this.host)}`;
+      return `Docker ${version.Version} (API ${version.ApiVersion}) at ${describeHost(this.options.displayHost ?? this.host)}`;
     } catch (e) {
       throw new InfraError(
-        `Docker engine not reachable at ${describeHost(this.host)}: ${messageOf(e)}. ` +
+        `Docker engine not reachable at ${describeHost(this.options.displayHost ?? this.host)}: ${messageOf(e)}. ` +
           'Start one (on Debian as root: `bash .ci/docker-engine.sh`) or point DOCKER_HOST / kilobench.dockerHost at one.',
         undefined,
         { cause: e },
@@ -190,6 +257,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   async startContainer(spec: ContainerSpec): Promise<string> {
     const network = typeof spec.network === 'string' ? spec.network : spec.network.name;
+    const mounts = spec.readOnlyMounts ?? [];
+    const binds = this.options.files === 'copy'
+      ? await Promise.all(mounts.map(async (m) => `${await this.filesVolume(m.hostPath, spec.image)}:${m.containerPath}:ro`))
+      : mounts.map((m) => `${m.hostPath}:${m.containerPath}:ro`);
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer({
@@ -207,7 +278,7 @@ export class DockerRuntime implements ContainerRuntime {
           SecurityOpt: ['no-new-privileges'],
           CapDrop: ['ALL'],
           CapAdd: [...CONTAINER_CAPABILITIES],
-          Binds: (spec.readOnlyMounts ?? []).map((m) => `${m.hostPath}:${m.containerPath}:ro`),
+          Binds: binds,
         },
       });
     } catch (e) {
@@ -281,8 +352,10 @@ export class DockerRuntime implements ContainerRuntime {
     });
 
     let exitCode = -1;
+    let answered = false;
     for (let attempt = 0; attempt < 20; attempt++) {
       const info = await exec.inspect().catch(() => undefined);
+      answered ||= info !== undefined;
       if (info && !info.Running) {
         exitCode = info.ExitCode ?? -1;
         break;
@@ -290,6 +363,8 @@ export class DockerRuntime implements ContainerRuntime {
       await new Promise((r) => setTimeout(r, 100));
     }
     if (timedOut || cancelled) exitCode = exitCode === -1 ? 137 : exitCode;
+    // The engine never said how the command ended: it is gone (daemon killed, connection dropped).
+    else if (!answered) throw new InfraError(`lost the Docker engine at ${describeHost(this.options.displayHost ?? this.host)} while a command ran in container ${containerId.slice(0, 12)}`);
     return {
       exitCode,
       stdout: stdout.text(),
