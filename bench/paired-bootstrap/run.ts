@@ -10,8 +10,8 @@
  */
 import { loadavg } from 'node:os';
 import { compareOutcomes, type TaskOutcomes } from '../../src/core/analysis/compare';
-import { quantile } from '../../src/core/analysis/stats';
 import { mulberry32 } from '../../src/core/random';
+import { attemptByAttemptBootstrap } from '../../test/helpers/two-level-bootstrap';
 
 const MODELS = 5;
 const TASKS = 100;
@@ -26,35 +26,8 @@ const sides: TaskOutcomes[][] = Array.from({ length: MODELS }, (_, m) => Array.f
   return { task: `t${String(t).padStart(3, '0')}`, passes, costs: passes.map((p) => (p ? 0.02 : 0.04) * (1 + 3 * random() ** 3)) };
 }));
 
-/** The attempt-by-attempt two-level bootstrap (README.md of src/core/analysis defines it). */
 function attemptByAttempt(a: TaskOutcomes[], b: TaskOutcomes[]): { pass: [number, number]; cost: [number, number] } {
-  const next = mulberry32(SEED);
-  const pick = (n: number) => Math.min(n - 1, Math.floor(next() * n));
-  const pass = new Float64Array(RESAMPLES);
-  const cost = new Float64Array(RESAMPLES);
-  for (let r = 0; r < RESAMPLES; r++) {
-    let p = 0;
-    let c = 0;
-    for (let i = 0; i < a.length; i++) {
-      const t = pick(a.length);
-      for (const [side, sign] of [[a[t]!, 1], [b[t]!, -1]] as const) {
-        const n = side.passes.length;
-        let passed = 0;
-        let spent = 0;
-        for (let k = 0; k < n; k++) {
-          const j = pick(n);
-          if (side.passes[j]) passed += 1;
-          spent += side.costs[j]!;
-        }
-        p += (sign * passed) / n;
-        c += (sign * spent) / n;
-      }
-    }
-    pass[r] = p / a.length;
-    cost[r] = c / a.length;
-  }
-  const interval = (xs: Float64Array): [number, number] => [quantile([...xs], 0.025)!, quantile([...xs], 0.975)!];
-  return { pass: interval(pass), cost: interval(cost) };
+  return attemptByAttemptBootstrap(a, b, SEED, RESAMPLES);
 }
 
 function timed<T>(f: () => T): { value: T; wall: number; cpu: number } {

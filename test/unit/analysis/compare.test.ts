@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { compareOutcomes, type TaskOutcomes } from '../../../src/core/analysis/compare';
-import { quantile } from '../../../src/core/analysis/stats';
 import { mulberry32 } from '../../../src/core/random';
+import { attemptByAttemptBootstrap } from '../../helpers/two-level-bootstrap';
 
 const A = { model: 'a', harness: 'kilo' };
 const B = { model: 'b', harness: 'kilo' };
@@ -79,7 +79,7 @@ describe('analysis: paired comparison', () => {
     const b = side(-0.1);
     const resamples = 20_000;
     const fast = compareOutcomes(A, B, a, b, { seed: 3, resamples });
-    const slow = slowTwoLevel(a, b, 4, resamples);
+    const slow = attemptByAttemptBootstrap(a, b, 4, resamples);
     for (const [name, got, want] of [['pass rate', fast.passRateDiff!.ci, slow.pass], ['cost', fast.costDiff!.ci, slow.cost]] as const) {
       const width = want[1] - want[0];
       assert.ok(width > 0, `${name}: the reference interval has a width`);
@@ -93,33 +93,3 @@ describe('analysis: paired comparison', () => {
 const PINNED_PASS: [number, number] = [-0.5, 0.6680555555555543];
 const PINNED_COST: [number, number] = [-0.28247671323782486, 0.03998361521029496];
 
-/** The paired two-level bootstrap as README.md defines it, every attempt redrawn one by one. */
-function slowTwoLevel(a: TaskOutcomes[], b: TaskOutcomes[], seed: number, resamples: number): { pass: [number, number]; cost: [number, number] } {
-  const random = mulberry32(seed);
-  const pick = (n: number) => Math.min(n - 1, Math.floor(random() * n));
-  const pass: number[] = [];
-  const cost: number[] = [];
-  for (let r = 0; r < resamples; r++) {
-    let p = 0;
-    let c = 0;
-    for (let i = 0; i < a.length; i++) {
-      const t = pick(a.length);
-      for (const [side, sign] of [[a[t]!, 1], [b[t]!, -1]] as const) {
-        const n = side.passes.length;
-        let passed = 0;
-        let spent = 0;
-        for (let k = 0; k < n; k++) {
-          const j = pick(n);
-          if (side.passes[j]) passed += 1;
-          spent += side.costs[j]!;
-        }
-        p += (sign * passed) / n;
-        c += (sign * spent) / n;
-      }
-    }
-    pass.push(p / a.length);
-    cost.push(c / a.length);
-  }
-  const interval = (xs: number[]): [number, number] => [quantile(xs, 0.025)!, quantile(xs, 0.975)!];
-  return { pass: interval(pass), cost: interval(cost) };
-}
