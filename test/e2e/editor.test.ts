@@ -176,7 +176,7 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
     const forecast = await sidebar.$eval('#forecast', (el) => (el as HTMLElement).innerText.replace(/\n/g, ' | '));
     console.log(`      forecast: ${forecast}`);
     assert.match(forecast, /Expected cost \| \$[\d.]+ \(\$[\d.]+–\$[\d.]+\)/);
-    assert.match(forecast, /Expected time \| \d+[hms].* \(.+–.+\)/);
+    assert.match(forecast, /Expected time \| \d+(\.\d)? (h|min|s).* \(.+–.+\)/);
     await sidebar.click('#start');
 
     // Live progress: each running trial's phase and elapsed time, ticking every second; spend; ETA; spent + expected remaining.
@@ -192,7 +192,7 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
       projection: document.getElementById('projection')?.textContent ?? null,
     }));
     console.log(`      mid-run: elapsed ${before} → ${after}; ETA ${live.eta}; ${live.projection}; trials: ${live.trials.join(' ; ')}`);
-    assert.ok(live.trials.length > 0 && live.trials.every((t) => /(waiting|building image|starting container|agent working|running tests|cleaning up) \d+[hms]/.test(t)), `trial rows: ${live.trials.join(' ; ')}`);
+    assert.ok(live.trials.length > 0 && live.trials.every((t) => /(waiting|building image|starting container|agent working|running tests|cleaning up) \d+(\.\d)? (h|min|s)/.test(t)), `trial rows: ${live.trials.join(' ; ')}`);
     assert.ok(live.eta !== null, 'the run shows its time left');
     assert.match(live.projection ?? '', /Expected total \$[\d.]+ .*spent \+/);
     await sidebar.evaluate(() => window.scrollTo(0, 0));

@@ -59,7 +59,7 @@ describe('KiloBench in the extension host', function () {
     const runs = (await api.runsTree.getChildren()) as RunsNode[];
     const run = runs.find((n) => n.kind === 'run' && n.runId === result.runId);
     assert.ok(run, `run ${result.runId} is not in the Runs tree (${runs.map((r) => r.label).join(', ')})`);
-    assert.match(run.description, /^finished · \d\/1 passed · \$/);
+    assert.match(run.description, /^[A-Z][a-z]{2} \d{1,2} \d{2}:\d{2} · \d\/1 passed \(\d+%\) · \$/, 'date, pass share and spend');
     const models = (await api.runsTree.getChildren(run)) as RunsNode[];
     assert.deepEqual(models.map((m) => m.label), ['sim/direct']);
     const trials = (await api.runsTree.getChildren(models[0])) as RunsNode[];
