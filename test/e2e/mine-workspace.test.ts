@@ -76,10 +76,10 @@ describe('Compare models on this workspace (code-server + Chromium)', function (
     await page.locator('.part.sidebar').screenshot({ path: join(ARTIFACTS, 'mine-selected.png') });
 
     await sidebar.click('vscode-checkbox[data-model="sim/direct"]');
-    await sidebar.click('#harness');
-    await sidebar.locator('#harness li[role="option"]', { hasText: 'builtin' }).click();
+    await sidebar.click('vscode-radio[data-harness="builtin"]');
+    await sidebar.waitForFunction(() => (document.querySelector('vscode-radio[data-harness="builtin"]') as HTMLInputElement | null)?.checked === true, null, { timeout: 10_000 });
     await sidebar.fill('#trials input', '1');
-    await sidebar.waitForFunction(() => document.getElementById('summary')?.textContent === '1 task(s) × 1 model(s) × 1 trial(s) = 1 trial(s)', null, { timeout: 10_000 });
+    await sidebar.waitForFunction(() => document.getElementById('summary')?.textContent === '1 task × 1 model × 1 trial = 1 trial', null, { timeout: 10_000 });
     await sidebar.click('#start');
     const done = page.locator('.part.statusbar .statusbar-item', { hasText: /\$[\d.]+\+? · 1\/1 done/ });
     await done.first().waitFor({ timeout: 600_000 });
