@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { EventBatcher, type BenchmarkSession, type RunEvent, type RunPlan, type RunSummary } from '../core/run';
 import type { Store } from '../core/store';
 import type { RunStatusView } from '../protocol';
-import { formatUsd } from '../core/format';
+import { formatUsd, plural } from '../core/format';
 import type { Config } from './config';
 import { dirname } from 'node:path';
 import { dockerUnreachable, EngineError } from './errors';
@@ -135,7 +135,7 @@ export class Engine implements vscode.Disposable {
       }).catch((e: Error) => { throw dockerUnreachable(e, core.describeHost(core.resolveDockerHost(host))); });
       const harness = core.getHarness(plan.harness);
       const run = { signal: abort.signal, onEvent: (event: RunEvent) => batcher.push(event), extra: { env: options.env } };
-      this.log.info(`${options.resume ? 'resuming' : 'starting'} run ${plan.runId}: ${plan.tasks.length} task(s) × ${plan.models.length || 1} model(s) × ${plan.settings.trialsPerPair} trial(s), harness ${plan.harness}`);
+      this.log.info(`${options.resume ? 'resuming' : 'starting'} run ${plan.runId}: ${plural(plan.tasks.length, 'task')} × ${plural(plan.models.length || 1, 'model')} × ${plural(plan.settings.trialsPerPair, 'trial')}, harness ${plan.harness}`);
       const summary = options.resume ? await session.resume(plan, harness, run) : await session.start(plan, harness, run);
       this.log.info(`run ${plan.runId} ${summary.status}: ${summary.progress.done}/${summary.progress.total} trials, ${summary.progress.passed} passed, ${formatUsd(summary.progress.spendUsd)}`);
       resolveDone(summary);

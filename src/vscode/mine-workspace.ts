@@ -14,6 +14,7 @@ import { loadCore } from './load-core';
 import { requireTrust } from './run-controller';
 import { storageFolder } from './storage';
 import { preselectTasks } from './benchmark-view';
+import { plural } from '../core/format';
 
 /** This workspace's mined tasks: in the extension's storage, never in the repository. */
 export function minedTasksFolder(ctx: Ctx): string {
@@ -22,7 +23,7 @@ export function minedTasksFolder(ctx: Ctx): string {
 
 /** A Markdown page of the kept tasks (with their instructions) and the rejected commits (with reasons). */
 export function reviewMarkdown(result: MineResult): string {
-  const lines = [`# Tasks mined from ${result.repo}`, '', `${result.kept.length} task(s) kept, ${result.rejected.length} commit(s) rejected. Each kept task was validated twice: its reference solution (the commit's code change) passes and doing nothing fails.`, ''];
+  const lines = [`# Tasks mined from ${result.repo}`, '', `${plural(result.kept.length, 'task')} kept, ${plural(result.rejected.length, 'commit')} rejected. Each kept task was validated twice: its reference solution (the commit's code change) passes and doing nothing fails.`, ''];
   for (const task of result.kept) {
     lines.push(`## ${task.id}`, '', `Commit \`${task.sha.slice(0, 7)}\` · ${task.toolchain} · tests: \`${task.testCommand}\``);
     if (task.failToPass.length) lines.push('', `Fail → pass: ${task.failToPass.map((t) => `\`${t}\``).join(', ')}; kept passing: ${task.passToPass.length}`);
@@ -66,7 +67,7 @@ export async function mineWorkspace(ctx: Ctx): Promise<MineResult | undefined> {
           steps = e.candidates + 2;
           progress.report({ message: `${e.total} commits read, ${e.candidates} change code and tests` });
         } else if (e.kind === 'probe') progress.report({ message: `testing ${e.sha.slice(0, 7)} ${e.subject} (${e.index + 1}/${e.of})`, increment: 100 / steps });
-        else if (e.kind === 'validate') progress.report({ message: `validating ${e.tasks} task(s), round ${e.round} of 2`, increment: 100 / steps });
+        else if (e.kind === 'validate') progress.report({ message: `validating ${plural(e.tasks, 'task')}, round ${e.round} of 2`, increment: 100 / steps });
         else if (e.kind === 'rejected') ctx.log.info(`mine: ${e.candidate.sha.slice(0, 7)} ${e.candidate.subject}: rejected: ${e.candidate.reason}`);
         else ctx.log.info(`mine: ${e.task.sha.slice(0, 7)} ${e.task.subject}: kept as ${e.task.id}`);
       },
@@ -96,7 +97,7 @@ export async function compareOnWorkspace(ctx: Ctx): Promise<MineResult | undefin
   ctx.tasks.refresh();
   await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(review)).then(undefined, () => vscode.window.showTextDocument(vscode.Uri.file(review)));
   await vscode.commands.executeCommand('kilobench.benchmark.focus').then(undefined, () => undefined);
-  void vscode.window.showInformationMessage(`KiloBench: ${result.kept.length} task(s) mined from this workspace and selected in the Benchmark view. Pick models and start the run.`);
+  void vscode.window.showInformationMessage(`KiloBench: ${plural(result.kept.length, 'task')} mined from this workspace and selected in the Benchmark view. Pick models and start the run.`);
   return result;
 }
 

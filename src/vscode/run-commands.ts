@@ -171,7 +171,7 @@ export function runCommands(ctx: Ctx, runs: RunController, tree: RunsTree) {
       await ctx.engine.read(async ({ store }) => {
         for (const id of ids) await store.deleteRun(id);
       });
-      ctx.log.info(`deleted run(s) ${ids.join(', ')}`);
+      ctx.log.info(`deleted ${ids.length === 1 ? 'run' : 'runs'} ${ids.join(', ')}`);
       ctx.engine.notifyStoreChanged();
       return true;
     },

@@ -4,7 +4,7 @@
  */
 import type { RunRecord, TrialRecord } from '../core/store';
 import { EXCLUDED_FROM_PASS_RATE, FINAL_STATUSES, type TrialStatus } from '../core/domain';
-import { formatCost, formatDuration } from '../core/format';
+import { formatCost, formatDuration, plural } from '../core/format';
 
 export interface NodeLook {
   label: string;
@@ -129,7 +129,7 @@ export function runNode(run: RunRecord, trials: readonly TrialRecord[], activeRu
     tooltip: [
       `${run.name} (${run.id})`,
       `${stateText} (${status}), started ${shortTime(run.createdAt)}${run.finishedAt ? `, ended ${shortTime(run.finishedAt)}` : ''}`,
-      `harness ${run.plan.harness} · ${run.plan.tasks.length} task(s) × ${models || run.plan.models.length} model(s) × ${run.plan.trialsPerPair} trial(s)`,
+      `harness ${run.plan.harness} · ${plural(run.plan.tasks.length, 'task')} × ${plural(models || run.plan.models.length, 'model')} × ${plural(run.plan.trialsPerPair, 'trial')}`,
       `${t.trials} trials: ${t.passed} passed of ${t.attempts} attempts${t.unfinished ? `, ${t.unfinished} unfinished${resumable ? ' (resume to run them)' : ''}` : ''}`,
       `spend ${spend(t)}`,
     ].join('\n'),

@@ -17,6 +17,7 @@ import { instructionFile, taskFile, type CatalogFolder, type CatalogTask } from 
 import { checkTaskId, scaffoldTask, type ScaffoldFile, type ScaffoldFormat } from './task-scaffold';
 import { ignoreInsideWorkspace, storageFolder } from './storage';
 import { compareOnWorkspace, newTaskFromWorkspace } from './mine-workspace';
+import { plural } from '../core/format';
 
 export const TASKS_VIEW = 'kilobench.tasks';
 
@@ -59,7 +60,7 @@ export class TasksTree implements vscode.TreeDataProvider<TasksNode> {
       const { folder } = node;
       const item = new vscode.TreeItem(folder.label, folder.source === 'bundled' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
       item.id = `folder:${folder.folder}`;
-      item.description = folder.problem ? 'cannot be read' : `${folder.tasks.length} task(s)`;
+      item.description = folder.problem ? 'cannot be read' : plural(folder.tasks.length, 'task');
       item.tooltip = folder.problem ?? folder.folder;
       item.iconPath = new vscode.ThemeIcon(folder.problem ? 'warning' : folder.source === 'bundled' ? 'package' : 'folder', folder.problem ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
       item.contextValue = `taskFolder.${folder.source}`;
@@ -70,7 +71,7 @@ export class TasksTree implements vscode.TreeDataProvider<TasksNode> {
     const validation = this.validation(task);
     const item = new vscode.TreeItem(task.id, vscode.TreeItemCollapsibleState.None);
     item.id = `task:${task.path}`;
-    const state = invalid ? `${task.errors.length} error(s)` : validation ? (validation.ok ? 'validated' : 'validation failed') : 'not validated';
+    const state = invalid ? plural(task.errors.length, 'error') : validation ? (validation.ok ? 'validated' : 'validation failed') : 'not validated';
     item.description = `${task.format === 'harbor' ? 'Harbor' : 'TB 1.x'} · ${task.difficulty} · ${state}`;
     const core = loadCore();
     const md = new vscode.MarkdownString(undefined, true);
@@ -161,7 +162,7 @@ async function validate(ctx: Ctx, tree: TasksTree, entries: CatalogTask[]): Prom
   const tasks = entries.map((e) => e.task).filter((t) => t.errors.length === 0);
   if (tasks.length === 0) throw new EngineError('no valid task to validate (fix the errors shown in the Problems view first)');
   const core = loadCore();
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `KiloBench: validating ${tasks.length} task(s) (oracle must pass, nop must fail)`, cancellable: true }, async (progress, token) => {
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `KiloBench: validating ${plural(tasks.length, 'task')} (oracle must pass, nop must fail)`, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
     progress.report({ message: 'connecting to Docker…' });
@@ -185,9 +186,9 @@ async function validate(ctx: Ctx, tree: TasksTree, entries: CatalogTask[]): Prom
     const failed = results.filter((r) => !r.ok);
     if (abort.signal.aborted) void vscode.window.showWarningMessage('KiloBench: validation cancelled.');
     else if (failed.length) {
-      void vscode.window.showWarningMessage(`KiloBench: ${failed.length} of ${results.length} task(s) failed validation: ${failed.map((f) => `${f.task} (${f.problems[0]})`).join('; ')}`, 'Show Log')
+      void vscode.window.showWarningMessage(`KiloBench: ${failed.length} of ${plural(results.length, 'task')} failed validation: ${failed.map((f) => `${f.task} (${f.problems[0]})`).join('; ')}`, 'Show Log')
         .then((c) => c && ctx.log.show());
-    } else void vscode.window.showInformationMessage(`KiloBench: ${results.length} task(s) validated: each reference solution passes and doing nothing fails.`);
+    } else void vscode.window.showInformationMessage(`KiloBench: ${plural(results.length, 'task')} validated: each reference solution passes and doing nothing fails.`);
   });
 }
 

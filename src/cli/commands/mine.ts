@@ -61,7 +61,7 @@ export function registerMineCommand(program: Command): void {
           ...(options.image ? { image: options.image } : {}),
           ...(options.out ? { out: options.out } : {}),
           onProgress: (e) => {
-            if (e.kind === 'commits') say(`${e.total} commit(s) read, ${e.candidates} change code and tests`);
+            if (e.kind === 'commits') say(`${plural(e.total, 'commit')} read, ${e.candidates} change code and tests`);
             else if (e.kind === 'probe') say(`probing ${e.sha.slice(0, 7)} ${e.subject} (${e.index + 1}/${e.of})`);
             else if (e.kind === 'validate') say(`validating ${plural(e.tasks, 'task')}, round ${e.round} of 2`);
           },
@@ -77,7 +77,7 @@ export function registerMineCommand(program: Command): void {
             result.kept.map((t) => [t.id, t.sha.slice(0, 7), t.toolchain, t.toolchain === 'python' ? `${t.failToPass.length} / ${t.passToPass.length}` : `suite: ${t.testCommand}`])) + '\n');
         }
         if (result.rejected.length) {
-          process.stdout.write(`\nRejected ${result.rejected.length} commit(s):\n`);
+          process.stdout.write(`\nRejected ${plural(result.rejected.length, 'commit')}:\n`);
           process.stdout.write(formatTable(['COMMIT', 'SUBJECT', 'REASON'], result.rejected.map((r) => [r.sha.slice(0, 7), r.subject.slice(0, 50), r.reason])) + '\n');
         }
         if (result.kept.length) process.stdout.write(`\nRun them: kilobench run --path ${result.out} --no-bundled --models …\n`);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { pruneContainers, pruneNetworks } from '../../core/runtime';
 import { connectRuntime } from '../runtime';
+import { plural } from '../../core/format';
 
 export function registerPruneCommand(program: Command): void {
   program
@@ -23,6 +24,6 @@ export function registerPruneCommand(program: Command): void {
       for (const n of networks.kept) process.stdout.write(`kept    network ${n.name} (run ${n.run}): ${n.reason}\n`);
       for (const c of result.removed) process.stdout.write(`removed ${c.id.slice(0, 12)} (run ${c.run}, trial ${c.trial})\n`);
       for (const c of result.kept) process.stdout.write(`kept    ${c.id.slice(0, 12)} (run ${c.run}): ${c.reason}\n`);
-      process.stdout.write(`${result.removed.length} container(s) removed, ${result.kept.length} kept\n`);
+      process.stdout.write(`${plural(result.removed.length, 'container')} removed, ${result.kept.length} kept\n`);
     });
 }

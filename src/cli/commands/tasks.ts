@@ -45,7 +45,7 @@ export function selectTasks(all: Task[], spec: string | undefined): Task[] {
   if (!spec || spec === 'all') return all;
   const wanted = spec.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = wanted.filter((id) => !all.some((t) => t.id === id));
-  if (unknown.length) throw new UsageError(`unknown task id(s): ${unknown.join(', ')} (see \`kilobench tasks\`)`);
+  if (unknown.length) throw new UsageError(`unknown task ${unknown.length === 1 ? 'id' : 'ids'}: ${unknown.join(', ')} (see \`kilobench tasks\`)`);
   return wanted.map((id) => all.find((t) => t.id === id)!);
 }
 

@@ -8,6 +8,7 @@
  */
 import { hostname } from 'node:os';
 import { LABELS, type ContainerRuntime } from './container-runtime';
+import { plural } from '../format';
 
 export interface PruneResult {
   removed: { id: string; run: string; trial: string }[];
@@ -63,7 +64,7 @@ export async function pruneNetworks(runtime: ContainerRuntime, options: { active
     const run = network.labels[LABELS.run] ?? '';
     const mine = network.labels[LABELS.owner] === `${hostname()}:${process.pid}`;
     let reason = options.all ? undefined : mine ? 'made by this process, which removes it when its run ends' : keepReason(network.labels, activeRuns);
-    if (!reason && network.containers > 0) reason = `${network.containers} container(s) still attached`;
+    if (!reason && network.containers > 0) reason = `${plural(network.containers, 'container')} still attached`;
     if (reason) {
       result.kept.push({ id: network.id, name: network.name, run, reason });
       continue;
