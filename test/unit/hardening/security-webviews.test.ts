@@ -41,7 +41,7 @@ function fakeCtx() {
     config: { harness: 'nop', trialsPerPair: 1, concurrency: 1, budgetUsd: null, trialBudgetUsd: null, agentTimeoutMultiplier: 1, testTimeoutMultiplier: 1, workspaceRoot: '/nonexistent-workspace', dockerHost: undefined, addTaskFolder: async () => { reached.push('config.addTaskFolder'); return ''; } },
     keys: { has: async () => false, env: async () => { reached.push('keys.env'); return { env: {}, missing: [] }; } },
     engine: {
-      status: null, running: false,
+      status: null, running: false, requireIdle: () => undefined,
       read: async () => { reached.push('engine.read'); throw new Error('no store in this test'); },
       ready: async () => { reached.push('engine.ready'); throw new Error('no store in this test'); },
       run: async () => { reached.push('engine.run'); throw new Error('no runs in this test'); },
