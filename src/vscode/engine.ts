@@ -82,7 +82,7 @@ export class Engine implements vscode.Disposable {
         const err = e as Error & { code?: string };
         if (err.code === 'locked') {
           throw new EngineError(`The results database ${path} is in use by another process (a \`kilobench\` command?). Wait for it to finish, or point kilobench.resultsPath elsewhere. (${err.message})`,
-            { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['kilobench.resultsPath'] });
+            { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['kilobench.resultsPath'] }, 'store');
         }
         throw e;
       } finally {

@@ -45,24 +45,20 @@ export class RunController {
       return found;
     }) : [];
     const runEnv: NodeJS.ProcessEnv = needKeys ? await this.runEnv(chosen) : { ...process.env };
-    try {
-      const plan = core.buildPlan({
-        tasks, models: chosen.map((m) => m.spec), harness: harness.name,
-        settings: {
-          trialsPerPair: params.trialsPerPair,
-          concurrency: params.concurrency,
-          agentTimeoutMultiplier: this.ctx.config.agentTimeoutMultiplier,
-          testTimeoutMultiplier: this.ctx.config.testTimeoutMultiplier,
-          budgetUsd: params.budgetUsd ?? undefined,
-          trialBudgetUsd: params.trialBudgetUsd ?? undefined,
-          network: this.ctx.config.network as NetworkSetting,
-        },
-      });
-      return { plan, env: runEnv };
-    } catch (e) {
-      if (e instanceof core.PlanError) throw new EngineError(e.message);
-      throw e;
-    }
+    // The core's plan errors are input errors: they reach the user as a warning by their kind (errors.ts).
+    const plan = core.buildPlan({
+      tasks, models: chosen.map((m) => m.spec), harness: harness.name,
+      settings: {
+        trialsPerPair: params.trialsPerPair,
+        concurrency: params.concurrency,
+        agentTimeoutMultiplier: this.ctx.config.agentTimeoutMultiplier,
+        testTimeoutMultiplier: this.ctx.config.testTimeoutMultiplier,
+        budgetUsd: params.budgetUsd ?? undefined,
+        trialBudgetUsd: params.trialBudgetUsd ?? undefined,
+        network: this.ctx.config.network as NetworkSetting,
+      },
+    });
+    return { plan, env: runEnv };
   }
 
   /** What the form's plan will likely cost and take (keys need not be set yet). */
@@ -98,13 +94,7 @@ export class RunController {
     const record = store.getRun(runId);
     if (!record) throw new EngineError(`there is no run ${runId} in ${store.path}`);
     if (store.unfinishedTrials(runId).length === 0) throw new EngineError(`run ${runId} has no unfinished trials`);
-    let plan: RunPlan;
-    try {
-      plan = await core.planFromRecord(record);
-    } catch (e) {
-      if (e instanceof core.ResumeError || e instanceof core.ModelConfigError) throw new EngineError(e.message);
-      throw e;
-    }
+    const plan = await core.planFromRecord(record);
     const { models } = this.ctx.models.list();
     const configured = plan.models.flatMap((spec) => models.filter((m) => m.spec.id === spec.id));
     return { runId, done: this.launch(plan, await this.runEnv(configured), true) };
