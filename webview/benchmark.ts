@@ -13,7 +13,7 @@ import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import type { ForecastView, HarnessOption, LiveTrialView, ModelOption, RangeView, RunStatusView, BenchmarkOptions, StartRunParams, TaskOption } from '../src/protocol';
 import { formatDuration, formatUsd, plural } from '../src/core/format';
-import { clear, h, root } from './dom';
+import { clear, h, root, showLoadFailure } from './dom';
 import { getState, on, request, setState, watchProblems } from './rpc';
 
 interface FormState {
@@ -424,10 +424,7 @@ async function main(): Promise<void> {
     save();
     render();
   } catch (e) {
-    const el = root();
-    clear(el);
-    el.append(h('p', { class: 'error' }, `KiloBench could not load its options: ${(e as Error).message}`));
-    document.body.dataset.ready = 'error';
+    showLoadFailure('load its options', e);
   }
 }
 
