@@ -2,7 +2,7 @@
 //   dist/extension.js  the editor layer (CommonJS, `vscode` external); small, so activation is fast
 //   dist/core.js       the engine as the editor uses it (src/vscode/core.ts), loaded on first need
 //   dist/cli.js        the `kilobench` CLI (CommonJS with a shebang)
-//   dist/webview/*.js  the webview front ends (browser ESM): sidebar, dashboard, transcript
+//   dist/webview/*.js  the webview front ends (browser ESM): benchmark (the Benchmark view), dashboard, transcript
 //   dist/webview/report-page.js  the HTML report's script (inlined into every exported page)
 // plus sql.js's WebAssembly beside them.
 // Test bundles (`--tests`): the extension-host tests in test/vscode/ to out/test/vscode/.
@@ -49,7 +49,7 @@ const builds = [
   {
     bundle: true, platform: 'browser', target: 'es2022', format: 'esm', sourcemap: production ? false : 'inline', minify: true,
     logLevel: 'info', outdir: 'dist/webview', legalComments: 'none',
-    entryPoints: { sidebar: 'webview/sidebar.ts', dashboard: 'webview/dashboard.ts', transcript: 'webview/transcript.ts' },
+    entryPoints: { benchmark: 'webview/benchmark.ts', dashboard: 'webview/dashboard.ts', transcript: 'webview/transcript.ts' },
   },
   // The HTML report's one script (charts by the same module as the dashboard), inlined into each page.
   REPORT_PAGE_BUILD,

@@ -59,7 +59,7 @@ export interface RunDefaults {
   trialBudgetUsd: number | null;
 }
 
-export interface SidebarOptions {
+export interface BenchmarkOptions {
   tasks: TaskOption[];
   /** Task keys to select in the form (tasks just mined from the workspace), or null. */
   preselect: string[] | null;
@@ -100,7 +100,7 @@ export interface RangeView {
   high: number;
 }
 
-/** The forecast of a planned run (src/core/analysis/forecast.ts), as the sidebar shows it. */
+/** The forecast of a planned run (src/core/analysis/forecast.ts), as the Benchmark view shows it. */
 export interface ForecastView {
   trials: number;
   /** Total spend; null when a model has no price and no history. */
@@ -112,7 +112,7 @@ export interface ForecastView {
   budget: { budgetUsd: number; likelyCross: boolean; mayCross: boolean } | null;
 }
 
-/** The active (or last) run as the sidebar and the status bar show it. */
+/** The active (or last) run as the Benchmark view and the status bar show it. */
 export interface RunStatusView extends Omit<RunProgress, 'startedAt'> {
   runId: string;
   name: string;
@@ -247,7 +247,7 @@ export interface TranscriptView {
 export type Empty = Record<string, never>;
 
 export interface Requests {
-  'sidebar/options': { params: Empty; result: SidebarOptions };
+  'benchmark/options': { params: Empty; result: BenchmarkOptions };
   'run/status': { params: Empty; result: RunStatusView | null };
   'run/start': { params: StartRunParams; result: { runId: string } };
   /** The forecast of the form's plan, before Start. */
@@ -272,7 +272,7 @@ export interface Requests {
 
 export interface Events {
   'run/status': RunStatusView | null;
-  'sidebar/options': SidebarOptions;
+  'benchmark/options': BenchmarkOptions;
   'dashboard/data': DashboardView;
   'transcript/data': TranscriptView;
 }
@@ -377,7 +377,7 @@ const taskOption = shape<TaskOption>({
   format: oneOf(['tb1', 'harbor'] as const), difficulty: str, category: str, problem: nullable(str),
 });
 
-const sidebarOptions = shape<SidebarOptions>({
+const benchmarkOptions = shape<BenchmarkOptions>({
   tasks: arrayOf(taskOption),
   preselect: nullable(arrayOf(str)),
   models: arrayOf(shape<ModelOption>({ id: str, provider: str, simulated: bool, keyName: nullable(str), hasKey: bool })),
@@ -423,7 +423,7 @@ const trialRow = shape<TrialRow>({ trialId: str, task: str, label: str, status: 
 
 /** Checkers for every request's params (checked by the extension) and result (checked by the webview). */
 export const REQUESTS: { [M in Method]: { params: Check<Params<M>>; result: Check<Result<M>> } } = {
-  'sidebar/options': { params: empty, result: sidebarOptions },
+  'benchmark/options': { params: empty, result: benchmarkOptions },
   'run/status': { params: empty, result: nullable(runStatus) },
   'run/start': { params: startRunParams, result: shape({ runId: str }) },
   'run/forecast': { params: startRunParams, result: forecastView },
@@ -445,7 +445,7 @@ export const REQUESTS: { [M in Method]: { params: Check<Params<M>>; result: Chec
 /** Checkers for every event's data (checked by the webview). */
 export const EVENTS: { [E in EventName]: Check<Events[E]> } = {
   'run/status': nullable(runStatus),
-  'sidebar/options': sidebarOptions,
+  'benchmark/options': benchmarkOptions,
   'dashboard/data': dashboardView,
   'transcript/data': transcriptView,
 };

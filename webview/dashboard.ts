@@ -15,7 +15,7 @@ import { formatCost } from '../src/core/report/format';
 import { HARNESS_VERSION_COLUMNS, harnessVersionRows } from '../src/core/report/harness-versions';
 import { leaderboardNotes } from '../src/core/report/leaderboard';
 import { drawCharts, modelColours } from './charts';
-import { clear, h, root } from './dom';
+import { clear, h, root, showLoadFailure } from './dom';
 import { getState, on, request, setState, watchProblems } from './rpc';
 import { onThemeChange, palette } from './theme';
 
@@ -257,10 +257,7 @@ async function main(): Promise<void> {
     save();
     render();
   } catch (e) {
-    const el = root();
-    clear(el);
-    el.append(h('p', { class: 'error' }, `KiloBench could not build the dashboard: ${(e as Error).message}`));
-    document.body.dataset.ready = 'error';
+    showLoadFailure('build the dashboard', e);
   }
 }
 

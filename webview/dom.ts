@@ -32,3 +32,11 @@ export function root(): HTMLElement {
   if (!el) throw new Error('no #root element');
   return el;
 }
+
+/** A view whose first data did not come: one error line in place of the page, and `data-ready="error"` for the tests. */
+export function showLoadFailure(what: string, e: unknown): void {
+  const el = root();
+  clear(el);
+  el.append(h('p', { class: 'error' }, `KiloBench could not ${what}: ${(e as Error).message}`));
+  document.body.dataset.ready = 'error';
+}

@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { Chart } from 'chart.js';
 import type { StepView, TranscriptFilters, TranscriptView } from '../src/protocol';
 import { cumulativeChart } from './charts';
-import { clear, h, root } from './dom';
+import { clear, h, root, showLoadFailure } from './dom';
 import { getState, on, request, setState, watchProblems } from './rpc';
 import { onThemeChange, palette } from './theme';
 
@@ -208,10 +208,7 @@ async function main(): Promise<void> {
     save();
     render();
   } catch (e) {
-    const el = root();
-    clear(el);
-    el.append(h('p', { class: 'error' }, `KiloBench could not load the transcript: ${(e as Error).message}`));
-    document.body.dataset.ready = 'error';
+    showLoadFailure('load the transcript', e);
   }
 }
 

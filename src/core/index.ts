@@ -8,7 +8,7 @@ export {
   BenchmarkSession, buildPlan, describeInterrupted, markInterruptedRuns, newRunId, planFromRecord, PlanError, ResumeError, validateTasks,
 } from './run';
 export { getHarness, harnessNames, installedKiloVersions, isKnownHarness, KILO_VERSION, publishedKiloVersions } from './harness';
-export { builtinModels, ModelConfigError, parseModelEntry, readModelsFile, resolveModels } from './models';
+export { builtinModels, ModelConfigError, parseModelEntry, readModelsFile, requireModelKeys, resolveModels } from './models';
 export { bundledTasksDir, findTaskDirs, formatTaskError, loadTask, loadTasks, TaskPathError } from './tasks';
 export { describeHost, DockerRuntime, resolveDockerHost } from './runtime';
 export { forecastFromStore, modelsCsv, renderHtmlReport, reportFromStore, ReportError, reportJson, tasksCsv } from './report';

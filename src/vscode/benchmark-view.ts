@@ -4,13 +4,18 @@
  * The form's state lives in the webview (getState/setState), so hiding the view loses nothing.
  */
 import * as vscode from 'vscode';
-import type { SidebarOptions } from '../protocol';
+import type { BenchmarkOptions } from '../protocol';
 import type { Ctx } from './context';
 import { loadCore } from './load-core';
 import type { RunController } from './run-controller';
 import { RpcHost } from './rpc-host';
 import { errorHtml, webviewHtml, webviewOptions } from './webview-html';
 
+/**
+ * One name for this view in code: "benchmark" (this file, `webview/benchmark.ts`, the `benchmark`
+ * webview entry and `benchmark/options` message), matching its contributed id. The id itself stays
+ * `kilobench.benchmark`: VS Code keeps where a user moved or hid a view by its id.
+ */
 export const BENCHMARK_VIEW = 'kilobench.benchmark';
 
 /** The Kilo releases npm offers, asked once per session (an offline machine lists the installed ones only). */
@@ -49,7 +54,7 @@ export function preselectTasks(keys: readonly string[]): void {
   pendingSelection = [...keys];
 }
 
-export async function sidebarOptions(ctx: Ctx): Promise<SidebarOptions> {
+export async function benchmarkOptions(ctx: Ctx): Promise<BenchmarkOptions> {
   const core = loadCore();
   const names = core.harnessNames();
   const kilo = names.indexOf('kilo');
@@ -92,7 +97,7 @@ export function activateBenchmarkView(ctx: Ctx, runs: RunController): void {
       try {
         view.webview.options = webviewOptions(ctx.extension.extensionUri);
         const rpc = new RpcHost(view.webview, {
-          'sidebar/options': () => sidebarOptions(ctx),
+          'benchmark/options': () => benchmarkOptions(ctx),
           'run/status': () => ctx.engine.status,
           'run/start': async (params) => {
             const started = await runs.start(params).catch((e: unknown) => {
@@ -130,7 +135,7 @@ export function activateBenchmarkView(ctx: Ctx, runs: RunController): void {
             return {};
           },
         }, ctx.log, 'Benchmark view');
-        const pushOptions = () => void sidebarOptions(ctx).then((o) => rpc.emit('sidebar/options', o), (e: Error) => ctx.log.error(`sidebar options: ${e.message}`));
+        const pushOptions = () => void benchmarkOptions(ctx).then((o) => rpc.emit('benchmark/options', o), (e: Error) => ctx.log.error(`benchmark options: ${e.message}`));
         const subscriptions = [
           rpc,
           ctx.engine.onStatus((status) => void rpc.emit('run/status', status)),
@@ -142,7 +147,7 @@ export function activateBenchmarkView(ctx: Ctx, runs: RunController): void {
         view.onDidDispose(() => {
           subscriptions.forEach((s) => s.dispose());
         });
-        view.webview.html = webviewHtml(view.webview, ctx.extension.extensionUri, 'sidebar', 'KiloBench');
+        view.webview.html = webviewHtml(view.webview, ctx.extension.extensionUri, 'benchmark', 'KiloBench');
       } catch (e) {
         ctx.log.error(`Benchmark view: ${(e as Error).stack ?? e}`);
         view.webview.html = errorHtml(view.webview, 'KiloBench could not show this view', (e as Error).message);

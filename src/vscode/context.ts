@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { Config } from './config';
 import { Engine } from './engine';
-import { EngineError } from './errors';
+import { describeFailure, SHOW_LOG } from './errors';
 import { Keys } from './secrets';
 import { ModelCatalog } from './model-catalog';
 import { TaskCatalog } from './task-catalog';
@@ -21,7 +21,7 @@ export interface Ctx {
   models: ModelCatalog;
   /** Files of the extension (media/, dist/). */
   uri(...path: string[]): vscode.Uri;
-  /** Logs an error and tells the user, with the fix as a button when there is one. */
+  /** Logs an error and tells the user as its kind says (errors.ts `describeFailure`), with the fix as a button when there is one. */
   fail(what: string, error: unknown): void;
 }
 
@@ -39,14 +39,13 @@ export function createContext(extension: vscode.ExtensionContext): Ctx {
     models: new ModelCatalog(config, extension.secrets),
     uri: (...path) => vscode.Uri.joinPath(extension.extensionUri, ...path),
     fail(what, error) {
-      const message = error instanceof Error ? error.message : String(error);
-      // An EngineError says what to do; its stack helps no one. Anything else is a bug: keep the stack.
-      log.error(`${what}: ${error instanceof Error && !(error instanceof EngineError) ? error.stack ?? message : message}`);
-      const fix = error instanceof EngineError ? error.fix : undefined;
-      const buttons = [...(fix ? [fix.label] : []), 'Show Log'];
-      void vscode.window.showErrorMessage(`KiloBench: ${what}: ${message}`, ...buttons).then((choice) => {
-        if (fix && choice === fix.label) void vscode.commands.executeCommand(fix.command, ...(fix.args ?? []));
-        else if (choice === 'Show Log') log.show();
+      const notice = describeFailure(what, error);
+      log[notice.log.level](notice.log.line);
+      if (notice.show === 'none') return;
+      const show = notice.show === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+      void show(notice.text, ...notice.buttons).then((choice) => {
+        if (notice.fix && choice === notice.fix.label) void vscode.commands.executeCommand(notice.fix.command, ...(notice.fix.args ?? []));
+        else if (choice === SHOW_LOG) log.show();
       });
     },
   };

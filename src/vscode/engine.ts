@@ -82,7 +82,7 @@ export class Engine implements vscode.Disposable {
         const err = e as Error & { code?: string };
         if (err.code === 'locked') {
           throw new EngineError(`The results database ${path} is in use by another process (a \`kilobench\` command?). Wait for it to finish, or point kilobench.resultsPath elsewhere. (${err.message})`,
-            { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['kilobench.resultsPath'] });
+            { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['kilobench.resultsPath'] }, 'store');
         }
         throw e;
       } finally {
@@ -108,12 +108,17 @@ export class Engine implements vscode.Disposable {
     this.storeChanged.fire();
   }
 
+  /** The one "a run is already going" rule: the editor runs one run at a time (a run started, or a status still live). */
+  requireIdle(): void {
+    if (this.active || this.running) throw new EngineError('A run is already going. Cancel it or wait for it to finish.', { label: 'Cancel Run', command: 'kilobench.cancelRun' });
+  }
+
   /**
    * Runs a plan (or resumes one) to its end. One run at a time; the store stays open meanwhile.
    * `env` holds the keys of the models (from SecretStorage), by the variable names the plan's models name.
    */
   async run(plan: RunPlan, options: { env: NodeJS.ProcessEnv; resume?: boolean; signal?: AbortSignal }): Promise<RunSummary> {
-    if (this.active) throw new EngineError('A run is already going. Cancel it or wait for it to finish.', { label: 'Cancel Run', command: 'kilobench.cancelRun' });
+    this.requireIdle();
     const abort = new AbortController();
     options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
     this.trialInfo = new Map();

@@ -1,5 +1,5 @@
 /**
- * The core's forecast of a planned run (src/core/analysis/forecast.ts) as the sidebar shows it,
+ * The core's forecast of a planned run (src/core/analysis/forecast.ts) as the Benchmark view shows it,
  * and the words for it. Pure: unit-tested without VS Code.
  */
 import type { Forecast } from '../core/analysis';

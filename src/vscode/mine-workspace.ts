@@ -71,8 +71,6 @@ export async function mineWorkspace(ctx: Ctx): Promise<MineResult | undefined> {
         else if (e.kind === 'rejected') ctx.log.info(`mine: ${e.candidate.sha.slice(0, 7)} ${e.candidate.subject}: rejected: ${e.candidate.reason}`);
         else ctx.log.info(`mine: ${e.task.sha.slice(0, 7)} ${e.task.subject}: kept as ${e.task.id}`);
       },
-    }).catch((e: Error) => {
-      throw new EngineError(e.message);
     });
     return abort.signal.aborted ? undefined : result;
   });

@@ -6,7 +6,6 @@
 import type { Report } from '../core/report';
 import type { TrialRecord } from '../core/store';
 import type { Ready } from './engine';
-import { EngineError } from './errors';
 
 export interface ReportData {
   report: Report;
@@ -16,12 +15,6 @@ export interface ReportData {
 
 /** `tasks`: only these tasks' trials (a workspace's mined tasks); default every task. */
 export function loadReport({ core, store }: Ready, runIds: readonly string[], tasks?: readonly string[]): ReportData {
-  let report: Report;
-  try {
-    report = core.reportFromStore(store, [...runIds], { generatedAt: new Date().toISOString(), ...(tasks ? { tasks } : {}) });
-  } catch (e) {
-    if (e instanceof core.ReportError) throw new EngineError((e as Error).message);
-    throw e;
-  }
+  const report = core.reportFromStore(store, [...runIds], { generatedAt: new Date().toISOString(), ...(tasks ? { tasks } : {}) });
   return { report, trials: runIds.flatMap((id) => store.listTrials(id)) };
 }

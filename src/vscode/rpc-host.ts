@@ -4,6 +4,7 @@
  * handler table lists; results and events go back in the protocol's format.
  */
 import type * as vscode from 'vscode';
+import { describeFailure } from './errors';
 import { parseRequest, ProtocolError, type EventName, type Events, type Method, type Params, type Result } from '../protocol';
 
 export type Handlers<M extends Method> = { [K in M]: (params: Params<K>) => Result<K> | Promise<Result<K>> };
@@ -34,7 +35,11 @@ export class RpcHost<M extends Method> implements vscode.Disposable {
     } catch (e) {
       const error = (e as Error).message ?? String(e);
       if (e instanceof ProtocolError) this.log.warn(`${this.name}: refused a message: ${error}`);
-      else this.log.error(`${this.name}: ${(e as Error).stack ?? error}`);
+      else {
+        // The webview shows the message; the log line follows the error's kind (a stack only for a bug).
+        const { log } = describeFailure(this.name, e);
+        this.log[log.level](log.line);
+      }
       if (id >= 0) await this.webview.postMessage({ kind: 'response', id, ok: false, error }).then(undefined, () => undefined);
     }
   }

@@ -13,7 +13,7 @@ import { exportReport, pickExportFormat } from './exports';
 import { requireTrust, type RunController } from './run-controller';
 import { runDate, type RunsNode } from './runs-model';
 import type { RunRecord } from '../core/store';
-import { sidebarOptions } from './benchmark-view';
+import { benchmarkOptions } from './benchmark-view';
 import { forecastText } from './forecast-view';
 import type { RunsTree } from './runs-view';
 import { isKeyName } from './secrets';
@@ -64,10 +64,10 @@ async function pickRun(ctx: Ctx, title: string, which: (run: RunRecord, unfinish
 export function runCommands(ctx: Ctx, runs: RunController, tree: RunsTree) {
   /**
    * "Start Benchmark Run…" from the palette: the form flow in quick picks (tasks, models, harness),
-   * with the sidebar's defaults for the rest; the forecast is shown before the run starts.
+   * with the Benchmark view's defaults for the rest; the forecast is shown before the run starts.
    */
   const startFromPalette = async (): Promise<{ runId: string } | undefined> => {
-    const { harnesses, tasks, models, defaults } = await sidebarOptions(ctx);
+    const { harnesses, tasks, models, defaults } = await benchmarkOptions(ctx);
     const taskItems = tasks.filter((t) => !t.problem).map((t) => ({ label: t.id, description: `${t.sourceLabel} · ${t.difficulty}`, detail: t.category || undefined, key: t.key }));
     if (taskItems.length === 0) {
       void vscode.window.showInformationMessage('KiloBench: no valid tasks to run. Add a task folder in the Benchmark view.');

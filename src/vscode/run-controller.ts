@@ -8,6 +8,7 @@ import type { RunPlan, NetworkSetting, RunSummary } from '../core/run';
 import type { ForecastView, StartRunParams } from '../protocol';
 import { budgetQuestion, forecastView } from './forecast-view';
 import type { Ctx } from './context';
+import type { CatalogModel } from './model-catalog';
 import { EngineError } from './errors';
 import { loadCore } from './load-core';
 import { formatMoney } from './run-status';
@@ -43,33 +44,21 @@ export class RunController {
       if (!found) throw new EngineError(`model ${id} is not configured (see the kilobench.models setting)`, { label: 'Open Settings', command: 'workbench.action.openSettings', args: ['kilobench.models'] });
       return found;
     }) : [];
-    const { env, missing } = await this.ctx.keys.env(chosen.flatMap((m) => (m.keyName ? [m.keyName] : [])));
-    if (missing.length && needKeys) {
-      throw new EngineError(`no API key stored for ${missing.join(', ')} (needed by ${chosen.filter((m) => m.keyName && missing.includes(m.keyName)).map((m) => m.spec.id).join(', ')})`,
-        { label: 'Set API Key', command: 'kilobench.setApiKey', args: [missing[0]] });
-    }
-    const runEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-    for (const m of needKeys ? chosen : []) {
-      if (m.spec.keyEnv && !runEnv[m.spec.keyEnv]) throw new EngineError(`model ${m.spec.id} needs its key in the environment variable ${m.spec.keyEnv} (from kilobench.models.json), which is not set`);
-    }
-    try {
-      const plan = core.buildPlan({
-        tasks, models: chosen.map((m) => m.spec), harness: harness.name,
-        settings: {
-          trialsPerPair: params.trialsPerPair,
-          concurrency: params.concurrency,
-          agentTimeoutMultiplier: this.ctx.config.agentTimeoutMultiplier,
-          testTimeoutMultiplier: this.ctx.config.testTimeoutMultiplier,
-          budgetUsd: params.budgetUsd ?? undefined,
-          trialBudgetUsd: params.trialBudgetUsd ?? undefined,
-          network: this.ctx.config.network as NetworkSetting,
-        },
-      });
-      return { plan, env: runEnv };
-    } catch (e) {
-      if (e instanceof core.PlanError) throw new EngineError(e.message);
-      throw e;
-    }
+    const runEnv: NodeJS.ProcessEnv = needKeys ? await this.runEnv(chosen) : { ...process.env };
+    // The core's plan errors are input errors: they reach the user as a warning by their kind (errors.ts).
+    const plan = core.buildPlan({
+      tasks, models: chosen.map((m) => m.spec), harness: harness.name,
+      settings: {
+        trialsPerPair: params.trialsPerPair,
+        concurrency: params.concurrency,
+        agentTimeoutMultiplier: this.ctx.config.agentTimeoutMultiplier,
+        testTimeoutMultiplier: this.ctx.config.testTimeoutMultiplier,
+        budgetUsd: params.budgetUsd ?? undefined,
+        trialBudgetUsd: params.trialBudgetUsd ?? undefined,
+        network: this.ctx.config.network as NetworkSetting,
+      },
+    });
+    return { plan, env: runEnv };
   }
 
   /** What the form's plan will likely cost and take (keys need not be set yet). */
@@ -85,7 +74,7 @@ export class RunController {
    */
   async start(params: StartRunParams): Promise<StartedRun | null> {
     requireTrust();
-    if (this.ctx.engine.running) throw new EngineError('A run is already going. Cancel it or wait for it to finish.', { label: 'Cancel Run', command: 'kilobench.cancelRun' });
+    this.ctx.engine.requireIdle(); // before planning and asking about the budget
     const { plan, env } = await this.plan(params);
     if (plan.settings.budgetUsd !== undefined) {
       const forecast = await this.ctx.engine.read(({ core, store }) => forecastView(core.forecastFromStore(store, plan))).catch(() => null);
@@ -105,22 +94,26 @@ export class RunController {
     const record = store.getRun(runId);
     if (!record) throw new EngineError(`there is no run ${runId} in ${store.path}`);
     if (store.unfinishedTrials(runId).length === 0) throw new EngineError(`run ${runId} has no unfinished trials`);
-    let plan: RunPlan;
-    try {
-      plan = await core.planFromRecord(record);
-    } catch (e) {
-      if (e instanceof core.ResumeError || e instanceof core.ModelConfigError) throw new EngineError(e.message);
-      throw e;
-    }
-    const keyNames = new Set<string>();
+    const plan = await core.planFromRecord(record);
     const { models } = this.ctx.models.list();
-    for (const spec of plan.models) {
-      const configured = models.find((m) => m.spec.id === spec.id);
-      if (configured?.keyName) keyNames.add(configured.keyName);
+    const configured = plan.models.flatMap((spec) => models.filter((m) => m.spec.id === spec.id));
+    return { runId, done: this.launch(plan, await this.runEnv(configured), true) };
+  }
+
+  /**
+   * The run's environment: this process's, plus the keys stored in SecretStorage for the models'
+   * key names (a missing one is an error offering "Set API Key"), then the core's one missing-key
+   * rule for keys the models file names (`keyEnv`), the CLI's rule too.
+   */
+  private async runEnv(models: readonly CatalogModel[]): Promise<NodeJS.ProcessEnv> {
+    const { env, missing } = await this.ctx.keys.env(models.flatMap((m) => (m.keyName ? [m.keyName] : [])));
+    if (missing.length) {
+      throw new EngineError(`no API key stored for ${missing.join(', ')} (needed by ${models.filter((m) => m.keyName && missing.includes(m.keyName)).map((m) => m.spec.id).join(', ')})`,
+        { label: 'Set API Key', command: 'kilobench.setApiKey', args: [missing[0]] });
     }
-    const { env, missing } = await this.ctx.keys.env(keyNames);
-    if (missing.length) throw new EngineError(`no API key stored for ${missing.join(', ')}`, { label: 'Set API Key', command: 'kilobench.setApiKey', args: [missing[0]] });
-    return { runId, done: this.launch(plan, { ...process.env, ...env }, true) };
+    const runEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    loadCore().requireModelKeys(models.map((m) => m.spec), runEnv);
+    return runEnv;
   }
 
   private launch(plan: RunPlan, env: NodeJS.ProcessEnv, resume: boolean): Promise<RunSummary> {

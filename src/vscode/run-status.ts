@@ -1,5 +1,5 @@
 /**
- * The active run as the sidebar and the status bar show it, folded from the engine's run events.
+ * The active run as the Benchmark view and the status bar show it, folded from the engine's run events.
  * Pure: unit-tested without VS Code.
  */
 import type { RunEvent, RunProgress } from '../core/run';

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { contentSecurityPolicy, nonce } from './csp';
 
-export type WebviewEntry = 'sidebar' | 'dashboard' | 'transcript';
+export type WebviewEntry = 'benchmark' | 'dashboard' | 'transcript';
 
 /** Where a webview may load from: nothing else. */
 export function localResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {

@@ -127,7 +127,7 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
     const icon = page.locator('.part.activitybar a.action-label[aria-label="KiloBench"]');
     await icon.waitFor({ state: 'visible', timeout: 60_000 });
     await icon.click();
-    const sidebar = await frameWith(page, 'body[data-view="sidebar"]');
+    const sidebar = await frameWith(page, 'body[data-view="benchmark"]');
     await waitReady(sidebar);
 
     // The extension is up now. "Start Benchmark Run…" from the palette starts the form flow (tasks first), not just the sidebar.

@@ -58,7 +58,7 @@ describe('Compare models on this workspace (code-server + Chromium)', function (
     const icon = page.locator('.part.activitybar a.action-label[aria-label="KiloBench"]');
     await icon.waitFor({ state: 'visible', timeout: 60_000 });
     await icon.click();
-    const sidebar = await frameWith(page, 'body[data-view="sidebar"]');
+    const sidebar = await frameWith(page, 'body[data-view="benchmark"]');
     await waitReady(sidebar);
 
     await runCommand(page, 'KiloBench: Compare Models on This Workspace');

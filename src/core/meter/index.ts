@@ -2,6 +2,6 @@
 export { startMeteringProxy, type MeteringProxy, type MeteringProxyOptions, type TrialHandle } from './proxy-server';
 export type { TrialRegistration } from './trial-registry';
 export type { Budget, BudgetExceededEvent, MeteredCall, Protocol, ToolCallSeen, Totals } from './types';
-export { detectProtocol, normaliseUsage } from './protocol';
+export { detectProtocol, normaliseUsage } from './wire-protocol';
 export { reprice } from './reprice';
 export { TEXT_CAP_BYTES } from './capped-text';

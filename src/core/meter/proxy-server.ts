@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { BudgetLedger } from './budget';
 import { buildMeteredCall, type CallFacts } from './call-record';
 import { asObject, asString, tryParseJson } from '../json';
-import { createReader, detectProtocol, providerError, type ErrorKind } from './protocol';
+import { createReader, detectProtocol, providerError, type ErrorKind } from './wire-protocol';
 import { needsRedaction, redact, redactDeep } from './redact';
 import { TrialRegistry, type RegisteredTrial, type TrialRegistration } from './trial-registry';
 import type { Budget, BudgetExceededEvent, MeteredCall, Protocol, Totals } from './types';

@@ -2,7 +2,7 @@
 import type { TokenUsage } from '../domain';
 import { asCount, asObject } from '../json';
 import { priceCall, type CallPrice, type PriceOptions } from '../pricing';
-import { normaliseUsage } from './protocol';
+import { normaliseUsage } from './wire-protocol';
 import type { Protocol } from './types';
 
 /** Prices a stored call again from its raw usage JSON (e.g. after prices changed). */

@@ -124,6 +124,19 @@ export function knownModels(files: readonly string[] = defaultModelFiles()): Map
   return known;
 }
 
+/**
+ * The one "missing key" rule, for the CLI and the editor alike: every model that names a `keyEnv`
+ * finds a non-empty value there, or the first that does not is a ModelConfigError saying what to set.
+ */
+export function requireModelKeys(specs: readonly ModelSpec[], env: NodeJS.ProcessEnv): void {
+  for (const spec of specs) {
+    if (spec.keyEnv && !env[spec.keyEnv]?.trim()) {
+      const state = env[spec.keyEnv] === undefined ? 'is not set' : 'is empty';
+      throw new ModelConfigError(`model ${spec.id} needs its API key in the environment variable ${spec.keyEnv}, which ${state}: export ${spec.keyEnv}=... before the run`);
+    }
+  }
+}
+
 /** The models named, in order; unknown ids and missing keys are errors that say what to do. */
 export function resolveModels(ids: readonly string[], known: Map<string, ModelSpec>, env: NodeJS.ProcessEnv = process.env): ModelSpec[] {
   const unknown = ids.filter((id) => !known.has(id));
@@ -131,11 +144,6 @@ export function resolveModels(ids: readonly string[], known: Map<string, ModelSp
     throw new ModelConfigError(`unknown model(s): ${unknown.join(', ')}. Known: ${[...known.keys()].join(', ')}. Add models in kilobench.models.json.`);
   }
   const specs = ids.map((id) => known.get(id)!);
-  for (const spec of specs) {
-    if (spec.keyEnv && !env[spec.keyEnv]?.trim()) {
-      const state = env[spec.keyEnv] === undefined ? 'is not set' : 'is empty';
-      throw new ModelConfigError(`model ${spec.id} needs its API key in the environment variable ${spec.keyEnv}, which ${state}: export ${spec.keyEnv}=... before the run`);
-    }
-  }
+  requireModelKeys(specs, env);
   return specs;
 }

@@ -8,13 +8,13 @@ import type { TranscriptEntry } from '../harness/harness';
 import { type MeteredCall } from '../meter/types';
 import { addUsage, ZERO_USAGE, type TokenUsage } from '../domain';
 import { redactDeep } from '../meter/redact';
-import type { Store, StoreEvent, JsonObject, JsonValue, RunPlan, TestResult as StoredTestResult } from '../store';
+import type { Store, StoreEvent, JsonObject, JsonValue, PlanRecord, TestResultRecord } from '../store';
 import type { Task } from '../tasks/task';
 import type { TestResult } from '../verifier/test-result';
 import type { TrialOutcome } from './trial-runner';
 
 /** pytest's and CTRF's words for a test, as the store keeps them. */
-export function storedTestResult(test: TestResult): StoredTestResult {
+export function storedTestResult(test: TestResult): TestResultRecord {
   const raw = test.raw.toLowerCase();
   const status = raw === 'skipped' ? 'skipped' : raw === 'error' ? 'error' : test.outcome;
   return { name: test.name, status };
@@ -36,7 +36,7 @@ export class TrialRecorder {
     this.store.append(redactDeep(event, this.secrets));
   }
 
-  createRun(name: string, plan: RunPlan, settings: JsonObject): void {
+  createRun(name: string, plan: PlanRecord, settings: JsonObject): void {
     this.append({ type: 'run_created', runId: this.runId, run: { name, createdAt: new Date().toISOString(), status: 'running', plan, settings } });
   }
 

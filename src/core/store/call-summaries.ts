@@ -10,7 +10,7 @@ import {
 } from '../calls';
 import type { Db } from './db';
 import { listLlmCalls } from './queries';
-import type { LlmCallRecord, NewLlmCall, RunPlan } from './records';
+import type { LlmCallRecord, NewLlmCall, PlanRecord } from './records';
 
 /** The run's prices: its overrides as JSON (what the row records) and a pricer using them. */
 interface RunPricing {
@@ -25,7 +25,7 @@ function runPricing(db: Db, runId: string): RunPricing {
   const planJson = String(db.get('SELECT plan_json FROM runs WHERE id = $id', { id: runId })?.plan_json ?? '{}');
   let pricing = pricings.get(planJson);
   if (!pricing) {
-    const plan = JSON.parse(planJson) as RunPlan;
+    const plan = JSON.parse(planJson) as PlanRecord;
     const overrides = planPriceOverrides([plan]);
     pricing = { key: pricingKey(overrides), pricer: usagePricer(overrides) };
     if (pricings.size > 256) pricings.clear();

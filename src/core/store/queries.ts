@@ -4,7 +4,7 @@ import { FINAL_STATUSES, type CostSource, type TokenUsage, type ToolCategory, ty
 import type { Task } from '../tasks/task';
 import type { Db, Row } from './db';
 import type {
-  JsonObject, JsonValue, LlmCallRecord, LlmToolCall, RunPlan, RunRecord, RunStatus, TaskSnapshot, TestResult, TranscriptEventRecord, TranscriptKind, TrialRecord,
+  JsonObject, JsonValue, LlmCallRecord, LlmToolCall, PlanRecord, RunRecord, RunStatus, TaskSnapshot, TestResultRecord, TranscriptEventRecord, TranscriptKind, TrialRecord,
 } from './records';
 
 function text(row: Row, column: string): string {
@@ -48,7 +48,7 @@ function toRun(row: Row): RunRecord {
     status: text(row, 'status') as RunStatus,
     createdAt: text(row, 'created_at'),
     finishedAt: textOrNull(row, 'finished_at'),
-    plan: parsed<RunPlan>(row, 'plan_json'),
+    plan: parsed<PlanRecord>(row, 'plan_json'),
     settings: parsed<JsonObject>(row, 'settings_json'),
   };
 }
@@ -72,7 +72,7 @@ function toTrial(row: Row): TrialRecord {
     tokens: tokens(row),
     costUsd: numOrNull(row, 'cost_usd'),
     costFlags: flags === '' ? [] : flags.split(','),
-    tests: parsed<TestResult[]>(row, 'tests_json'),
+    tests: parsed<TestResultRecord[]>(row, 'tests_json'),
     testsPassed: numOrNull(row, 'tests_passed'),
     testsFailed: numOrNull(row, 'tests_failed'),
     harnessVersion: textOrNull(row, 'harness_version'),

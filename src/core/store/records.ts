@@ -29,13 +29,13 @@ export type TranscriptKind = (typeof TRANSCRIPT_KINDS)[number];
 export const TEST_STATUSES = ['passed', 'failed', 'skipped', 'error'] as const;
 export type TestStatus = (typeof TEST_STATUSES)[number];
 
-export interface TestResult {
+export interface TestResultRecord {
   name: string;
   status: TestStatus;
 }
 
 /** What a run was asked to do. Extra keys are kept as written. */
-export interface RunPlan {
+export interface PlanRecord {
   tasks: string[];
   models: string[];
   harness: string;
@@ -49,7 +49,7 @@ export interface RunRecord {
   status: RunStatus;
   createdAt: string;
   finishedAt: string | null;
-  plan: RunPlan;
+  plan: PlanRecord;
   settings: JsonObject;
 }
 
@@ -67,7 +67,7 @@ export interface TrialFields {
   costUsd: number | null;
   /** e.g. `estimated` (some usage was estimated), `unpriced` (some calls had no price). */
   costFlags: string[];
-  tests: TestResult[];
+  tests: TestResultRecord[];
   testsPassed: number | null;
   testsFailed: number | null;
   harnessVersion: string | null;
@@ -157,7 +157,7 @@ export interface TaskSnapshot {
 export interface RunCreatedEvent {
   type: 'run_created';
   runId: string;
-  run: { name: string; createdAt: string; status?: RunStatus; plan: RunPlan; settings: JsonObject };
+  run: { name: string; createdAt: string; status?: RunStatus; plan: PlanRecord; settings: JsonObject };
 }
 export interface RunUpdatedEvent {
   type: 'run_updated';
@@ -228,7 +228,7 @@ const tokenCounts = (each: Checker<number>): Checker<TokenUsage> => (v, path) =>
 const callTokens = tokenCounts(atMost(count, MAX_CALL_TOKENS));
 const tokens = tokenCounts(count);
 
-const testResult: Checker<TestResult> = (v, path) => {
+const testResult: Checker<TestResultRecord> = (v, path) => {
   const o = object(v, path);
   return { name: req(o, 'name', path, nonEmpty), status: req(o, 'status', path, oneOf(TEST_STATUSES)) };
 };
@@ -238,7 +238,7 @@ const toolCall: Checker<LlmToolCall> = (v, path) => {
   return compact({ name: req(o, 'name', path, string), id: opt(o, 'id', path, string), arguments: opt(o, 'arguments', path, json) });
 };
 
-const plan: Checker<RunPlan> = (v, path) => {
+const plan: Checker<PlanRecord> = (v, path) => {
   const o = jsonObject(v, path);
   return {
     ...o,

@@ -41,7 +41,7 @@ function fakeCtx() {
     config: { harness: 'nop', trialsPerPair: 1, concurrency: 1, budgetUsd: null, trialBudgetUsd: null, agentTimeoutMultiplier: 1, testTimeoutMultiplier: 1, workspaceRoot: '/nonexistent-workspace', dockerHost: undefined, addTaskFolder: async () => { reached.push('config.addTaskFolder'); return ''; } },
     keys: { has: async () => false, env: async () => { reached.push('keys.env'); return { env: {}, missing: [] }; } },
     engine: {
-      status: null, running: false,
+      status: null, running: false, requireIdle: () => undefined,
       read: async () => { reached.push('engine.read'); throw new Error('no store in this test'); },
       ready: async () => { reached.push('engine.ready'); throw new Error('no store in this test'); },
       run: async () => { reached.push('engine.run'); throw new Error('no runs in this test'); },
@@ -99,7 +99,7 @@ function checkOptions(options: unknown, what: string): void {
 
 /** A malformed version of a valid request for each method, and one well-formed request. */
 const VALID: { [M in Method]: unknown } = {
-  'sidebar/options': {}, 'run/status': {}, 'workspace/trust': {}, 'run/cancel': {}, 'tasks/addFolder': {}, 'dashboard/data': {}, 'transcript/data': {}, 'dashboard/workspace': { workspace: null },
+  'benchmark/options': {}, 'run/status': {}, 'workspace/trust': {}, 'run/cancel': {}, 'tasks/addFolder': {}, 'dashboard/data': {}, 'transcript/data': {}, 'dashboard/workspace': { workspace: null },
   'run/start': { taskKeys: ['/tasks/alpha'], modelIds: [], harness: 'nop', trialsPerPair: 1, concurrency: 1, budgetUsd: null, trialBudgetUsd: null },
   'keys/set': { keyName: 'openai-compatible' },
   'dashboard/open': { runId: 'r1' },
@@ -169,7 +169,7 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
     m.transcript.TranscriptPanel.show(c, `trial-${Math.random()}`);
     const [dashboard, transcript] = state.panels as [FakePanel, FakePanel];
     return [
-      { name: 'sidebar', webview: sidebar, methods: ['sidebar/options', 'run/status', 'run/start', 'run/forecast', 'run/cancel', 'tasks/addFolder', 'workspace/trust', 'keys/set', 'dashboard/open', 'webview/problem'] },
+      { name: 'benchmark', webview: sidebar, methods: ['benchmark/options', 'run/status', 'run/start', 'run/forecast', 'run/cancel', 'tasks/addFolder', 'workspace/trust', 'keys/set', 'dashboard/open', 'webview/problem'] },
       { name: 'dashboard', webview: dashboard.webview, methods: ['dashboard/data', 'dashboard/workspace', 'dashboard/pair', 'dashboard/export', 'transcript/open', 'webview/problem'] },
       { name: 'transcript', webview: transcript.webview, methods: ['transcript/data', 'transcript/show', 'webview/problem'] },
     ];

@@ -1,5 +1,5 @@
 /** Drives a protocol reader with a byte stream cut into the given chunks, as the proxy does. */
-import { createReader } from '../../../src/core/meter/protocol';
+import { createReader } from '../../../src/core/meter/wire-protocol';
 import { SseTap } from '../../../src/core/meter/sse-tap';
 import type { ResponseObservation } from '../../../src/core/meter/usage/meter';
 import type { Protocol } from '../../../src/core/meter/types';

@@ -5,7 +5,7 @@ import { EVENTS } from '../../../src/protocol';
 
 const pair = (task: string, model: string) => ({ task, model, harness: 'builtin', trials: 2, instructionChars: 800, agentTimeoutSec: 600, testTimeoutSec: 60 });
 
-describe('the forecast in the sidebar', () => {
+describe('the forecast in the Benchmark view', () => {
   it('says where its figures come from, and asks before a run that would likely cross its budget', () => {
     const history = Array.from({ length: 4 }, (_, i) => ({ task: 'alpha', model: 'm', harness: 'builtin', costUsd: 0.01 + i * 0.001, durationMs: 20_000 + i * 1000 }));
     const f = forecastRun({ pairs: [pair('alpha', 'm'), pair('beta', 'm')], history, concurrency: 2, budgetUsd: 0.01, price: () => 0.002 });

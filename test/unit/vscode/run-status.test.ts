@@ -5,7 +5,7 @@ import { applyRunEvent, isActive, retime, type TrialInfo, startingStatus, status
 
 const progress = (p: Partial<RunProgress>): RunProgress => ({ total: 30, done: 0, running: 0, passed: 0, failed: 0, errors: 0, spendUsd: 0, unpricedCalls: 0, startedAt: 0, ...p });
 
-describe('run status (sidebar and status bar)', () => {
+describe('run status (Benchmark view and status bar)', () => {
   it('follows a run from start to finish', () => {
     let s = startingStatus('r1', 'my run', 0, 0);
     assert.equal(s.state, 'starting');

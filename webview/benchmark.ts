@@ -11,9 +11,9 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
-import type { ForecastView, HarnessOption, LiveTrialView, ModelOption, RangeView, RunStatusView, SidebarOptions, StartRunParams, TaskOption } from '../src/protocol';
+import type { ForecastView, HarnessOption, LiveTrialView, ModelOption, RangeView, RunStatusView, BenchmarkOptions, StartRunParams, TaskOption } from '../src/protocol';
 import { formatDuration, formatUsd, plural } from '../src/core/format';
-import { clear, h, root } from './dom';
+import { clear, h, root, showLoadFailure } from './dom';
 import { getState, on, request, setState, watchProblems } from './rpc';
 
 interface FormState {
@@ -29,7 +29,7 @@ interface FormState {
 
 type Field = HTMLElement & { value: string; checked?: boolean; disabled?: boolean };
 
-let options: SidebarOptions | undefined;
+let options: BenchmarkOptions | undefined;
 let status: RunStatusView | null = null;
 let form: FormState;
 let error: string | null = null;
@@ -46,7 +46,7 @@ function save(): void {
   setState(form);
 }
 
-function initialForm(o: SidebarOptions): FormState {
+function initialForm(o: BenchmarkOptions): FormState {
   const saved = getState<FormState>();
   return {
     tasks: saved.tasks ?? [],
@@ -90,7 +90,7 @@ function parseBudget(text: string, what: string): number | null {
 }
 
 function params(): StartRunParams {
-  const o = options as SidebarOptions;
+  const o = options as BenchmarkOptions;
   const taskKeys = form.tasks.filter((k) => o.tasks.some((t) => t.key === k && !t.problem));
   const modelIds = needsModel() ? form.models.filter((id) => o.models.some((m) => m.id === id)) : [];
   if (taskKeys.length === 0) throw new Error('pick at least one task');
@@ -104,7 +104,7 @@ function params(): StartRunParams {
 }
 
 function plannedTrials(): number {
-  const o = options as SidebarOptions;
+  const o = options as BenchmarkOptions;
   const tasks = form.tasks.filter((k) => o.tasks.some((t) => t.key === k && !t.problem)).length;
   const models = needsModel() ? form.models.filter((id) => o.models.some((m) => m.id === id)).length : 1;
   return tasks * models * Math.max(1, form.trials);
@@ -397,7 +397,7 @@ function renderTasks(): void {
 
 async function main(): Promise<void> {
   watchProblems();
-  on('sidebar/options', (o) => {
+  on('benchmark/options', (o) => {
     options = o;
     form = { ...form, harness: o.harnesses.some((x) => x.name === form.harness) ? form.harness : o.defaults.harness, ...(o.preselect ? { tasks: o.preselect } : {}) };
     if (o.preselect) save();
@@ -415,7 +415,7 @@ async function main(): Promise<void> {
     else renderRun();
   });
   try {
-    const [o, s] = await Promise.all([request('sidebar/options', {}), request('run/status', {})]);
+    const [o, s] = await Promise.all([request('benchmark/options', {}), request('run/status', {})]);
     options = o;
     status = s;
     statusAt = Date.now();
@@ -424,10 +424,7 @@ async function main(): Promise<void> {
     save();
     render();
   } catch (e) {
-    const el = root();
-    clear(el);
-    el.append(h('p', { class: 'error' }, `KiloBench could not load its options: ${(e as Error).message}`));
-    document.body.dataset.ready = 'error';
+    showLoadFailure('load its options', e);
   }
 }
 
