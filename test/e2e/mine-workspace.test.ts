@@ -62,7 +62,7 @@ describe('Compare models on this workspace (code-server + Chromium)', function (
     await waitReady(sidebar);
 
     await runCommand(page, 'KiloBench: Compare Models on This Workspace');
-    const mined = page.locator('.notifications-toasts .notification-toast', { hasText: /1 task\(s\) mined from this workspace/ });
+    const mined = page.locator('.notifications-toasts .notification-toast', { hasText: /1 task mined from this workspace/ });
     await mined.first().waitFor({ timeout: 900_000 });
     const review = await frameWith(page, 'h1', 30_000).catch(() => undefined);
     await page.locator('.part.editor').screenshot({ path: join(ARTIFACTS, 'mine-review.png') });

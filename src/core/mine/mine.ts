@@ -25,6 +25,7 @@ import { isDocPath, isSecretPath, isTestPath } from './classify';
 import { detectToolchain, type DetectOptions, type Toolchain } from './toolchain';
 import { testScript, verifierCommand, writeInstruction, writeTaskFolder, writeVerifier, type RepoFile, type TaskFiles } from './task-writer';
 import { writeInstructionText, type FailingTest } from './instruction';
+import { plural } from '../format';
 
 export interface MineOptions extends DetectOptions {
   /** A folder inside the repository to mine. */
@@ -288,7 +289,7 @@ async function probeCandidate(runtime: ContainerRuntime, root: string, out: stri
     });
     instruction = writeInstructionText({ subject: commit.subject, body: commit.body, toolchain, failing });
     await writeVerifier(dir, testScript(files, verifierCommand(toolchain, [...failToPass, ...passToPass]),
-      `the ${failToPass.length} test(s) the commit made pass and ${passToPass.length} that passed before`));
+      `the ${plural(failToPass.length, 'test')} the commit made pass and ${passToPass.length} that passed before`));
   } else {
     if (before.status === 'passed') return { reason: 'tests already pass before the fix' };
     if (after.status !== 'passed') return { reason: `the tests still fail with the fix applied (${toolchain.testCommand})` };

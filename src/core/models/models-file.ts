@@ -141,7 +141,7 @@ export function requireModelKeys(specs: readonly ModelSpec[], env: NodeJS.Proces
 export function resolveModels(ids: readonly string[], known: Map<string, ModelSpec>, env: NodeJS.ProcessEnv = process.env): ModelSpec[] {
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length) {
-    throw new ModelConfigError(`unknown model(s): ${unknown.join(', ')}. Known: ${[...known.keys()].join(', ')}. Add models in kilobench.models.json.`);
+    throw new ModelConfigError(`unknown ${unknown.length === 1 ? 'model' : 'models'}: ${unknown.join(', ')}. Known: ${[...known.keys()].join(', ')}. Add models in kilobench.models.json.`);
   }
   const specs = ids.map((id) => known.get(id)!);
   requireModelKeys(specs, env);

@@ -7,7 +7,7 @@ import { priceCall } from '../pricing';
 import { planHarnesses, type RunPlan } from '../run/plan';
 import { FINAL_STATUSES } from '../domain';
 import type { Store } from '../store';
-import { formatUsd } from './format';
+import { formatUsd, plural } from './format';
 
 /** Every finished trial in the store (cancelled ones spent only part of a trial, so they are left out). */
 function pastTrials(store: Store): PastTrial[] {
@@ -61,12 +61,12 @@ export function formatForecast(f: Forecast): string {
   const lines: string[] = [];
   const cost = f.costUsd === null ? 'unknown (a model has no price and no history)'
     : `${formatUsd(f.costUsd.expected)} expected, 95% interval ${formatUsd(f.costUsd.low)}–${formatUsd(f.costUsd.high)}`;
-  lines.push(`Forecast for ${f.trials} trial(s):`);
+  lines.push(`Forecast for ${plural(f.trials, 'trial')}:`);
   lines.push(`  spend      ${cost}`);
   lines.push(`  wall time  ${minutes(f.durationMs.expected)} expected, ${minutes(f.durationMs.low)}–${minutes(f.durationMs.high)}`);
   const counts = new Map<string, number>();
   for (const p of f.pairs) counts.set(p.source, (counts.get(p.source) ?? 0) + 1);
-  lines.push(`  from       ${[...counts].map(([source, n]) => `${n} pair(s): ${SOURCE_TEXT[source as keyof typeof SOURCE_TEXT]}`).join('; ')}`);
+  lines.push(`  from       ${[...counts].map(([source, n]) => `${plural(n, 'pair')}: ${SOURCE_TEXT[source as keyof typeof SOURCE_TEXT]}`).join('; ')}`);
   for (const p of f.pairs) {
     const c = p.costPerTrial === null ? 'unpriced' : `${formatUsd(p.costPerTrial.expected)} [${formatUsd(p.costPerTrial.low)}–${formatUsd(p.costPerTrial.high)}]`;
     lines.push(`    ${p.task} · ${p.model}: ${p.trials} × ${c} per trial (${p.source}${p.pastTrials ? `, ${p.pastTrials} past` : ''})`);

@@ -51,7 +51,7 @@ describe('kilobench estimate (real engine, simulated provider)', function () {
     const text = kilobench(['estimate', ...PLAN, '--db', db]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /spend {6}\$[\d.]+ expected, 95% interval \$[\d.]+–\$[\d.]+/);
-    assert.match(text.stdout, /2 pair\(s\): earlier trials of this task, model and harness/);
+    assert.match(text.stdout, /2 pairs: earlier trials of this task, model and harness/);
     const dry = kilobench(['run', ...PLAN, '--seed', '12', '--db', db, '--dry-run', '--json']);
     assert.equal(dry.code, 0, dry.stderr);
     const forecast = JSON.parse(dry.stdout) as Forecast;

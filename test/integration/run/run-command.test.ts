@@ -143,7 +143,7 @@ describe('kilobench run (real engine, simulated provider)', function () {
   it('refuses unknown models and harnesses with exit code 2', () => {
     const model = kilobench(['run', '--models', 'no-such-model', '--db', join(root, 'x.sqlite')]);
     assert.equal(model.code, 2);
-    assert.match(model.stderr, /unknown model\(s\): no-such-model/);
+    assert.match(model.stderr, /unknown model: no-such-model/);
     const harness = kilobench(['run', '--harness', 'magic', '--models', 'sim/direct', '--db', join(root, 'y.sqlite')]);
     assert.equal(harness.code, 2);
     assert.match(harness.stderr, /unknown harness "magic"/);

@@ -101,7 +101,7 @@ describe('command presets', () => {
         [{ ...VALID, versionCommand: 'a\nb' }, /\.versionCommand must be one line/],
         [{ ...VALID, command: 'my-agent --model {model}' }, /never passes the task/],
         [{ ...VALID, command: 'my-agent --model "{model}" {instruction}' }, /\{model\} inside quotes/],
-        [{ ...VALID, command: 'my-agent {prompt}' }, /unknown placeholder\(s\) \{prompt\}/],
+        [{ ...VALID, command: 'my-agent {prompt}' }, /unknown placeholder \{prompt\}/],
         [{ ...VALID, env: [] }, /\.env must be an object/],
         [{ ...VALID, env: { 'BAD-NAME': 'x' } }, /"BAD-NAME" is not an environment variable name/],
         [{ ...VALID, env: { N: 3 } }, /\.env\.N must be a string, found 3/],
@@ -134,7 +134,7 @@ describe('command presets', () => {
 
     it('explains a bad file: shape, built-in names, duplicates, unknown bases', () => {
       assert.throws(() => parsePresetFile([], 'f.json'), /f\.json: expected an object with a "presets" array/);
-      assert.throws(() => parsePresetFile({ presets: [], other: 1 }, 'f.json'), /unknown top-level field\(s\) other/);
+      assert.throws(() => parsePresetFile({ presets: [], other: 1 }, 'f.json'), /unknown top-level field other/);
       assert.throws(() => parsePresetFile({ presets: [{ ...VALID, name: 'codex' }] }, 'f.json'), /f\.json: presets\[0\]: "codex" is a built-in preset/);
       assert.throws(() => parsePresetFile({ presets: [VALID, VALID] }, 'f.json'), /presets\[1\]: the name "my-agent" is used twice/);
       assert.throws(() => parsePresetFile({ presets: [{ name: 'x', extends: 'cursor' }] }, 'f.json'), /presets\[0\]\.extends must name a built-in preset/);

@@ -139,7 +139,7 @@ function str(entry: Record<string, unknown>, field: string, where: string, optio
 
 function checkPlaceholders(text: string, where: string): void {
   const unknown = placeholdersIn(text).filter((p) => !isPlaceholder(p));
-  if (unknown.length) throw new PresetError(`${where} uses unknown placeholder(s) ${[...new Set(unknown)].map((p) => `{${p}}`).join(', ')} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`);
+  if (unknown.length) throw new PresetError(`${where} uses unknown ${unknown.length === 1 ? 'placeholder' : 'placeholders'} ${[...new Set(unknown)].map((p) => `{${p}}`).join(', ')} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`);
 }
 
 const FIELDS = ['name', 'description', 'protocol', 'version', 'install', 'versionCommand', 'command', 'env', 'output', 'installTimeoutSec'];

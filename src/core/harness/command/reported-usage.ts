@@ -17,6 +17,7 @@ import { asArray, asCount, asObject, asString, type JsonObject } from '../../jso
 import type { MeteredCall } from '../../meter/types';
 import type { TokenUsage } from '../../domain';
 import type { OutputFormat } from './preset';
+import { plural } from '../../format';
 
 export interface ReportedUsage {
   format: Exclude<OutputFormat, 'text'>;
@@ -246,10 +247,10 @@ export function reconcileReported(reported: ReportedUsage, calls: readonly Recon
       };
     }
     const unclaimed = ordered.filter((c) => !Object.prototype.hasOwnProperty.call(reported.byModel, c.requestedModel ?? ''));
-    if (unclaimed.length) notes.push(`${unclaimed.length} metered call(s) for models ${harness} did not report: ${[...new Set(unclaimed.map((c) => c.requestedModel ?? '?'))].join(', ')}`);
+    if (unclaimed.length) notes.push(`${plural(unclaimed.length, 'metered call')} for models ${harness} did not report: ${[...new Set(unclaimed.map((c) => c.requestedModel ?? '?'))].join(', ')}`);
   }
 
-  if (extraCalls.length) notes.push(`${extraCalls.length} metered call(s) ${harness} counts in no step (explained, left out of the comparison)`);
+  if (extraCalls.length) notes.push(`${plural(extraCalls.length, 'metered call')} ${harness} counts in no step (explained, left out of the comparison)`);
   if (tokensMatch) notes.push(`${harness}'s own token counts agree with the proxy's`);
   else notes.push(`${harness}'s own token counts disagree with the proxy's: ${describe(totalDiff) || 'per model, see byModel'} (proxy − ${harness})`);
 

@@ -29,7 +29,7 @@ export function parsePresetFile(json: unknown, file: string): CommandPreset[] {
   const root = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
   if (!root || !Array.isArray(root.presets)) throw new PresetError(`${file}: expected an object with a "presets" array`);
   const extra = Object.keys(root).filter((k) => k !== 'presets' && k !== '$schema');
-  if (extra.length) throw new PresetError(`${file}: unknown top-level field(s) ${extra.join(', ')} (only "presets")`);
+  if (extra.length) throw new PresetError(`${file}: unknown top-level ${extra.length === 1 ? 'field' : 'fields'} ${extra.join(', ')} (only "presets")`);
   const seen = new Set<string>();
   return root.presets.map((entry, i) => {
     const where = `${file}: presets[${i}]`;
