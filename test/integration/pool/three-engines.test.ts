@@ -50,6 +50,7 @@ describe('engine pool: three real engines (unix, tcp, ssh), one killed mid-run',
   const docker = (host: string) => new Docker(dockerOptions(host));
 
   before(async function () {
+    // Extra dockerd and sshd daemons need root (CI runs as root); elsewhere this test cannot start them.
     if (process.getuid?.() !== 0) this.skip();
     root = tempDir('kb-pool-');
     tcpEngine = await startDockerd(root, 'tcp', { tcpPort: await freePort(), pool: '10.211.0.0/16' });
