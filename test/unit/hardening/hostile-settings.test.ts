@@ -82,7 +82,7 @@ describe('hostile models files: each refused with the file, the entry and the fi
   });
 
   it('an unknown model id lists the known ones and says where to add models', () => {
-    assert.throws(() => resolveModels(['gpt-9'], knownModels([])), /unknown model\(s\): gpt-9\. Known: sim\/.*Add models in kilobench\.models\.json/);
+    assert.throws(() => resolveModels(['gpt-9'], knownModels([])), /unknown model: gpt-9\. Known: sim\/.*Add models in kilobench\.models\.json/);
   });
 
   it('a missing key variable is named, with what to do', () => {
@@ -220,7 +220,7 @@ describe('hostile input through the real CLI: exit 2, one clear line, nothing st
     ['invalid JSON in the models file', () => ['--models', 'm', '--models-file', join(dir, 'bad-json.json')], /bad-json\.json: not valid JSON/],
     ['an unknown provider', () => ['--models', 'm', '--models-file', join(dir, 'bad-provider.json')], /provider must be one of .*found "gemini"/],
     ['a missing key variable', () => ['--models', 'good', '--models-file', join(dir, 'needs-key.json')], /needs its API key in the environment variable HOSTILE_TEST_KEY, which is empty: export HOSTILE_TEST_KEY=/],
-    ['an unknown model', () => ['--models', 'gpt-nope'], /unknown model\(s\): gpt-nope/],
+    ['an unknown model', () => ['--models', 'gpt-nope'], /unknown model: gpt-nope/],
     ['the same model twice', () => ['--models', 'sim/direct,sim/direct'], /model sim\/direct is named twice/],
     ['a negative budget', () => ['--models', 'sim/direct', '--budget-usd', '-1'], /--budget-usd must be a number ≥ 0, not "-1"/],
     ['a NaN trial budget', () => ['--models', 'sim/direct', '--trial-budget-usd', 'NaN'], /--trial-budget-usd must be a number ≥ 0, not "NaN"/],

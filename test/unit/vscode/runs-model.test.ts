@@ -12,7 +12,7 @@ describe('Runs tree view model', () => {
     assert.equal(node.state, 'some-failed');
     assert.equal(node.icon, 'error', '6 of 8 passed must not look like all passed');
     assert.match(node.tooltip, /some failed \(finished\)/);
-    assert.match(node.tooltip, /harness builtin · 2 task\(s\) × 2 model\(s\) × 2 trial\(s\)/);
+    assert.match(node.tooltip, /harness builtin · 2 tasks × 2 models × 2 trials/);
   });
 
   it('the active run spins and cannot be resumed or deleted from the tree', () => {
