@@ -5,6 +5,7 @@
  * (its daemon does not answer) takes no trials; it is probed with back-off and rejoins when it
  * answers. When every engine is lost the run pauses (waiting trials keep waiting) and says so once.
  */
+import { setMaxListeners } from 'node:events';
 import { InfraError } from '../errors';
 import type { TrialEngine } from './trial-attempt';
 import type { EngineLoad } from './events';
@@ -91,6 +92,8 @@ export class EnginePlacement {
         if (i >= 0) this.waiters.splice(i, 1);
         resolve(undefined);
       };
+      // One listener per waiting trial on the run's signal: hundreds are expected in a big run, not a leak.
+      if (signal) setMaxListeners(0, signal);
       signal?.addEventListener('abort', onAbort, { once: true });
       waiter.resolve = (engine) => {
         signal?.removeEventListener('abort', onAbort);

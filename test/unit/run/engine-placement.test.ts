@@ -30,6 +30,25 @@ describe('engine placement', () => {
     p.stop();
   });
 
+  it('lets a big run’s trials wait on one cancel signal without a listener-leak warning, and cancels them all', async () => {
+    const p = new EnginePlacement([engine('a', 1)]);
+    const cancel = new AbortController();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      await p.acquire({ cpus: 1, memoryMb: 1 }, cancel.signal);
+      const waiting = Array.from({ length: 50 }, () => p.acquire({ cpus: 1, memoryMb: 1 }, cancel.signal));
+      cancel.abort();
+      assert.deepEqual(await Promise.all(waiting), Array(50).fill(undefined), 'every waiting trial is let go on cancel');
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', onWarning);
+      p.stop();
+    }
+  });
+
   it('never places a task on an engine too small for it, and refuses one no engine can hold', async () => {
     const small = engine('small', 4, { cpus: 1, memoryMb: 1024 });
     const big = engine('big', 1, { cpus: 4, memoryMb: 8192 });
