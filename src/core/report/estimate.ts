@@ -2,12 +2,12 @@
  * The forecast of a planned run from the store (`kilobench estimate`, `kilobench run --dry-run`,
  * and the budget check before `kilobench run`), and its text for a terminal.
  */
-import { forecastRun, type Forecast, type PastTrial } from '../analysis/forecast';
+import { forecastRun, type Forecast, type PairForecast, type PastTrial } from '../analysis/forecast';
 import { priceCall } from '../pricing';
 import { planHarnesses, type RunPlan } from '../run/plan';
 import { FINAL_STATUSES } from '../domain';
 import type { Store } from '../store';
-import { formatUsd, plural } from './format';
+import { formatDuration, formatUsd, plural } from './format';
 
 /** Every finished trial in the store (cancelled ones spent only part of a trial, so they are left out). */
 function pastTrials(store: Store): PastTrial[] {
@@ -43,12 +43,6 @@ export function forecastFromStore(store: Store, plan: RunPlan): Forecast {
   });
 }
 
-function minutes(ms: number): string {
-  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
-  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
-}
-
 const SOURCE_TEXT = {
   history: 'earlier trials of this task, model and harness',
   'model-history': "this model's trials on other tasks (×4 band)",
@@ -63,14 +57,11 @@ export function formatForecast(f: Forecast): string {
     : `${formatUsd(f.costUsd.expected)} expected, 95% interval ${formatUsd(f.costUsd.low)}–${formatUsd(f.costUsd.high)}`;
   lines.push(`Forecast for ${plural(f.trials, 'trial')}:`);
   lines.push(`  spend      ${cost}`);
-  lines.push(`  wall time  ${minutes(f.durationMs.expected)} expected, ${minutes(f.durationMs.low)}–${minutes(f.durationMs.high)}`);
+  lines.push(`  wall time  ${formatDuration(f.durationMs.expected)} expected, ${formatDuration(f.durationMs.low)}–${formatDuration(f.durationMs.high)}`);
   const counts = new Map<string, number>();
   for (const p of f.pairs) counts.set(p.source, (counts.get(p.source) ?? 0) + 1);
   lines.push(`  from       ${[...counts].map(([source, n]) => `${plural(n, 'pair')}: ${SOURCE_TEXT[source as keyof typeof SOURCE_TEXT]}`).join('; ')}`);
-  for (const p of f.pairs) {
-    const c = p.costPerTrial === null ? 'unpriced' : `${formatUsd(p.costPerTrial.expected)} [${formatUsd(p.costPerTrial.low)}–${formatUsd(p.costPerTrial.high)}]`;
-    lines.push(`    ${p.task} · ${p.model}: ${p.trials} × ${c} per trial (${p.source}${p.pastTrials ? `, ${p.pastTrials} past` : ''})`);
-  }
+  lines.push(...groupLines(f.pairs));
   if (f.budget) {
     const b = formatUsd(f.budget.budgetUsd);
     if (f.budget.likelyCross) lines.push(`  budget     ${b}: the run will LIKELY CROSS it (expected spend is above it); it stops starting trials there`);
@@ -78,4 +69,29 @@ export function formatForecast(f: Forecast): string {
     else lines.push(`  budget     ${b}: within the interval's upper end`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One line per (model, harness): its trials, the per-trial spend (the mean of its tasks' expected
+ * figures, the lowest low and highest high of their intervals) and where the figures come from.
+ * A run of 14 tasks × 4 models × 2 harnesses reads as 8 lines, not 112; `--json` keeps every pair.
+ */
+function groupLines(pairs: readonly PairForecast[]): string[] {
+  const groups = new Map<string, PairForecast[]>();
+  for (const p of pairs) {
+    const key = `${p.model} · ${p.harness}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const width = Math.max(0, ...[...groups.keys()].map((k) => k.length));
+  return [...groups].map(([key, group]) => {
+    const trials = group.reduce((n, p) => n + p.trials, 0);
+    const ranges = group.flatMap((p) => (p.costPerTrial ? [p.costPerTrial] : []));
+    const cost = ranges.length < group.length ? 'unpriced'
+      : `${formatUsd(ranges.reduce((a, r) => a + r.expected, 0) / ranges.length)} [${formatUsd(Math.min(...ranges.map((r) => r.low)))}–${formatUsd(Math.max(...ranges.map((r) => r.high)))}]`;
+    const sources = new Map<string, number>();
+    for (const p of group) sources.set(p.source, (sources.get(p.source) ?? 0) + 1);
+    const from = [...sources].map(([source, n]) => (sources.size === 1 ? source : `${source} ${n}`)).join(', ');
+    const past = group.reduce((n, p) => n + p.pastTrials, 0);
+    return `    ${key.padEnd(width)}  ${plural(trials, 'trial')}, ${cost} per trial (${plural(group.length, 'task')}; ${from}${past ? `, ${plural(past, 'past trial')}` : ''})`;
+  });
 }

@@ -5,7 +5,7 @@
  */
 import type { CompletionCost } from '../analysis/cost';
 import type { GroupKey } from '../analysis/trials';
-import { formatCost } from '../format';
+import { formatCost, plural } from '../format';
 import type { ReportModel } from './json-report';
 
 export * from '../format';
@@ -50,4 +50,29 @@ export function formatStatusCounts(counts: Record<string, number>): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([status, n]) => `${status} ${n}`)
     .join(', ');
+}
+
+/** Trials that have not ended yet: a report made mid-run says they are still to run, not that they were left out. */
+const NOT_ENDED = new Set(['queued', 'running']);
+
+/**
+ * The notes about trials outside the pass rates, as plain text: one line for the trials still to
+ * run (all models together), then one per (model, harness) for trials that ended without saying
+ * anything about the model (infrastructure, provider, cancelled, interrupted).
+ */
+export function exclusionNotes(models: readonly ReportModel[]): string[] {
+  const notes: string[] = [];
+  const waiting: Record<string, number> = {};
+  for (const m of models) {
+    const ended: Record<string, number> = {};
+    for (const [status, n] of Object.entries(m.excludedByStatus)) {
+      if (NOT_ENDED.has(status)) waiting[status] = (waiting[status] ?? 0) + n;
+      else ended[status] = n;
+    }
+    const count = Object.values(ended).reduce((a, n) => a + n, 0);
+    if (count > 0) notes.push(`${m.model} (${m.harness}): ${plural(count, 'trial')} not counted in pass rates (${formatStatusCounts(ended)}).`);
+  }
+  const pending = Object.values(waiting).reduce((a, n) => a + n, 0);
+  if (pending > 0) notes.unshift(`Still to run: ${plural(pending, 'trial')} (${formatStatusCounts(waiting)}); the figures cover the trials that have ended.`);
+  return notes;
 }

@@ -12,7 +12,7 @@ import {
   LEADERBOARD_FIGURES, orderedModels, runSubtitle,
 } from './figures';
 import {
-  formatCompletion, formatCost, formatDate, formatNumber, formatPercent, formatStatusCounts, formatUsd, formatUsdInterval, groupLabel, mixesHarnesses, plural,
+  exclusionNotes, formatCompletion, formatCost, formatDate, formatNumber, formatPercent, formatStatusCounts, formatUsd, formatUsdInterval, groupLabel, mixesHarnesses, plural,
 } from './format';
 import { harnessVersionsHtml } from './harness-versions';
 import { REPORT_CSS } from './html-style';
@@ -130,9 +130,7 @@ function leaderboard(report: Report, models: readonly ReportModel[]): string {
     return `<tr>${cells.map((c, j) => `<td${numeric(j) ? ' class="num"' : j === 1 ? ' class="name"' : ''}>${c}</td>`).join('')}</tr>`;
   });
   const notes: string[] = [];
-  for (const m of models.filter((x) => x.excluded > 0)) {
-    notes.push(`${e(m.model)} (${e(m.harness)}): ${plural(m.excluded, 'trial')} not counted in pass rates: ${e(formatStatusCounts(m.excludedByStatus))}.`);
-  }
+  notes.push(...exclusionNotes(models).map(e));
   for (const m of models.filter((x) => x.unpricedAttempts > 0)) {
     notes.push(`${e(m.model)} (${e(m.harness)}): ${plural(m.unpricedAttempts, 'attempt')} could not be priced; its costs show as “unpriced”, never as $0.`);
   }

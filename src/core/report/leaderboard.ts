@@ -3,7 +3,7 @@
  * with notes under it for simulated models, excluded trials and unknown costs.
  */
 import { LEADERBOARD_FIGURES, orderedModels } from './figures';
-import { formatStatusCounts, plural } from './format';
+import { exclusionNotes, plural } from './format';
 import type { Report } from './json-report';
 
 export const LEADERBOARD_COLUMNS: readonly string[] = ['model', 'harness', ...LEADERBOARD_FIGURES.map((c) => c.head)];
@@ -24,10 +24,7 @@ export function leaderboardNotes(report: Report): string[] {
   if (report.run.simulated) {
     notes.push(`Simulated models (${report.run.simulatedModels.join(', ')}): figures come from KiloBench's simulated provider and made-up prices, not from a real model.`);
   }
-  const excluded = report.models.filter((m) => m.excluded > 0);
-  for (const m of excluded) {
-    notes.push(`${m.model} (${m.harness}): ${plural(m.excluded, 'trial')} not counted in pass rates (${formatStatusCounts(m.excludedByStatus)}).`);
-  }
+  notes.push(...exclusionNotes(report.models));
   for (const m of report.models.filter((x) => x.unpricedAttempts > 0)) {
     notes.push(`${m.model} (${m.harness}): ${plural(m.unpricedAttempts, 'attempt')} could not be priced, so its costs are shown as unpriced.`);
   }

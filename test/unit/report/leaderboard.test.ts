@@ -21,6 +21,21 @@ describe('report: terminal leaderboard', () => {
     assert.match(text, /sim\/direct \(kilo\): 1 trial not counted in pass rates \(infra_error 1\)/);
   });
 
+  it('mid-run: one line for the trials still to run, not a "not counted" line per model for them', () => {
+    const trials = [
+      trial({ id: 'a', taskId: 't', modelId: 'm1', status: 'passed' }),
+      trial({ id: 'b', taskId: 'u', modelId: 'm1', status: 'queued' }),
+      trial({ id: 'c', taskId: 't', modelId: 'm2', status: 'running' }),
+      trial({ id: 'd', taskId: 'u', modelId: 'm2', status: 'queued' }),
+      trial({ id: 'e', taskId: 'v', modelId: 'm2', status: 'infra_error' }),
+    ];
+    const report = buildReport(runRecord(), analyseRun({ trials, calls: [call({ trialId: 'a', seq: 1, costUsd: 0.01 })] }));
+    const text = formatLeaderboard(report);
+    assert.match(text, /Still to run: 3 trials \(queued 2, running 1\); the figures cover the trials that have ended\./);
+    assert.match(text, /m2 \(kilo\): 1 trial not counted in pass rates \(infra_error 1\)\./);
+    assert.doesNotMatch(text, /m1 \(kilo\): .*not counted/);
+  });
+
   it('shows "unsolved" and "unpriced", never $0, for what is unknown', () => {
     const trials = [
       trial({ id: 'a', taskId: 't', modelId: 'never', status: 'failed' }),
