@@ -1,7 +1,8 @@
 /**
  * What a planned run will likely cost and take, before it starts: from this database's earlier
  * trials of the same (task, model, harness) where there are any, else from the same model's
- * trials on other tasks, else from prices and the task's size with a wide interval. Pure: the
+ * trials on other tasks, else from prices and the task's size with a wide interval. Durations the
+ * same way, except that the step between is the same harness on any task and model. Pure: the
  * caller hands in the plan's pairs, the past trials and a way to price a usage.
  */
 import type { TokenUsage } from '../domain';
@@ -145,8 +146,9 @@ export function forecastRun(input: ForecastInput): Forecast {
   const key = (task: string, model: string, harness: string) => JSON.stringify([task, model, harness]);
   const byPair = new Map<string, PastTrial[]>();
   const byModel = new Map<string, PastTrial[]>();
+  const byHarness = new Map<string, PastTrial[]>();
   for (const t of input.history) {
-    for (const [map, k] of [[byPair, key(t.task, t.model, t.harness)], [byModel, key('', t.model, t.harness)]] as const) {
+    for (const [map, k] of [[byPair, key(t.task, t.model, t.harness)], [byModel, key('', t.model, t.harness)], [byHarness, key('', '', t.harness)]] as const) {
       const list = map.get(k);
       if (list) list.push(t);
       else map.set(k, [t]);
@@ -180,13 +182,19 @@ export function forecastRun(input: ForecastInput): Forecast {
     if (costPart) costParts.push(costPart);
     else unpriced = true;
 
-    const ownTimes = own.flatMap((t) => (t.durationMs === null ? [] : [t.durationMs]));
+    const times = (trials: readonly PastTrial[]) => trials.flatMap((t) => (t.durationMs === null ? [] : [t.durationMs]));
+    const ownTimes = times(own);
+    // A trial's time is mostly the harness's (its start-up, its pace) and the task's: the same
+    // harness on other tasks and models is a better guide than the time limits.
+    const harnessTimes = times(byHarness.get(key('', '', pair.harness)) ?? []);
     const agentMs = pair.agentTimeoutSec * 1000;
     const testMs = pair.testTimeoutSec * 1000;
     // Without history: a quarter of the agent's limit plus a fifth of the test limit, anywhere from
     // a twentieth of that to both limits in full.
     const guess = 0.25 * agentMs + 0.2 * testMs;
-    const timePart = ownTimes.length > 0 ? normalPart(ownTimes, pair.trials) : bandPart(guess, pair.trials, 0.05, (agentMs + testMs) / Math.max(1, guess));
+    const timePart = ownTimes.length > 0 ? normalPart(ownTimes, pair.trials)
+      : harnessTimes.length > 0 ? bandPart(stats(harnessTimes).mean, pair.trials, 1 / MODEL_HISTORY_BAND, MODEL_HISTORY_BAND)
+        : bandPart(guess, pair.trials, 0.05, (agentMs + testMs) / Math.max(1, guess));
     timeParts.push(timePart);
     return {
       task: pair.task, model: pair.model, harness: pair.harness, trials: pair.trials, source, pastTrials,

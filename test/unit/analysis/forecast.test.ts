@@ -37,6 +37,16 @@ describe('analysis: forecast of a planned run', () => {
     assert.equal(none.pairs[0]?.source, 'unpriced');
   });
 
+  it('times a new pair from the same harness on other tasks and models (×4 band) before falling back to the time limits', () => {
+    const history = [past('t', 'other', 0.1, 20_000), past('u', 'other', 0.1, 40_000)];
+    const f = forecastRun({ pairs: [pair('new', 'm', 1)], history, concurrency: 1, price: () => 0.5 });
+    // Mean 30 s, band 7.5 s – 120 s.
+    assert.deepEqual(f.pairs[0]?.durationPerTrialMs, { expected: 30_000, low: 7_500, high: 120_000 });
+    const otherHarness = forecastRun({ pairs: [{ ...pair('new', 'm', 1), harness: 'kilo' }], history, concurrency: 1, price: () => 0.5 });
+    // No kilo trials: a quarter of the 600 s agent limit plus a fifth of the 60 s test limit.
+    assert.equal(otherHarness.pairs[0]?.durationPerTrialMs.expected, 162_000);
+  });
+
   it('says when the run will likely cross its budget (expected above it) or may (the interval reaches it)', () => {
     const history = [past('t', 'm', 1), past('t', 'm', 1.2), past('t', 'm', 0.8)];
     const at = (budgetUsd: number) => forecastRun({ pairs: [pair('t', 'm', 5)], history, concurrency: 1, budgetUsd, price: () => null }).budget;
