@@ -248,8 +248,9 @@ const PHASE_TEXT: Record<LiveTrialView['phase'], string> = {
 function liveTrialRow(t: LiveTrialView, extra: number, showEngine: boolean): HTMLElement {
   const engine = showEngine && t.engine ? t.engine : null;
   return h('li', { class: `live-trial phase-${t.phase}`, 'data-trial': t.trialId, 'data-phase': t.phase, ...(engine ? { 'data-engine': engine } : {}) },
-    h('div', { class: 'lt-name', title: `${t.task} · ${t.model}${engine ? ` · on engine ${engine}` : ''}` }, h('span', null, t.task), t.model ? h('span', { class: 'muted' }, ` · ${t.model}`) : '',
-      engine ? h('span', { class: 'muted lt-engine' }, ` · on ${engine}`) : ''),
+    h('div', { class: 'lt-name', title: `${t.task} · ${t.model}` }, h('span', null, t.task), t.model ? h('span', { class: 'muted' }, ` · ${t.model}`) : ''),
+    // Its own line: engine names (user@host:port) are long and the name line is cut to the pane's width.
+    engine ? h('div', { class: 'lt-engine muted', title: 'the Docker engine of the run\'s pool this trial runs on' }, `on ${engine}`) : '',
     h('div', { class: 'lt-state' },
       h('span', { class: 'phase' }, PHASE_TEXT[t.phase]), ' ',
       h('span', { class: 'muted', 'data-tick': 'phase' }, elapsed(t.phaseElapsedMs + extra)),

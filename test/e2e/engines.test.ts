@@ -5,7 +5,8 @@
  * user's settings name both in `kilobench.dockerHosts`, and a run of 1 small task × 2 simulated
  * profiles with the builtin harness, 1 trial at a time per engine, is started from the sidebar. Mid-run
  * the sidebar names each running trial's engine (one on each); afterwards the transcript header names
- * the trial's engine. Screenshots: test-artifacts/e2e/engines-sidebar-midrun.png, engines-transcript.png.
+ * the trial's engine; a mistyped URL added in the Settings editor is told at once, naming the
+ * setting, the entry and the value. Screenshots: test-artifacts/e2e/engines-sidebar-midrun.png, engines-transcript.png, engines-bad-url.png.
  * Needs root (it starts a daemon), as the pool's integration test does.
  */
 import * as assert from 'node:assert/strict';
@@ -13,7 +14,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { frameWith, launchBrowser, workbenchUrl, type Browser } from './browser';
+import { frameWith, launchBrowser, runCommand, workbenchUrl, type Browser } from './browser';
 import { dockerHost, installCodeServer, printExtensionLog, REPO, removeDir, startCodeServer, type CodeServer } from './code-server';
 import { freePort, startDockerd, type ExtraEngine } from '../helpers/extra-engines';
 import { writeHarborTask } from '../helpers/task-fixtures';
@@ -85,7 +86,7 @@ describe('two Docker engines from the editor (kilobench.dockerHosts, code-server
     console.log(`      engines e2e: ${((Date.now() - started) / 1000).toFixed(1)} s including the second engine and code-server`);
   });
 
-  it('places the trials on both engines, names each trial\'s engine in the sidebar mid-run and in the transcript', async () => {
+  it('places the trials on both engines, names each trial\'s engine in the sidebar mid-run and in the transcript, and tells a mistyped engine URL at once', async () => {
     browser = await launchBrowser({ width: 1600, height: 1000 });
     const { page } = browser;
     await page.goto(await workbenchUrl(server!.url, { folder: workspace, devPath: REPO }), { waitUntil: 'domcontentloaded' });
@@ -109,7 +110,7 @@ describe('two Docker engines from the editor (kilobench.dockerHosts, code-server
     // Mid-run: both trials running, each row naming its engine, the two engines different.
     const names = [`local:${hosts[0]!.split('/').pop()}`, hosts[1]!.replace('tcp://', '')];
     await sidebar.waitForFunction(() => document.querySelectorAll('#live-trials li[data-engine]').length === 2, null, { timeout: 180_000 });
-    const live = await sidebar.$$eval('#live-trials li', (lis) => lis.map((li) => ({ engine: (li as HTMLElement).dataset.engine ?? '', text: (li as HTMLElement).innerText.replace(/\n/g, ' ') })));
+    const live = await sidebar.$$eval('#live-trials li', (lis) => lis.map((li) => ({ engine: (li as HTMLElement).dataset.engine ?? '', text: [...li.children].map((c) => (c as HTMLElement).innerText).join(' | ') })));
     console.log(`      mid-run: ${live.map((l) => l.text).join(' ; ')}`);
     assert.deepEqual(live.map((l) => l.engine).sort(), [...names].sort(), 'one trial on each engine');
     for (const l of live) assert.ok(l.text.includes(`on ${l.engine}`), `the row says where it runs: ${l.text}`);
@@ -139,6 +140,21 @@ describe('two Docker engines from the editor (kilobench.dockerHosts, code-server
     await transcript.evaluate(() => window.scrollTo(0, 0));
     await page.locator('.part.editor').screenshot({ path: join(ARTIFACTS, 'engines-transcript.png') });
 
+    // A user adds a mistyped engine in the Settings editor: told at once, naming the setting, the entry and the value.
+    await runCommand(page, 'Preferences: Open User Settings');
+    await page.locator('.settings-editor').waitFor({ timeout: 30_000 });
+    await page.keyboard.type('kilobench.dockerHosts');
+    const setting = page.locator('.settings-editor .setting-item-list', { hasText: 'A pool of Docker engines' }).first();
+    await setting.waitFor({ timeout: 30_000 });
+    await setting.locator('.setting-list-addButton, .monaco-button', { hasText: 'Add Item' }).first().click();
+    const input = setting.locator('.setting-list-edit-row input').first();
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill('ssh://vm1.example');
+    await input.press('Enter');
+    const toast = page.locator('.notifications-toasts', { hasText: 'kilobench.dockerHosts: entry 3: "ssh://vm1.example" names no user' });
+    await toast.waitFor({ timeout: 30_000 });
+    console.log(`      settings: ${await toast.locator('.notification-list-item-message', { hasText: 'kilobench.dockerHosts' }).first().innerText()}`);
+    await page.locator('.part.editor').screenshot({ path: join(ARTIFACTS, 'engines-bad-url.png') });
     console.log(`      screenshots: ${join(ARTIFACTS, 'engines-sidebar-midrun.png')}, ${join(ARTIFACTS, 'engines-transcript.png')}`);
   });
 });
