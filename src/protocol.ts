@@ -91,6 +91,8 @@ export interface LiveTrialView {
   phaseElapsedMs: number;
   /** Metered spend of this trial so far. */
   spendUsd: number;
+  /** The engine of the run's pool it runs on (the views show it when the run has more than one). */
+  engine?: string;
 }
 
 /** A low–expected–high estimate. */
@@ -126,6 +128,8 @@ export interface RunStatusView extends Omit<RunProgress, 'startedAt'> {
   message: string | null;
   /** The trials running now, in the order they started. */
   trials: LiveTrialView[];
+  /** Engines in the run's pool (from its progress events); absent or 1: one engine, where trials ran is not shown. */
+  engineCount?: number;
   /** Time left, from the pace so far (or the forecast before any trial has finished); null when unknown. */
   etaMs: number | null;
   /** The forecast made at the start (null when none could be made). */
@@ -233,6 +237,8 @@ export interface TranscriptView {
     testsPassed: number | null;
     testsFailed: number | null;
     error: string | null;
+    /** The Docker engine the trial ran on, when the run's trials ran on more than one (null otherwise). */
+    engine: string | null;
   };
   steps: StepView[];
   /** Cumulative cost after each LLM call. */
@@ -313,6 +319,8 @@ export const bool: Check<boolean> = (v, p) => (typeof v === 'boolean' ? v : fail
 export const int = (min: number, max = Number.MAX_SAFE_INTEGER): Check<number> => (v, p) =>
   (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fail(p, `a whole number from ${min} to ${max}`, v));
 export const nullable = <T>(check: Check<T>): Check<T | null> => (v, p) => (v === null ? null : check(v, p));
+/** A field that may be left out. */
+export const optional = <T>(check: Check<T>): Check<T | undefined> => (v, p) => (v === undefined ? undefined : check(v, p));
 export const oneOf = <T extends string>(values: readonly T[]): Check<T> => (v, p) =>
   (typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : fail(p, `one of ${values.join(', ')}`, v));
 export const arrayOf = <T>(check: Check<T>, max = 100_000): Check<T[]> => (v, p) => {
@@ -329,7 +337,10 @@ export function shape<T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> {
     const o = record(v, p);
     for (const key of Object.keys(o)) if (!(key in fields)) throw new ProtocolError(`${p}.${key}: unexpected field`);
     const out = {} as T;
-    for (const key of Object.keys(fields) as (keyof T)[]) out[key] = fields[key](o[key as string], `${p}.${String(key)}`);
+    for (const key of Object.keys(fields) as (keyof T)[]) {
+      const value = fields[key](o[key as string], `${p}.${String(key)}`);
+      if (value !== undefined) out[key] = value; // an optional field left out stays out
+    }
     return out;
   };
 }
@@ -364,12 +375,12 @@ const forecastView = shape<ForecastView>({
   trials: num, costUsd: nullable(rangeView), durationMs: rangeView, basis: str,
   budget: nullable(shape<NonNullable<ForecastView['budget']>>({ budgetUsd: num, likelyCross: bool, mayCross: bool })),
 });
-const liveTrial = shape<LiveTrialView>({ trialId: str, task: str, model: str, phase: oneOf(LIVE_PHASES), elapsedMs: num, phaseElapsedMs: num, spendUsd: num });
+const liveTrial = shape<LiveTrialView>({ trialId: str, task: str, model: str, phase: oneOf(LIVE_PHASES), elapsedMs: num, phaseElapsedMs: num, spendUsd: num, engine: optional(str) });
 
 const runStatus = shape<RunStatusView>({
   runId: str, name: str, state: oneOf(RUN_STATES), total: num, done: num, running: num, passed: num, failed: num, errors: num,
   spendUsd: num, unpricedCalls: num, ratePerMin: num, elapsedMs: num, asOf: num, message: nullable(str),
-  trials: arrayOf(liveTrial, 1000), etaMs: nullable(num), forecast: nullable(forecastView), projectedUsd: nullable(rangeView),
+  trials: arrayOf(liveTrial, 1000), engineCount: optional(num), etaMs: nullable(num), forecast: nullable(forecastView), projectedUsd: nullable(rangeView),
 });
 
 const taskOption = shape<TaskOption>({

@@ -244,9 +244,13 @@ const PHASE_TEXT: Record<LiveTrialView['phase'], string> = {
   waiting: 'waiting', image: 'building image', container: 'starting container', agent: 'agent working', verifier: 'running tests', cleanup: 'cleaning up',
 };
 
-function liveTrialRow(t: LiveTrialView, extra: number): HTMLElement {
-  return h('li', { class: `live-trial phase-${t.phase}`, 'data-trial': t.trialId, 'data-phase': t.phase },
+/** `showEngine`: the run has more than one engine, so each trial says where it runs. */
+function liveTrialRow(t: LiveTrialView, extra: number, showEngine: boolean): HTMLElement {
+  const engine = showEngine && t.engine ? t.engine : null;
+  return h('li', { class: `live-trial phase-${t.phase}`, 'data-trial': t.trialId, 'data-phase': t.phase, ...(engine ? { 'data-engine': engine } : {}) },
     h('div', { class: 'lt-name', title: `${t.task} · ${t.model}` }, h('span', null, t.task), t.model ? h('span', { class: 'muted' }, ` · ${t.model}`) : ''),
+    // Its own line: engine names (user@host:port) are long and the name line is cut to the pane's width.
+    engine ? h('div', { class: 'lt-engine muted', title: 'the Docker engine of the run\'s pool this trial runs on' }, `on ${engine}`) : '',
     h('div', { class: 'lt-state' },
       h('span', { class: 'phase' }, PHASE_TEXT[t.phase]), ' ',
       h('span', { class: 'muted', 'data-tick': 'phase' }, elapsed(t.phaseElapsedMs + extra)),
@@ -277,7 +281,7 @@ function runSection(): HTMLElement | null {
       stat('elapsed', elapsed(s.elapsedMs + extra), 'elapsed'),
       live ? stat('eta', eta === null ? '—' : eta === 0 && s.done < s.total ? 'any moment' : elapsed(eta), 'time left (estimate)') : null),
     live && projected ? h('p', { class: 'muted small', id: 'projection' }, `Expected total ${range(projected, money)}: ${money(s.spendUsd)} spent + ${money(Math.max(0, projected.expected - s.spendUsd))} expected for ${plural(s.total - s.done, 'trial')} left`) : null,
-    live && s.trials.length ? h('ul', { class: 'live-trials plain', id: 'live-trials' }, s.trials.map((t) => liveTrialRow(t, extra))) : null,
+    live && s.trials.length ? h('ul', { class: 'live-trials plain', id: 'live-trials' }, s.trials.map((t) => liveTrialRow(t, extra, (s.engineCount ?? 1) > 1))) : null,
     s.message ? h('p', { class: s.state === 'failed' ? 'error' : 'muted', id: 'run-message' }, s.message) : null,
     h('div', { class: 'buttons' },
       live ? h('vscode-button', { id: 'cancel', secondary: true, disabled: s.state === 'cancelling', onclick: () => void request('run/cancel', {}) }, 'Cancel') : null,

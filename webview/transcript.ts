@@ -158,7 +158,7 @@ function render(): void {
     h('header', { class: 'page-head' },
       h('div', null,
         h('h1', null, `${hd.task} · ${hd.model}`, v.live ? h('vscode-badge', { class: 'live' }, 'live') : ''),
-        h('p', { class: 'muted' }, `${hd.harness} harness · trial ${v.trialId}`))),
+        h('p', { class: 'muted' }, `${hd.harness} harness · trial ${v.trialId}`, hd.engine ? h('span', { id: 'trial-engine', title: 'the Docker engine of the run\'s pool this trial ran on' }, ` · engine ${hd.engine}`) : ''))),
     h('div', { class: 'totals' },
       fact('status', h('span', { class: `status s-${hd.status}`, id: 'trial-status' }, hd.status.replace(/_/g, ' '))),
       fact('duration', hd.durationText),

@@ -76,6 +76,15 @@ export function formatDate(iso: string, utc = false): string {
   return `${day} ${MONTHS[month]} ${year} ${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}${utc ? ' UTC' : ''}`;
 }
 
+/** The short form of trees and pickers: "Dec 3 14:05" this year, "Dec 3 2025" another year, in local time. Unparsable text is returned as is. */
+export function formatShortDate(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const day = `${MONTHS[d.getMonth()]} ${d.getDate()}`;
+  if (d.getFullYear() !== now.getFullYear()) return `${day} ${d.getFullYear()}`;
+  return `${day} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
 /** "1 trial", "3 trials", "2 tasks"; `many` for irregular plurals. Never "trial(s)". */
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;

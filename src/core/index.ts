@@ -10,7 +10,7 @@ export {
 export { getHarness, harnessNames, installedKiloVersions, isKnownHarness, KILO_VERSION, publishedKiloVersions } from './harness';
 export { builtinModels, ModelConfigError, parseModelEntry, readModelsFile, requireModelKeys, resolveModels } from './models';
 export { bundledTasksDir, findTaskDirs, formatTaskError, loadTask, loadTasks, TaskPathError } from './tasks';
-export { describeHost, DockerRuntime, resolveDockerHost } from './runtime';
+export { describeHost, DockerRuntime, EngineConfigError, enginesFromHosts, readEnginesFile, resolveDockerHost, type EngineEntry } from './runtime';
 export { forecastFromStore, modelsCsv, renderHtmlReport, reportFromStore, ReportError, reportJson, tasksCsv } from './report';
 export { mine, readMineReport, repoRoot } from './mine';
 export { CancelledError, InfraError, InputError, KiloBenchError, VerifierError, type ErrorKind } from './errors';

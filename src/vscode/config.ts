@@ -86,6 +86,16 @@ export class Config {
     return this.raw.get<string>('dockerHost', '').trim() || undefined;
   }
 
+  /** `kilobench.dockerHosts` as written (engine-settings.ts checks it and says what is wrong). */
+  get dockerHosts(): unknown {
+    return this.raw.get<unknown>('dockerHosts', []);
+  }
+
+  /** `kilobench.enginesFile` as written (engine-settings.ts checks it and resolves it in the workspace). */
+  get enginesFile(): unknown {
+    return this.raw.get<unknown>('enginesFile', '');
+  }
+
   /**
    * @param state the workspace's saved state: task folders the extension adds (mined tasks, new
    * tasks) are kept there, so nothing is written into the workspace's `.vscode/settings.json`.

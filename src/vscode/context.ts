@@ -50,5 +50,14 @@ export function createContext(extension: vscode.ExtensionContext): Ctx {
     },
   };
   extension.subscriptions.push(log, engine, ctx.tasks, ctx.models);
+  // A bad engine setting is told when it is written, not first at the next Start.
+  extension.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (!Config.affects(e, 'dockerHost', 'dockerHosts', 'enginesFile')) return;
+    try {
+      engine.engineChoice();
+    } catch (error) {
+      ctx.fail('the Docker engine settings', error);
+    }
+  }));
   return ctx;
 }

@@ -17,6 +17,7 @@ import { ignoreInsideWorkspace } from './storage';
 import { loadCore, type Core } from './load-core';
 import { applyRunEvent, isActive, retime, startingStatus, type TrialInfo } from './run-status';
 import { forecastView } from './forecast-view';
+import { describeChoice, engineChoice, type EngineChoice } from './engine-settings';
 
 /** The engine loaded and the results store open. */
 export interface Ready {
@@ -133,11 +134,14 @@ export class Engine implements vscode.Disposable {
     try {
       const { core, store } = await this.ready();
       this.attachForecast(plan, () => forecastView(core.forecastFromStore(store, plan)));
-      const host = this.config.dockerHost;
+      const engines = this.engineChoice(core);
+      const pool = describeChoice(engines);
+      if (pool) this.log.info(`engines of the run: ${pool}`);
+      const host = 'dockerHost' in engines ? engines.dockerHost : undefined;
       session = await core.BenchmarkSession.open({
-        dbPath: store.path, store, ...(host ? { dockerHost: host } : {}),
+        dbPath: store.path, store, ...engines,
         log: (line) => this.log.debug(`proxy: ${line}`),
-      }).catch((e: Error) => { throw dockerUnreachable(e, core.describeHost(core.resolveDockerHost(host))); });
+      }).catch((e: Error) => { throw dockerUnreachable(e, pool ?? core.describeHost(core.resolveDockerHost(host))); });
       const harness = core.getHarness(plan.harness);
       const run = { signal: abort.signal, onEvent: (event: RunEvent) => batcher.push(event), extra: { env: options.env } };
       this.log.info(`${options.resume ? 'resuming' : 'starting'} run ${plan.runId}: ${plural(plan.tasks.length, 'task')} × ${plural(plan.models.length || 1, 'model')} × ${plural(plan.settings.trialsPerPair, 'trial')}, harness ${plan.harness}`);
@@ -158,6 +162,12 @@ export class Engine implements vscode.Disposable {
       this.storeChanged.fire();
       this.touch();
     }
+  }
+
+  /** The run's engines from the settings (one, a pool, or the core's default); a bad setting throws with its fix. */
+  engineChoice(core: Core = loadCore()): EngineChoice {
+    const c = this.config;
+    return engineChoice(core, { dockerHost: c.dockerHost, dockerHosts: c.dockerHosts, enginesFile: c.enginesFile, resolve: (p) => c.resolve(p) });
   }
 
   /** The forecast made when the run starts, kept in its status (live: spent so far + expected remaining). */

@@ -11,8 +11,9 @@ import { DashboardPanel } from './dashboard-panel';
 import { EngineError } from './errors';
 import { exportReport, pickExportFormat } from './exports';
 import { requireTrust, type RunController } from './run-controller';
-import { runDate, type RunsNode } from './runs-model';
+import type { RunsNode } from './runs-model';
 import type { RunRecord } from '../core/store';
+import { formatShortDate } from '../core/format';
 import { benchmarkOptions } from './benchmark-view';
 import { forecastText } from './forecast-view';
 import type { RunsTree } from './runs-view';
@@ -53,7 +54,7 @@ async function pickRun(ctx: Ctx, title: string, which: (run: RunRecord, unfinish
   }
   const items = [...runs].reverse().map(({ run, unfinished }) => ({
     label: run.name || run.id,
-    description: `${runDate(run.createdAt)} · ${run.id === active ? 'running' : run.status}${unfinished ? ` · ${unfinished} unfinished` : ''}`,
+    description: `${formatShortDate(run.createdAt)} · ${run.id === active ? 'running' : run.status}${unfinished ? ` · ${unfinished} unfinished` : ''}`,
     detail: run.id,
     id: run.id,
   }));

@@ -7,7 +7,7 @@ import { LIVE_PHASES, type LivePhase, type LiveTrialView, type RangeView, type R
 import { formatUsd } from '../core/format';
 
 /** What a trial is, from its `trial_queued` event, kept for the run so later events can name it. */
-export type TrialInfo = Map<string, { task: string; model: string }>;
+export type TrialInfo = Map<string, { task: string; model: string; engine?: string }>;
 
 export function startingStatus(runId: string, name: string, total: number, now = Date.now()): RunStatusView {
   return {
@@ -95,7 +95,11 @@ function foldEvent(status: RunStatusView, event: RunEvent, now: number, info: Tr
       const c = clockOf(info, event.trialId, now);
       c.startedAt = now;
       c.phaseAt = now;
-      const trial: LiveTrialView = { trialId: event.trialId, task: known?.task ?? event.trialId, model: known?.model ?? '', phase: 'waiting', elapsedMs: 0, phaseElapsedMs: 0, spendUsd: 0 };
+      if (known && event.engine) known.engine = event.engine;
+      const trial: LiveTrialView = {
+        trialId: event.trialId, task: known?.task ?? event.trialId, model: known?.model ?? '', phase: 'waiting', elapsedMs: 0, phaseElapsedMs: 0, spendUsd: 0,
+        ...(event.engine ? { engine: event.engine } : {}),
+      };
       return { ...status, message: null, trials: [...status.trials, trial] };
     }
     case 'trial_phase': {
@@ -106,8 +110,14 @@ function foldEvent(status: RunStatusView, event: RunEvent, now: number, info: Tr
       const known = info.get(event.trialId);
       const trials = has
         ? status.trials.map((t) => (t.trialId === event.trialId ? { ...t, phase } : t))
-        : [...status.trials, { trialId: event.trialId, task: known?.task ?? event.trialId, model: known?.model ?? '', phase, elapsedMs: 0, phaseElapsedMs: 0, spendUsd: 0 }];
+        : [...status.trials, { trialId: event.trialId, task: known?.task ?? event.trialId, model: known?.model ?? '', phase, elapsedMs: 0, phaseElapsedMs: 0, spendUsd: 0, ...(known?.engine ? { engine: known.engine } : {}) }];
       return { ...status, message: null, trials };
+    }
+    case 'trial_placed': {
+      // A trial whose engine was lost moves to another.
+      const known = info.get(event.trialId);
+      if (known) known.engine = event.engine;
+      return { ...status, trials: status.trials.map((t) => (t.trialId === event.trialId ? { ...t, engine: event.engine } : t)) };
     }
     case 'llm_call': {
       const cost = event.call.costUsd ?? 0;
@@ -116,8 +126,10 @@ function foldEvent(status: RunStatusView, event: RunEvent, now: number, info: Tr
     case 'trial_finished':
       clocks.get(info)?.delete(event.trialId);
       return { ...status, trials: status.trials.filter((t) => t.trialId !== event.trialId) };
-    case 'run_progress':
-      return withProgress(status.state === 'starting' ? { ...status, state: 'running' } : status, event.progress);
+    case 'run_progress': {
+      const next = withProgress(status.state === 'starting' ? { ...status, state: 'running' } : status, event.progress);
+      return event.engines && event.engines.length !== status.engineCount ? { ...next, engineCount: event.engines.length } : next;
+    }
     case 'run_finished':
       return { ...withProgress(status, event.progress), state: event.status, running: 0, message: null, trials: [] };
     default:

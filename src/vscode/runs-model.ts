@@ -4,7 +4,7 @@
  */
 import type { RunRecord, TrialRecord } from '../core/store';
 import { EXCLUDED_FROM_PASS_RATE, FINAL_STATUSES, type TrialStatus } from '../core/domain';
-import { formatCost, formatDuration, plural } from '../core/format';
+import { formatCost, formatDate, formatDuration, formatShortDate, plural } from '../core/format';
 
 export interface NodeLook {
   label: string;
@@ -67,25 +67,6 @@ function spend(t: Tally): string {
   return `${money(t.cost)}${t.unpriced ? '+' : ''}`;
 }
 
-function shortTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-// TODO(figures): the one formatting module's date, percentage and plural once it lands (issue 15 item 3).
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "Dec 3 14:05" (this year) or "Dec 3 2025" (another year), in local time. */
-export function runDate(iso: string, now = new Date()): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const day = `${MONTHS[d.getMonth()]} ${d.getDate()}`;
-  if (d.getFullYear() !== now.getFullYear()) return `${day} ${d.getFullYear()}`;
-  return `${day} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-}
-
 /** What the run row's icon says: one shape (and colour) per state, so 7/18 never looks like 8/8. */
 export type RunState = 'running' | 'all-passed' | 'some-failed' | 'errors' | 'cancelled' | 'interrupted' | 'empty';
 
@@ -125,10 +106,10 @@ export function runNode(run: RunRecord, trials: readonly TrialRecord[], activeRu
     kind: 'run',
     runId: run.id,
     label: run.name || run.id,
-    description: `${runDate(run.createdAt)} · ${share(t.passed, t.attempts)}${t.errors ? ` · ${t.errors} error${t.errors === 1 ? '' : 's'}` : ''} · ${spend(t)}${t.unfinished && !active ? ` · ${t.unfinished} unfinished` : ''}`,
+    description: `${formatShortDate(run.createdAt)} · ${share(t.passed, t.attempts)}${t.errors ? ` · ${plural(t.errors, 'error')}` : ''} · ${spend(t)}${t.unfinished && !active ? ` · ${t.unfinished} unfinished` : ''}`,
     tooltip: [
       `${run.name} (${run.id})`,
-      `${stateText} (${status}), started ${shortTime(run.createdAt)}${run.finishedAt ? `, ended ${shortTime(run.finishedAt)}` : ''}`,
+      `${stateText} (${status}), started ${formatDate(run.createdAt)}${run.finishedAt ? `, ended ${formatDate(run.finishedAt)}` : ''}`,
       `harness ${run.plan.harness} · ${plural(run.plan.tasks.length, 'task')} × ${plural(models || run.plan.models.length, 'model')} × ${plural(run.plan.trialsPerPair, 'trial')}`,
       `${t.trials} trials: ${t.passed} passed of ${t.attempts} attempts${t.unfinished ? `, ${t.unfinished} unfinished${resumable ? ' (resume to run them)' : ''}` : ''}`,
       `spend ${spend(t)}`,

@@ -17,7 +17,7 @@ import { instructionFile, taskFile, type CatalogFolder, type CatalogTask } from 
 import { checkTaskId, scaffoldTask, type ScaffoldFile, type ScaffoldFormat } from './task-scaffold';
 import { ignoreInsideWorkspace, storageFolder } from './storage';
 import { compareOnWorkspace, newTaskFromWorkspace } from './mine-workspace';
-import { plural } from '../core/format';
+import { formatShortDate, plural } from '../core/format';
 
 export const TASKS_VIEW = 'kilobench.tasks';
 
@@ -179,7 +179,7 @@ async function validate(ctx: Ctx, tree: TasksTree, entries: CatalogTask[]): Prom
         done++;
         progress.report({ message: `${done}/${tasks.length}: ${v.task} ${v.ok ? 'ok' : 'FAILED'}`, increment: 100 / tasks.length });
         const task = tasks.find((t) => t.id === v.task);
-        if (task) void tree.setValidation(task, { ok: v.ok, problems: v.problems, at: new Date().toLocaleString() });
+        if (task) void tree.setValidation(task, { ok: v.ok, problems: v.problems, at: formatShortDate(new Date().toISOString()) });
         ctx.log.info(`validate ${v.task}: ${v.ok ? 'ok' : v.problems.join('; ')} (${Math.round(v.durationMs / 1000)} s)`);
       },
     });

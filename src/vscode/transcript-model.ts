@@ -204,6 +204,12 @@ export function meteredCost(trial: TrialRecord, calls: readonly LlmCallRecord[])
   return calls.reduce((sum, c) => sum + (c.costUsd ?? 0), 0);
 }
 
+/** The trial's engine, when the run's trials ran on more than one engine (a run on one engine shows none). */
+export function trialEngine(trial: TrialRecord, runTrials: readonly TrialRecord[]): string | null {
+  const engines = new Set([trial, ...runTrials].map((t) => t.engine).filter((e): e is string => typeof e === 'string' && e !== ''));
+  return engines.size > 1 && trial.engine ? trial.engine : null;
+}
+
 export function transcriptView(trial: TrialRecord, calls: readonly LlmCallRecord[], events: readonly TranscriptEventRecord[], live: boolean, context: TranscriptContext = { instruction: null, runTrials: [trial], filters: NO_FILTERS }): TranscriptView {
   const findings = trial.findings.map((f) => ({ kind: String(f.kind ?? 'finding'), text: typeof f.text === 'string' ? f.text : JSON.stringify(f) }));
   const verifier = findings.find((f) => f.kind === 'verifier_output') ?? (trial.status === 'verifier_error' ? findings.find((f) => f.kind === 'detail') : undefined);
@@ -224,6 +230,7 @@ export function transcriptView(trial: TrialRecord, calls: readonly LlmCallRecord
       testsPassed: trial.testsPassed,
       testsFailed: trial.testsFailed,
       error: trial.error,
+      engine: trialEngine(trial, context.runTrials),
     },
     steps: transcriptSteps(events, calls),
     cumulative: cumulativeCost(calls),

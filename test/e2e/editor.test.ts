@@ -194,6 +194,7 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
     console.log(`      mid-run: elapsed ${before} → ${after}; ETA ${live.eta}; ${live.projection}; trials: ${live.trials.join(' ; ')}`);
     assert.ok(live.trials.length > 0 && live.trials.every((t) => /(waiting|building image|starting container|agent working|running tests|cleaning up) \d+(\.\d)? (h|min|s)/.test(t)), `trial rows: ${live.trials.join(' ; ')}`);
     assert.ok(live.eta !== null, 'the run shows its time left');
+    assert.equal(await sidebar.$$eval('#live-trials .lt-engine', (els) => els.length), 0, 'a run on one engine names no engine');
     assert.match(live.projection ?? '', /Expected total \$[\d.]+ .*spent \+/);
     await sidebar.evaluate(() => window.scrollTo(0, 0));
     await page.locator('.part.sidebar').screenshot({ path: join(ARTIFACTS, 'sidebar-midrun-light.png') });
@@ -268,6 +269,7 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
     const order = await transcript.evaluate(() => [...document.querySelectorAll('#root > *')].map((el) => el.id || el.tagName.toLowerCase()));
     assert.ok(order.indexOf('verdict') >= 0 && order.indexOf('verdict') < order.indexOf('instruction'), `verdict then instruction first: ${order.join(', ')}`);
     assert.ok((await transcript.$eval('#instruction pre.instruction', (el) => el.textContent ?? '')).length > 20, 'the task instruction is shown');
+    assert.equal(await transcript.$('#trial-engine'), null, 'a run on one engine: the header names no engine');
     const verdict = await transcript.$eval('#verdict-reason', (el) => el.textContent ?? '');
     console.log(`      verdict: ${verdict}`);
     assert.match(verdict, /tests? (passed|failed)|failed|ran out|not counted/);

@@ -281,7 +281,7 @@ describe('security: webviews and Workspace Trust (fake vscode)', () => {
     const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { capabilities: { untrustedWorkspaces: { supported: unknown; restrictedConfigurations: string[] } } };
     const untrusted = manifest.capabilities.untrustedWorkspaces;
     assert.equal(untrusted.supported, 'limited');
-    for (const setting of ['kilobench.models', 'kilobench.taskFolders', 'kilobench.dockerHost', 'kilobench.resultsPath']) {
+    for (const setting of ['kilobench.models', 'kilobench.taskFolders', 'kilobench.dockerHost', 'kilobench.dockerHosts', 'kilobench.enginesFile', 'kilobench.resultsPath']) {
       assert.ok(untrusted.restrictedConfigurations.includes(setting), setting);
     }
   });

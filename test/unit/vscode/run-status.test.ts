@@ -63,6 +63,27 @@ describe('run status (Benchmark view and status bar)', () => {
     assert.deepEqual(s.trials, []);
   });
 
+  it('a run on several engines names each running trial\'s engine (and where it moves); a run on one engine says nothing of engines', () => {
+    const info: TrialInfo = new Map();
+    let s = startingStatus('r1', 'x', 0, 0);
+    const ev = (e: RunEvent, at: number) => { s = applyRunEvent(s, e, at, info); };
+    const load = (name: string) => ({ name, running: 1, capacity: 1, down: false });
+    ev({ type: 'run_started', runId: 'r1', total: 2 }, 100);
+    ev({ type: 'trial_queued', runId: 'r1', trialId: 't1', taskId: 'csv', modelId: 'sim/direct', trialIndex: 0 }, 100);
+    ev({ type: 'trial_queued', runId: 'r1', trialId: 't2', taskId: 'csv', modelId: 'sim/direct', trialIndex: 1 }, 100);
+    ev({ type: 'trial_started', runId: 'r1', trialId: 't1', engine: 'local' }, 200);
+    ev({ type: 'trial_started', runId: 'r1', trialId: 't2', engine: 'engine2' }, 200);
+    ev({ type: 'run_progress', runId: 'r1', progress: progress({ total: 2, running: 2 }), engines: [load('local'), load('engine2')] }, 300);
+    assert.equal(s.engineCount, 2);
+    assert.deepEqual(s.trials.map((t) => [t.trialId, t.engine]), [['t1', 'local'], ['t2', 'engine2']]);
+    ev({ type: 'trial_placed', runId: 'r1', trialId: 't2', engine: 'local' }, 400);
+    assert.deepEqual(s.trials.map((t) => t.engine), ['local', 'local'], 'a trial moved off a lost engine shows its new one');
+
+    let one = startingStatus('r2', 'y', 0, 0);
+    one = applyRunEvent(one, { type: 'run_progress', runId: 'r2', progress: progress({ total: 1 }), engines: [load('local')] }, 10);
+    assert.equal(one.engineCount, 1, 'one engine: the views show no engine');
+  });
+
   it('estimates the time left from the pace, and before the first trial from the forecast; projects the spend', () => {
     const info: TrialInfo = new Map();
     let s: RunStatusView = { ...startingStatus('r1', 'x', 0, 0), forecast: { trials: 4, costUsd: { expected: 0.04, low: 0.02, high: 0.08 }, durationMs: { expected: 120_000, low: 60_000, high: 240_000 }, basis: 'prices', budget: null } };

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { duration, modelNodes, money, runDate, runNode, trialNodes } from '../../../src/vscode/runs-model';
+import { duration, modelNodes, money, runNode, trialNodes } from '../../../src/vscode/runs-model';
+import { formatShortDate } from '../../../src/core/format';
 import { run, RUN, smallRun, trial } from './fixture';
 
 describe('Runs tree view model', () => {
@@ -7,7 +8,7 @@ describe('Runs tree view model', () => {
     const r = run();
     const node = runNode(r, smallRun(), null);
     assert.equal(node.label, 'builtin · sim/direct, sim/explorer');
-    assert.equal(node.description, `${runDate(r.createdAt)} · 6/8 passed (75%) · $0.16`);
+    assert.equal(node.description, `${formatShortDate(r.createdAt)} · 6/8 passed (75%) · $0.16`);
     assert.equal(node.contextValue, 'run');
     assert.equal(node.state, 'some-failed');
     assert.equal(node.icon, 'error', '6 of 8 passed must not look like all passed');
@@ -43,10 +44,11 @@ describe('Runs tree view model', () => {
     assert.match(errors.description, /2\/2 passed \(100%\) · 1 error · /);
   });
 
-  it('dates read as a person writes them: month, day and time this year, the year otherwise', () => {
-    const now = new Date(2026, 11, 3, 15, 0);
-    assert.equal(runDate(new Date(2026, 11, 3, 14, 5).toISOString(), now), 'Dec 3 14:05');
-    assert.equal(runDate(new Date(2025, 0, 9, 9, 0).toISOString(), now), 'Jan 9 2025');
+  it('a run row and its tooltip carry the run\'s dates from the one formatter', () => {
+    const r = { ...run(), createdAt: new Date(2026, 11, 3, 14, 5).toISOString(), finishedAt: new Date(2026, 11, 3, 14, 40).toISOString() };
+    const node = runNode(r, [trial({ taskId: 'a', modelId: 'm', status: 'passed' })], null);
+    assert.ok(node.description.startsWith(`${formatShortDate(r.createdAt)} · `), node.description);
+    assert.match(node.tooltip, /started 3 Dec 2026 14:05, ended 3 Dec 2026 14:40/);
   });
 
   it('unpriced spend is marked, never shown as a plain total', () => {

@@ -67,6 +67,18 @@ describe('transcript view model', () => {
     assert.doesNotThrow(() => EVENTS['transcript/data'](JSON.parse(JSON.stringify(v)), 'transcript'));
   });
 
+  it('the header names the trial\'s engine only when the run\'s trials ran on more than one', () => {
+    const here = { ...T, id: 'a', engine: 'local' };
+    const there = { ...T, id: 'b', engine: 'engine2' };
+    const pending = { ...T, id: 'c', engine: null };
+    const context = (runTrials: TrialRecord[]) => ({ instruction: null, runTrials, filters: NO_FILTERS });
+    assert.equal(transcriptView(there, [], [], false, context([here, there, pending])).header.engine, 'engine2');
+    assert.equal(transcriptView(here, [], [], false, context([here, { ...here, id: 'd' }, pending])).header.engine, null, 'one engine: nothing extra');
+    assert.equal(transcriptView(pending, [], [], false, context([here, there, pending])).header.engine, null, 'a trial not placed yet has none');
+    const v = transcriptView(there, [], [], false, context([here, there]));
+    assert.equal(EVENTS['transcript/data'](JSON.parse(JSON.stringify(v)), 'transcript').header.engine, 'engine2');
+  });
+
   it('a verifier error keeps its output as the verifier output', () => {
     const t = { ...T, status: 'verifier_error' as const, findings: [{ kind: 'detail', text: 'no summary' }] };
     assert.equal(transcriptView(t, [], [], false).verifierOutput, 'no summary');
