@@ -9,6 +9,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { Chart } from 'chart.js';
 import type { StepView, TranscriptFilters, TranscriptView } from '../src/protocol';
+import { formatCount } from '../src/core/format';
 import { cumulativeChart } from './charts';
 import { clear, h, root, showLoadFailure } from './dom';
 import { getState, on, request, setState, watchProblems } from './rpc';
@@ -27,10 +28,6 @@ let chart: Chart | undefined;
 
 function save(): void {
   if (view) setState<TranscriptState>({ trialId: view.trialId, shown });
-}
-
-function num(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 /** A <details> whose content is built only when first opened (large outputs stay cheap). */
@@ -53,7 +50,7 @@ function stepEl(step: StepView): HTMLElement {
       return h('li', { class: `step llm${step.error ? ' failed' : ''}`, 'data-kind': 'llm' },
         h('div', { class: 'step-head' },
           h('span', { class: 'step-kind' }, `LLM call #${step.seq}`),
-          h('span', { class: 'muted' }, `in ${num(t.input)} · cached ${num(t.cacheRead)}${t.cacheWrite ? ` · cache write ${num(t.cacheWrite)}` : ''} · out ${num(t.output)}${t.reasoning ? ` (reasoning ${num(t.reasoning)})` : ''}`),
+          h('span', { class: 'muted' }, `in ${formatCount(t.input)} · cached ${formatCount(t.cacheRead)}${t.cacheWrite ? ` · cache write ${formatCount(t.cacheWrite)}` : ''} · out ${formatCount(t.output)}${t.reasoning ? ` (reasoning ${formatCount(t.reasoning)})` : ''}`),
           h('span', { class: 'step-cost' }, step.costText),
           h('span', { class: 'muted' }, step.latencyText)),
         step.toolNames.length ? h('div', { class: 'muted small' }, `asks for: ${step.toolNames.join(', ')}`) : '',
@@ -69,7 +66,7 @@ function stepEl(step: StepView): HTMLElement {
           step.durationText ? h('span', { class: 'muted' }, step.durationText) : ''),
         step.input ? h('pre', { class: 'input' }, step.input.length > 2000 ? `${step.input.slice(0, 2000)}…` : step.input) : '',
         step.output !== null
-          ? lazyDetails(`output${step.outputBytes !== null ? ` (${num(step.outputBytes)} bytes)` : ''}${step.isError ? ' · error' : ''}`, () => pre(step.output || '(empty)'), 'tool-output')
+          ? lazyDetails(`output${step.outputBytes !== null ? ` (${formatCount(step.outputBytes)} bytes)` : ''}${step.isError ? ' · error' : ''}`, () => pre(step.output || '(empty)'), 'tool-output')
           : h('p', { class: 'muted small' }, 'no output recorded'));
     case 'message':
       return h('li', { class: 'step message', 'data-kind': 'message' }, h('div', { class: 'step-head' }, h('span', { class: 'step-kind' }, 'model says')), h('p', { class: 'says' }, step.text.length > 1500 ? `${step.text.slice(0, 1500)}…` : step.text));
@@ -166,7 +163,7 @@ function render(): void {
       fact('LLM calls', String(calls)),
       fact('tool calls', String(tools)),
       fact('tests', tests)),
-    h('p', { class: 'muted tokens' }, `tokens: input ${num(hd.tokens.input)} · cache read ${num(hd.tokens.cacheRead)} · cache write ${num(hd.tokens.cacheWrite)} · output ${num(hd.tokens.output)} · reasoning ${num(hd.tokens.reasoning)}`),
+    h('p', { class: 'muted tokens' }, `tokens: input ${formatCount(hd.tokens.input)} · cache read ${formatCount(hd.tokens.cacheRead)} · cache write ${formatCount(hd.tokens.cacheWrite)} · output ${formatCount(hd.tokens.output)} · reasoning ${formatCount(hd.tokens.reasoning)}`),
     verdictCard(v),
     h('section', { class: 'card', id: 'instruction' }, h('h2', null, 'Task instruction'),
       v.instruction ? h('details', { open: true }, h('summary', { class: 'muted small' }, `${v.instruction.split('\n').length} lines, as the agent got it`), h('pre', { class: 'instruction' }, v.instruction)) : h('p', { class: 'muted' }, 'This run kept no copy of the task.')),

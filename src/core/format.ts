@@ -45,6 +45,11 @@ export function formatNumber(value: number | null, digits = 1): string {
   return value === null ? '—' : value.toFixed(digits);
 }
 
+/** An exact count with thousands separators, for detail views (one call's tokens, a tool's output bytes): "1,234,567". */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+
 /** Token counts with their unit: "850 tokens", "12.3k tokens", "4.56M tokens" (`unit: false` leaves the word out). */
 export function formatTokens(count: number, unit = true): string {
   const a = Math.abs(count);

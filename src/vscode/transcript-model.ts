@@ -7,6 +7,7 @@ import type { JsonObject, JsonValue, LlmCallRecord, TranscriptEventRecord, Trial
 import { EXCLUDED_FROM_PASS_RATE } from '../core/domain';
 import type { StepView, TranscriptFilters, TranscriptNav, TranscriptView, VerdictView } from '../protocol';
 import { duration, money } from './runs-model';
+import { formatCount } from '../core/format';
 
 function obj(value: JsonValue): JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
@@ -108,7 +109,7 @@ export function transcriptSteps(events: readonly TranscriptEventRecord[], calls:
  */
 export function kiloStepText(step: JsonObject): string {
   const t = obj(step.tokens ?? null);
-  const n = (v: JsonValue | undefined) => (typeof v === 'number' ? v.toLocaleString('en-US') : '0');
+  const n = (v: JsonValue | undefined) => (typeof v === 'number' ? formatCount(v) : '0');
   const reason = typeof step.reason === 'string' && step.reason ? ` (${step.reason})` : '';
   const index = typeof step.index === 'number' ? ` ${step.index}` : '';
   return `step${index} ended${reason} · Kilo counted in ${n(t.input)} · cache read ${n(t.cacheRead)} · cache write ${n(t.cacheWrite)} · out ${n(t.output)}${typeof t.reasoning === 'number' && t.reasoning ? ` + reasoning ${n(t.reasoning)}` : ''} tokens`;
