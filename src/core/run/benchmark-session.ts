@@ -100,11 +100,12 @@ export class BenchmarkSession {
 
   async start(plan: RunPlan, harness: Harness, options: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void; extra?: Partial<SchedulerDeps> } = {}): Promise<RunSummary> {
     // Later tasks' images are built while the harness is prepared and the first trials run; the
-    // builds stop with the run (cancelled, finished or failed to start).
+    // builds stop with the run (cancelled, finished or failed to start). A pool's engines each build
+    // their own once they are open (scheduler.ts): this runtime is not theirs.
     const prebuild = new AbortController();
     const stop = () => prebuild.abort();
     options.signal?.addEventListener('abort', stop, { once: true });
-    void prebuildTaskImages(this.runtime, plan.tasks, { ...(plan.settings.buildImages ? { buildImages: true } : {}), signal: prebuild.signal });
+    if (this.engineEntries.length === 0) void prebuildTaskImages(this.runtime, plan.tasks, { ...(plan.settings.buildImages ? { buildImages: true } : {}), signal: prebuild.signal });
     try {
       return await startRun(plan, await this.deps(plan, harness, options.extra ?? {}, options.onEvent), options);
     } finally {
