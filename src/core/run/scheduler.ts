@@ -5,7 +5,7 @@
  * cancels cleanly (running containers removed, trials marked `cancelled`) and resumes a run by
  * running exactly the trials that have no final status.
  */
-import { LABELS, type ContainerRuntime } from '../runtime/container-runtime';
+import { LABELS, type ContainerRuntime, type NetworkInfo } from '../runtime/container-runtime';
 import { pruneContainers, pruneNetworks } from '../runtime/reaper';
 import type { MeteringProxy, MeteredCall } from '../meter';
 import { redactDeep } from '../meter/redact';
@@ -44,6 +44,8 @@ export interface EngineSpec {
    * its own connection (e.g. an SSH remote forward).
    */
   listenOn?: (address: string) => Promise<{ url: string; close(): Promise<void> }>;
+  /** Its containers reach the proxy through a relay on their network (model-channel.ts, `relay`). */
+  relayOn?: (network: NetworkInfo) => Promise<{ url: string; ensure?(): Promise<void>; close(): Promise<void> }>;
 }
 
 export interface SchedulerDeps {
@@ -147,6 +149,7 @@ function openEngines(plan: RunPlan, deps: SchedulerDeps): PoolEngine[] {
       meter: { url: deps.meter.url, listenOn: spec.listenOn ?? ((address: string) => deps.meter.listenOn(address)) },
       ...(plan.settings.network ? { setting: plan.settings.network } : {}),
       ...(plan.settings.dockerNetwork ? { dockerNetwork: plan.settings.dockerNetwork } : {}),
+      ...(spec.relayOn ? { relayOn: spec.relayOn } : {}),
     });
     const engine: PoolEngine = {
       name: spec.name, runtime: spec.runtime, capacity: spec.capacity, labels: spec.labels ?? {},
