@@ -10,6 +10,7 @@ import type { GroupAnalysis, RunAnalysis } from '../analysis/analyse';
 import type { GroupKey } from '../analysis/trials';
 import type { HarnessVersionStep } from '../analysis/harness-versions';
 import type { RunRecord } from '../store/records';
+import type { ReportEngine, ReportTrialEngine } from './engines';
 
 /**
  * 2: `models[].costToComplete.perPass` (spend per pass) is the headline cost to complete, the
@@ -87,6 +88,10 @@ export interface Report {
   comparisons: Comparison[];
   /** Per model, each step from one harness version to the next (empty when no harness ran at two versions). */
   harnessVersions: HarnessVersionStep[];
+  /** Per engine: trials, passes, infra failures, median trial time; only when the trials ran on several engines. */
+  engines?: ReportEngine[];
+  /** Each trial's engine; only with `engines`. */
+  trialEngines?: ReportTrialEngine[];
 }
 
 export interface BuildReportOptions {
