@@ -167,9 +167,18 @@ describe('engine pool: a TLS tcp engine sharing images through a registry, model
     assert.ok(seen[puller].some((e) => e.startsWith('pull ')), `the ${puller} engine pulls it: ${JSON.stringify(seen)}`);
     assert.ok(!seen[puller].some((e) => e.startsWith('push ') || e.startsWith('tag ')), `the ${puller} engine did not build it: ${JSON.stringify(seen)}`);
 
+    // The report says where each trial ran: an engines section and each trial's engine (JSON, CSV).
+    const runId = trials[0]!.runId;
+    const json = JSON.parse(cli(['report', runId, '--format', 'json', '--db', db]).stdout) as { engines?: { engine: string; trials: number; passed: number }[]; trialEngines?: { trial: string; engine: string }[] };
+    assert.deepEqual(json.engines?.map((e) => [e.engine, e.trials, e.passed]), ['main', 'remote'].map((name) => [name, trials.filter((t) => t.engine === name).length, trials.filter((t) => t.engine === name && t.status === 'passed').length]));
+    assert.deepEqual(json.trialEngines?.map((t) => t.engine).sort(), trials.map((t) => t.engine).sort());
+    const csv = cli(['report', runId, '--format', 'csv', '--db', db]).stdout;
+    assert.match(csv, /engine,trials,passed,infra_failures,median_trial_ms\r\nmain,/);
+    console.log(`      report table:\n${cli(['report', runId, '--db', db]).stdout.split('\n').filter((l) => l).slice(-4).map((l) => `        ${l}`).join('\n')}`);
+
     // Nothing of the run left on either engine.
     for (const host of [main, remote!.socket]) {
-      const left = execFileSync('docker', ['-H', host, 'ps', '-aq', '--filter', `label=kilobench.run=${trials[0]!.runId}`], { encoding: 'utf8' }).trim();
+      const left = execFileSync('docker', ['-H', host, 'ps', '-aq', '--filter', `label=kilobench.run=${runId}`], { encoding: 'utf8' }).trim();
       assert.equal(left, '', `containers left on ${host}`);
     }
   });
