@@ -193,6 +193,9 @@ export async function startRegistry(dir: string): Promise<Registry> {
 
 /** A CA, a server certificate for 127.0.0.1 (IP SAN) and a client certificate, made with openssl in `dir`. */
 export function makeCertificates(dir: string, name: string): { server: DaemonTls; clientDir: string } {
+  if (!existsSync('/usr/bin/openssl')) {
+    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'openssl'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
   const root = join(dir, name);
   const clientDir = join(root, 'client');
   mkdirSync(clientDir, { recursive: true });
