@@ -90,7 +90,7 @@ export class BenchmarkSession {
     // A harness that needs something on the host first (the Kilo binary) gets it now, once per run;
     // every harness of a run of several (versions) does, before any trial, so a bad version fails early.
     const prepare = (h: Harness) => h.prepare
-      ? h.prepare({ ...(this.dockerHost ? { dockerHost: this.dockerHost } : {}), onProgress: (message) => onEvent?.({ type: 'harness_prepare', runId: plan.runId, message }) })
+      ? h.prepare({ ...(this.dockerHost ? { dockerHost: this.dockerHost } : {}), ...(this.runtime instanceof DockerRuntime ? { engineVersion: () => (this.runtime as DockerRuntime).engineVersion() } : {}), onProgress: (message) => onEvent?.({ type: 'harness_prepare', runId: plan.runId, message }) })
       : Promise.resolve(undefined);
     const prepared = await prepare(harness);
     const others = new Map<string, { harness: Harness; mounts?: { hostPath: string; containerPath: string }[] }>();

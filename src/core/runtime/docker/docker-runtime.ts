@@ -72,6 +72,11 @@ export class DockerRuntime implements ContainerRuntime {
     this.docker = new Docker(dockerOptions(this.host, options.credentials));
   }
 
+  /** The engine's `docker version` (architecture and OS as Docker names them: amd64, linux). */
+  async engineVersion(): Promise<{ Arch?: string; Os?: string }> {
+    return this.docker.version();
+  }
+
   /** What the engine offers one container: its CPUs, memory and architecture. */
   async resources(): Promise<{ cpus: number; memoryMb: number; arch: string }> {
     const info = await this.docker.info() as { NCPU?: number; MemTotal?: number; Architecture?: string };
