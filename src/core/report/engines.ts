@@ -6,27 +6,9 @@
 import type { TrialRecord } from '../store';
 import { formatDuration } from '../format';
 import { toCsv } from './csv';
+import type { ReportEngine, ReportTrialEngine } from './json-report';
 
-export interface ReportEngine {
-  engine: string;
-  trials: number;
-  passed: number;
-  /** Trials that ended as `infra_error` there. */
-  infraFailures: number;
-  /** Median duration of its trials that ran (ms); null when none did. */
-  medianTrialMs: number | null;
-}
-
-export interface ReportTrialEngine {
-  trial: string;
-  task: string;
-  model: string;
-  harness: string;
-  /** The engine it ran on (the last, when it moved off a lost one); null when it never started. */
-  engine: string | null;
-  status: string;
-  durationMs: number | null;
-}
+export type { ReportEngine, ReportTrialEngine } from './json-report';
 
 export interface EngineSection {
   engines: ReportEngine[];

@@ -10,7 +10,6 @@ import type { GroupAnalysis, RunAnalysis } from '../analysis/analyse';
 import type { GroupKey } from '../analysis/trials';
 import type { HarnessVersionStep } from '../analysis/harness-versions';
 import type { RunRecord } from '../store/records';
-import type { ReportEngine, ReportTrialEngine } from './engines';
 
 /**
  * 2: `models[].costToComplete.perPass` (spend per pass) is the headline cost to complete, the
@@ -74,6 +73,28 @@ export interface ReportParetoPoint extends GroupKey {
   costToComplete: number;
   costPerAttempt: number | null;
   passRate: number;
+}
+
+/** One engine of a run on several (report/engines.ts makes these from the trials). */
+export interface ReportEngine {
+  engine: string;
+  trials: number;
+  passed: number;
+  /** Trials that ended as `infra_error` there. */
+  infraFailures: number;
+  /** Median duration of its trials that ran (ms); null when none did. */
+  medianTrialMs: number | null;
+}
+
+export interface ReportTrialEngine {
+  trial: string;
+  task: string;
+  model: string;
+  harness: string;
+  /** The engine it ran on (the last, when it moved off a lost one); null when it never started. */
+  engine: string | null;
+  status: string;
+  durationMs: number | null;
 }
 
 export interface Report {
