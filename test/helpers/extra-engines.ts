@@ -56,7 +56,14 @@ export interface ExtraEngine {
   stop(): Promise<void>;
 }
 
-export async function startDockerd(dir: string, name: string, options: { tcpPort?: number; pool: string }): Promise<ExtraEngine> {
+/** Server side of a TLS-verified tcp:// engine (as `dockerd --tlsverify`). */
+export interface DaemonTls {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+export async function startDockerd(dir: string, name: string, options: { tcpPort?: number; pool: string; insecureRegistries?: string[]; tls?: DaemonTls }): Promise<ExtraEngine> {
   const root = join(dir, name);
   mkdirSync(root, { recursive: true });
   const socketPath = join(root, 'docker.sock');
@@ -66,7 +73,12 @@ export async function startDockerd(dir: string, name: string, options: { tcpPort
   const args = [
     '--config-file', join(root, 'daemon.json'),
     '--data-root', join(root, 'data'), '--exec-root', execRoot, '--pidfile', pidfile,
-    '-H', `unix://${socketPath}`, ...(options.tcpPort ? ['-H', `tcp://127.0.0.1:${options.tcpPort}`, '--tls=false'] : []),
+    '-H', `unix://${socketPath}`,
+    ...(options.tcpPort ? ['-H', `tcp://127.0.0.1:${options.tcpPort}`] : []),
+    ...(options.tcpPort && options.tls
+      ? ['--tlsverify', '--tlscacert', options.tls.ca, '--tlscert', options.tls.cert, '--tlskey', options.tls.key]
+      : options.tcpPort ? ['--tls=false'] : []),
+    ...(options.insecureRegistries ?? []).flatMap((r) => ['--insecure-registry', r]),
     '--bridge=none', '--iptables=false', '--ip6tables=false',
     '--default-address-pool', `base=${options.pool},size=24`,
   ];
@@ -145,4 +157,56 @@ export async function startSshd(dir: string, env: Record<string, string>): Promi
       await until('sshd to exit', () => !alive(pid), 10_000).catch(() => undefined);
     },
   };
+}
+
+export interface Registry {
+  /** HOST:PORT on loopback. */
+  host: string;
+  stop(): Promise<void>;
+}
+
+/** Debian's docker-registry (distribution 2.x) on 127.0.0.1:PORT with its own config and storage; stopped by PID. */
+export async function startRegistry(dir: string): Promise<Registry> {
+  if (!existsSync('/usr/bin/docker-registry')) {
+    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'docker-registry'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
+  const root = join(dir, 'registry');
+  mkdirSync(join(root, 'data'), { recursive: true });
+  const port = await freePort();
+  const config = join(root, 'config.yml');
+  writeFileSync(config, [
+    'version: 0.1', 'log:', '  level: warn', 'storage:', '  filesystem:', `    rootdirectory: ${join(root, 'data')}`,
+    'http:', `  addr: 127.0.0.1:${port}`, '',
+  ].join('\n'));
+  const child = spawn('/usr/bin/docker-registry', ['serve', config], { detached: true, stdio: 'ignore' });
+  child.unref();
+  const pid = child.pid as number;
+  await until('the registry to listen', () => spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' }).status === 0, 30_000);
+  return {
+    host: `127.0.0.1:${port}`,
+    stop: async () => {
+      if (alive(pid)) process.kill(pid, 'SIGTERM');
+      await until('the registry to exit', () => !alive(pid), 10_000).catch(() => process.kill(pid, 'SIGKILL'));
+    },
+  };
+}
+
+/** A CA, a server certificate for 127.0.0.1 (IP SAN) and a client certificate, made with openssl in `dir`. */
+export function makeCertificates(dir: string, name: string): { server: DaemonTls; clientDir: string } {
+  if (!existsSync('/usr/bin/openssl')) {
+    execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'openssl'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
+  const root = join(dir, name);
+  const clientDir = join(root, 'client');
+  mkdirSync(clientDir, { recursive: true });
+  const run = (args: string[]) => execFileSync('openssl', args, { cwd: root, stdio: 'ignore' });
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name} test CA`, '-keyout', 'ca-key.pem', '-out', 'ca.pem']);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', 'server-key.pem', '-out', 'server.csr']);
+  writeFileSync(join(root, 'server.ext'), 'subjectAltName = IP:127.0.0.1\nextendedKeyUsage = serverAuth\n');
+  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '2', '-extfile', 'server.ext', '-out', 'server-cert.pem']);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=kilobench client', '-keyout', join(clientDir, 'key.pem'), '-out', 'client.csr']);
+  writeFileSync(join(root, 'client.ext'), 'extendedKeyUsage = clientAuth\n');
+  run(['x509', '-req', '-in', 'client.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '2', '-extfile', 'client.ext', '-out', join(clientDir, 'cert.pem')]);
+  writeFileSync(join(clientDir, 'ca.pem'), readFileSync(join(root, 'ca.pem')));
+  return { server: { ca: join(root, 'ca.pem'), cert: join(root, 'server-cert.pem'), key: join(root, 'server-key.pem') }, clientDir };
 }

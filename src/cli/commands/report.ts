@@ -2,7 +2,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatHarnessVersions, formatLeaderboard, modelsCsv, renderHtmlReport, reportFromStore, reportJson, tasksCsv } from '../../core/report';
+import { enginesCsv, formatEngines, formatHarnessVersions, formatLeaderboard, modelsCsv, renderHtmlReport, reportFromStore, reportJson, tasksCsv } from '../../core/report';
 import { loadPriceFile, parseRepriceAs, type PriceSheet } from '../../core/pricing';
 import { UsageError } from '../errors';
 import { DEFAULT_DB, openCliStore } from '../store';
@@ -38,9 +38,9 @@ export function registerReportCommand(program: Command): void {
           generatedAt: new Date().toISOString(), comparisons: format === 'json' || format === 'html', ...(prices ? { prices } : {}),
         });
         text = format === 'json' ? reportJson(report)
-          : format === 'csv' ? `${modelsCsv(report)}\n${tasksCsv(report)}`
+          : format === 'csv' ? [modelsCsv(report), tasksCsv(report), enginesCsv(report)].filter(Boolean).join('\n')
           : format === 'html' ? renderHtmlReport(report)
-          : [formatLeaderboard(report), formatHarnessVersions(report.harnessVersions)].filter(Boolean).join('\n');
+          : [formatLeaderboard(report), formatHarnessVersions(report.harnessVersions), formatEngines(report.engines)].filter(Boolean).join('\n');
       } finally {
         await store.close();
       }

@@ -15,16 +15,29 @@ import { forecastFromStore, formatForecast } from '../../core/report';
 import { formatTable } from '../table';
 import { loadCliTasks, selectTasks } from './tasks';
 import { collect, nonNegativeNumber, positiveInt, positiveNumber } from '../options';
-import { EngineConfigError, enginesFromHosts, readEnginesFile, type EngineEntry } from '../../core/runtime';
+import { checkRegistryHost, EngineConfigError, enginesFromHosts, readEnginesConfig, resolveDockerHost, type EngineEntry } from '../../core/runtime';
 
 /** The engine pool the options name: an engines file, or several --docker-host; undefined for one engine. */
-export function enginesFromOptions(options: Pick<RunOptions, 'dockerHost' | 'engines'>): EngineEntry[] | undefined {
+export function enginesFromOptions(options: Pick<RunOptions, 'dockerHost' | 'engines' | 'registry'>): EngineEntry[] | undefined {
+  return poolFromOptions(options).engines;
+}
+
+/**
+ * The engine pool and registry the options name: an engines file, or several --docker-host (one
+ * engine with --registry is a pool of one); `--registry` wins over the file's `registry:`.
+ */
+export function poolFromOptions(options: Pick<RunOptions, 'dockerHost' | 'engines' | 'registry'>): { engines?: EngineEntry[]; registry?: string } {
   const hosts = options.dockerHost === undefined ? [] : ([] as string[]).concat(options.dockerHost);
+  const registry = options.registry === undefined ? undefined : checkRegistryHost(options.registry, '--registry');
   if (options.engines) {
     if (hosts.length) throw new EngineConfigError('give either --engines FILE or --docker-host, not both');
-    return readEnginesFile(options.engines);
+    const file = readEnginesConfig(options.engines);
+    const shared = registry ?? file.registry;
+    return { engines: file.engines, ...(shared ? { registry: shared } : {}) };
   }
-  return hosts.length > 1 ? enginesFromHosts(hosts) : undefined;
+  if (hosts.length > 1) return { engines: enginesFromHosts(hosts), ...(registry ? { registry } : {}) };
+  if (registry) return { engines: enginesFromHosts([hosts[0] ?? resolveDockerHost() ?? 'unix:///var/run/docker.sock']), registry };
+  return {};
 }
 
 export interface RunOptions {
@@ -45,6 +58,8 @@ export interface RunOptions {
   dockerHost?: string | string[];
   /** An engines file (YAML/JSON): hosts with capacity, labels, TLS/SSH credentials. */
   engines?: string;
+  /** HOST:PORT of a registry the engines share task images through. */
+  registry?: string;
   resume?: string;
   name?: string;
   json?: boolean;
@@ -136,11 +151,12 @@ export async function printEstimate(options: RunOptions): Promise<void> {
 export async function executeRun(options: RunOptions, observe?: (event: RunEvent, store: Store) => void): Promise<RunSummary> {
   // A new run's mistakes (models file, missing key, tasks, settings) are told before Docker or the store is touched.
   const newPlan = options.resume ? undefined : await planFromOptions(options);
-  const engines = enginesFromOptions(options);
+  const { engines, registry } = poolFromOptions(options);
   const oneHost = ([] as string[]).concat(options.dockerHost ?? [])[0];
   const session = await BenchmarkSession.open({
     dbPath: options.db ?? DEFAULT_DB,
     ...(engines ? { engines } : oneHost ? { dockerHost: oneHost } : {}),
+    ...(registry ? { registry } : {}),
     onStoreWarning: (w) => process.stderr.write(`kilobench: store: ${w.message}\n`),
   });
   const abort = new AbortController();
@@ -211,6 +227,7 @@ export function registerRunCommand(program: Command): void {
     .option('--db <file>', `results database (default: ${DEFAULT_DB})`)
     .option('--docker-host <url>', 'Docker engine: unix://, tcp:// or ssh://user@host (default: DOCKER_HOST or the local socket); repeat for a pool of engines, --concurrency trials on each', collect)
     .option('--engines <file>', 'a pool of Docker engines with capacity, labels and TLS/SSH credentials (YAML or JSON; see README)')
+    .option('--registry <host:port>', 'a registry the engines share task images through: each is built once, pushed, and pulled by the other engines')
     .option('--network <mode>', 'task: each task\'s own network (default); none: no task gets one (offline); host: the host\'s network (opt-in, shares its loopback)')
     .option('--docker-network <name>', 'an existing Docker network for tasks with network, instead of one made for the run')
     .option('--build-images', 'build every task image from its Dockerfile, even when the task names a prebuilt image')

@@ -91,7 +91,12 @@ export interface Harness {
    * Optional: get ready for a run before its first trial (e.g. fetch a harness binary once) and
    * say which host folders every trial container mounts read-only. `onProgress` gets short lines.
    */
-  prepare?(options: { dockerHost?: string; onProgress?: (message: string) => void }): Promise<{ mounts: { hostPath: string; containerPath: string }[] }>;
+  prepare?(options: {
+    dockerHost?: string;
+    /** Ask the engine its architecture and OS (`docker version`) with its own credentials (a TLS or pooled engine); else `dockerHost` is dialled. */
+    engineVersion?: () => Promise<{ Arch?: string; Os?: string }>;
+    onProgress?: (message: string) => void;
+  }): Promise<{ mounts: { hostPath: string; containerPath: string }[] }>;
   /**
    * Optional: the image to start the trial's container from instead of the task's (e.g. the task's
    * image with the harness installed, built once and reused). Runs in the trial's image phase.

@@ -10,6 +10,7 @@ import { planPriceOverrides, pricingKey, usagePricer, type CallSummary, type Usa
 import { describePrices, priceCall, RECORDED_PRICES, type PriceOverrides, type PriceSheet } from '../pricing';
 import type { LlmCallRecord, RunRecord, Store, TranscriptEventRecord, TrialRecord } from '../store';
 import { buildReport, type Report } from './json-report';
+import { engineSection, type EngineSection } from './engines';
 
 /** Several runs as one record, for the report's header. */
 function mergedRun(runs: RunRecord[]): RunRecord {
@@ -57,6 +58,7 @@ interface CachedAnalysis {
   changes: number;
   run: RunRecord;
   analysis: RunAnalysis;
+  engines: EngineSection | undefined;
 }
 const analyses = new WeakMap<Store, Map<string, CachedAnalysis>>();
 const CACHED_PER_STORE = 8;
@@ -89,7 +91,7 @@ export function reportFromStore(store: Store, runIds: string[], options: ReportF
   const only = options.tasks ? new Set(options.tasks) : null;
   const key = JSON.stringify([runIds, options.seed ?? null, options.resamples ?? null, options.comparisons !== false, sheet, options.tasks ?? null]);
   const cached = options.cache === false ? undefined : analyses.get(store)?.get(key);
-  if (cached && cached.changes === store.changes) return buildReport(cached.run, cached.analysis, buildOptions);
+  if (cached && cached.changes === store.changes) return { ...buildReport(cached.run, cached.analysis, buildOptions), ...cached.engines };
   const changes = store.changes;
   const runs = runIds.map((id) => {
     const run = store.getRun(id);
@@ -121,6 +123,8 @@ export function reportFromStore(store: Store, runIds: string[], options: ReportF
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
   });
   const run = mergedRun(runs);
-  if (options.cache !== false) remember(store, key, { changes, run, analysis });
-  return buildReport(run, analysis, buildOptions);
+  // Where the trials ran, when on several engines (engines.ts).
+  const engines = engineSection(trials);
+  if (options.cache !== false) remember(store, key, { changes, run, analysis, engines });
+  return { ...buildReport(run, analysis, buildOptions), ...engines };
 }

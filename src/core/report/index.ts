@@ -16,3 +16,4 @@ export { reportFromStore, ReportError } from './from-store';
 export { formatHarnessVersions, harnessVersionRows, harnessVersionsHtml, HARNESS_VERSION_COLUMNS } from './harness-versions';
 export { formatCompletion, formatCost, formatPercent, formatPoints, groupLabel, mixesHarnesses } from './format';
 export { forecastFromStore, formatForecast } from './estimate';
+export { engineSection, enginesCsv, enginesHtml, formatEngines, type EngineSection, type ReportEngine, type ReportTrialEngine } from './engines';

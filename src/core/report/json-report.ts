@@ -75,6 +75,28 @@ export interface ReportParetoPoint extends GroupKey {
   passRate: number;
 }
 
+/** One engine of a run on several (report/engines.ts makes these from the trials). */
+export interface ReportEngine {
+  engine: string;
+  trials: number;
+  passed: number;
+  /** Trials that ended as `infra_error` there. */
+  infraFailures: number;
+  /** Median duration of its trials that ran (ms); null when none did. */
+  medianTrialMs: number | null;
+}
+
+export interface ReportTrialEngine {
+  trial: string;
+  task: string;
+  model: string;
+  harness: string;
+  /** The engine it ran on (the last, when it moved off a lost one); null when it never started. */
+  engine: string | null;
+  status: string;
+  durationMs: number | null;
+}
+
 export interface Report {
   version: typeof REPORT_VERSION;
   run: ReportRun;
@@ -87,6 +109,10 @@ export interface Report {
   comparisons: Comparison[];
   /** Per model, each step from one harness version to the next (empty when no harness ran at two versions). */
   harnessVersions: HarnessVersionStep[];
+  /** Per engine: trials, passes, infra failures, median trial time; only when the trials ran on several engines. */
+  engines?: ReportEngine[];
+  /** Each trial's engine; only with `engines`. */
+  trialEngines?: ReportTrialEngine[];
 }
 
 export interface BuildReportOptions {

@@ -16,7 +16,9 @@ import { markInterruptedRuns } from './interrupted-runs';
 import { resumeRun, startRun, type RunSummary, type SchedulerDeps } from './scheduler';
 import { prebuildTaskImages } from './image-prebuild';
 import type { EngineEntry } from '../runtime/engines-config';
-import { openEngines, type OpenedEngine } from '../runtime/docker/docker-engines';
+import { engineError, openEngines, type OpenedEngine } from '../runtime/docker/docker-engines';
+import { InfraError } from '../errors';
+import { ImageRegistry, probeRegistry } from '../runtime/docker/image-registry';
 
 export interface SessionOptions {
   dbPath: string;
@@ -26,6 +28,11 @@ export interface SessionOptions {
    * first also serves what needs one engine. Capacities left out take the run's concurrency.
    */
   engines?: readonly EngineEntry[];
+  /**
+   * A registry (HOST:PORT) the pool's engines share task images through: each image is built once,
+   * by the first engine that needs it, pushed, and pulled by the others. Checked to answer at open.
+   */
+  registry?: string;
   onStoreWarning?: (warning: StoreWarning) => void;
   /** Lines from the metering proxy (keys are redacted there). */
   log?: (line: string) => void;
@@ -47,19 +54,25 @@ export class BenchmarkSession {
     private readonly ownsStore: boolean,
     private readonly dockerHost: string | undefined,
     private readonly engineEntries: readonly EngineEntry[] = [],
+    private readonly registry?: ImageRegistry,
   ) {}
 
   static async open(options: SessionOptions): Promise<BenchmarkSession> {
     const pool = options.engines?.length ? options.engines : undefined;
     const dockerHost = pool ? pool[0]?.host : options.dockerHost;
-    const runtime = new DockerRuntime(dockerHost);
-    await runtime.ping();
+    // With a pool, the first engine also serves what needs one engine: with its own credentials.
+    const first = pool?.[0];
+    const runtime = new DockerRuntime(dockerHost, first?.tlsCertDir ? { credentials: { tlsCertDir: first.tlsCertDir } } : {});
+    await runtime.ping().catch((e: Error) => {
+      throw first ? new InfraError(engineError(first, e), undefined, { cause: e }) : e;
+    });
+    if (options.registry) await probeRegistry(options.registry);
     const store = options.store ?? await Store.open(options.dbPath, options.onStoreWarning ? { onWarning: options.onStoreWarning } : {});
     try {
       // A store it opened itself may still show runs of a process that died as running.
       if (!options.store) markInterruptedRuns(store);
       const meter = await startMeteringProxy(options.log ? { log: options.log } : {});
-      return new BenchmarkSession(runtime, store, meter, !options.store, dockerHost, pool ?? []);
+      return new BenchmarkSession(runtime, store, meter, !options.store, dockerHost, pool ?? [], options.registry ? new ImageRegistry(options.registry) : undefined);
     } catch (e) {
       if (!options.store) await store.close();
       throw e;
@@ -69,7 +82,7 @@ export class BenchmarkSession {
   /** The run's engines, opened for it (each asked what it offers); none when the session has one engine. */
   private async openPool(plan: RunPlan): Promise<OpenedEngine[]> {
     if (this.engineEntries.length === 0) return [];
-    return openEngines(this.engineEntries, Math.max(1, plan.settings.concurrency), () => this.meter.url);
+    return openEngines(this.engineEntries, Math.max(1, plan.settings.concurrency), () => this.meter.url, this.registry ? { registry: this.registry } : {});
   }
 
   private async deps(plan: RunPlan, harness: Harness, extra: Partial<SchedulerDeps>, onEvent?: (e: RunEvent) => void): Promise<SchedulerDeps> {
@@ -77,7 +90,7 @@ export class BenchmarkSession {
     // A harness that needs something on the host first (the Kilo binary) gets it now, once per run;
     // every harness of a run of several (versions) does, before any trial, so a bad version fails early.
     const prepare = (h: Harness) => h.prepare
-      ? h.prepare({ ...(this.dockerHost ? { dockerHost: this.dockerHost } : {}), onProgress: (message) => onEvent?.({ type: 'harness_prepare', runId: plan.runId, message }) })
+      ? h.prepare({ ...(this.dockerHost ? { dockerHost: this.dockerHost } : {}), ...(this.runtime instanceof DockerRuntime ? { engineVersion: () => (this.runtime as DockerRuntime).engineVersion() } : {}), onProgress: (message) => onEvent?.({ type: 'harness_prepare', runId: plan.runId, message }) })
       : Promise.resolve(undefined);
     const prepared = await prepare(harness);
     const others = new Map<string, { harness: Harness; mounts?: { hostPath: string; containerPath: string }[] }>();
@@ -100,11 +113,12 @@ export class BenchmarkSession {
 
   async start(plan: RunPlan, harness: Harness, options: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void; extra?: Partial<SchedulerDeps> } = {}): Promise<RunSummary> {
     // Later tasks' images are built while the harness is prepared and the first trials run; the
-    // builds stop with the run (cancelled, finished or failed to start).
+    // builds stop with the run (cancelled, finished or failed to start). A pool's engines each build
+    // their own once they are open (scheduler.ts): this runtime is not theirs.
     const prebuild = new AbortController();
     const stop = () => prebuild.abort();
     options.signal?.addEventListener('abort', stop, { once: true });
-    void prebuildTaskImages(this.runtime, plan.tasks, { ...(plan.settings.buildImages ? { buildImages: true } : {}), signal: prebuild.signal });
+    if (this.engineEntries.length === 0) void prebuildTaskImages(this.runtime, plan.tasks, { ...(plan.settings.buildImages ? { buildImages: true } : {}), signal: prebuild.signal });
     try {
       return await startRun(plan, await this.deps(plan, harness, options.extra ?? {}, options.onEvent), options);
     } finally {

@@ -4,6 +4,12 @@
  * another, in plan order, from the moment the run starts, while the first trials run. The runtime
  * shares a build between everyone who asks for the same image, so a trial that needs an image
  * being built waits for that build instead of starting another.
+ *
+ * A run on a pool does this on every engine at once, each for the tasks it can hold (an engine a task
+ * does not fit never runs it), so no engine's first trial of a task waits for its image while the
+ * engine idles. Each engine's runtime shares one build per tag (single-flight per engine and tag);
+ * with a registry (`--registry`), the first engine to need a tag builds and pushes it and the
+ * others pull it (docker-runtime.ts).
  */
 import type { ContainerRuntime, ImageSpec } from '../runtime/container-runtime';
 import type { Task } from '../tasks/task';
@@ -31,3 +37,4 @@ export async function prebuildTaskImages(runtime: ContainerRuntime, tasks: reado
     await runtime.ensureImage(taskImageSpec(task, options.buildImages), undefined, options.signal).catch(() => undefined);
   }
 }
+

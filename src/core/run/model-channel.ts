@@ -13,8 +13,19 @@
  *   host (explicit opt-in, `--network host`)
  *     every container on the host's network, the proxy on 127.0.0.1 (the host's loopback is shared).
  *
+ *   ssh-forward (ssh:// engines): as run network, but the listener at the gateway is an SSH remote
+ *     forward on the engine's host (ssh-link.ts), so the traffic comes back over our SSH connection.
+ *   relay (tcp:// engines elsewhere; `modelRoute: relay`): the engine's gateway is another machine's
+ *     address, which the proxy here cannot listen on, and that machine must not be able to reach
+ *     this one. KiloBench starts a relay container on each run network that needs one and connects
+ *     OUT to it over the Docker API (an exec whose stdin/stdout carry multiplexed connections,
+ *     runtime/docker/model-relay.ts); containers reach `http://RELAY_IP:8080/t/TOKEN`, each connection
+ *     comes back over that stream to the proxy on 127.0.0.1. Nothing listens on this machine for the
+ *     engine, keys stay here (containers and relay hold trial tokens only), and the token rules,
+ *     metering and redaction are the proxy's as for every other route.
+ *
  * Other channels fit the same interface: Docker Desktop (`host.docker.internal` with `host-gateway`)
- * and remote engines (a tunnel the container reaches) only change `proxyOrigin` and the networks.
+ * only changes `proxyOrigin` and the networks.
  */
 import type { MeteringProxy } from '../meter';
 import { LABELS, type ContainerRuntime, type NetworkInfo, type NetworkMode } from '../runtime/container-runtime';
@@ -46,6 +57,12 @@ export interface ModelChannelOptions {
   setting?: NetworkSetting;
   /** An existing Docker network for tasks with network, instead of one made for the run. */
   dockerNetwork?: string;
+  /**
+   * The engine's containers reach the proxy through a relay on their network (`modelRoute: relay`,
+   * model-relay.ts) instead of the proxy listening on the network's gateway: nothing listens on this
+   * machine for them.
+   */
+  relayOn?: (network: NetworkInfo) => Promise<{ url: string; ensure?(): Promise<void>; close(): Promise<void> }>;
 }
 
 /** The name of a run's network (`offline`: the internal one). */
@@ -71,7 +88,7 @@ class RunNetworkChannel implements ModelChannel {
   readonly kind = 'run-network';
   private readonly networks = new Map<'internet' | 'offline', Promise<NetworkInfo>>();
   private readonly made: string[] = [];
-  private readonly listeners = new Map<string, Promise<{ url: string; close(): Promise<void> }>>();
+  private readonly listeners = new Map<string, Promise<{ url: string; ensure?(): Promise<void>; close(): Promise<void> }>>();
 
   constructor(private readonly options: ModelChannelOptions) {}
 
@@ -111,8 +128,20 @@ class RunNetworkChannel implements ModelChannel {
   }
 
   private async proxyOn(network: NetworkInfo): Promise<string> {
-    const { meter } = this.options;
+    const { meter, relayOn } = this.options;
     if (!meter) throw new InfraError('this harness calls the model from inside the container, but the run has no metering proxy');
+    if (relayOn) {
+      let pending = this.listeners.get(network.id);
+      if (!pending) {
+        pending = relayOn(network);
+        pending.catch(() => this.listeners.delete(network.id));
+        this.listeners.set(network.id, pending);
+      }
+      const relay = await pending;
+      // Its program again when its stream dropped since the last trial.
+      await relay.ensure?.();
+      return relay.url;
+    }
     if (!network.gateway) throw new InfraError(`the Docker network ${network.name} has no IPv4 gateway for the metering proxy to listen on`);
     let pending = this.listeners.get(network.gateway);
     if (!pending) {

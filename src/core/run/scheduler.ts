@@ -5,7 +5,7 @@
  * cancels cleanly (running containers removed, trials marked `cancelled`) and resumes a run by
  * running exactly the trials that have no final status.
  */
-import { LABELS, type ContainerRuntime } from '../runtime/container-runtime';
+import { LABELS, type ContainerRuntime, type NetworkInfo } from '../runtime/container-runtime';
 import { pruneContainers, pruneNetworks } from '../runtime/reaper';
 import type { MeteringProxy, MeteredCall } from '../meter';
 import { redactDeep } from '../meter/redact';
@@ -20,8 +20,9 @@ import { openModelChannel } from './model-channel';
 import { runSecrets } from './model-access';
 import { CallFeeds } from './call-feeds';
 import { RateLimitGate } from './rate-limit-gate';
-import { EnginePlacement, type PoolEngine } from './engine-placement';
-import { TrialPool } from './trial-pool';
+import { EnginePlacement, fits, type PoolEngine } from './engine-placement';
+import { TrialPool, taskNeeds } from './trial-pool';
+import { prebuildTaskImages } from './image-prebuild';
 import type { HarnessMounts } from './trial-attempt';
 
 export { MAX_RATE_LIMIT_RETRIES } from './trial-attempt';
@@ -43,6 +44,8 @@ export interface EngineSpec {
    * its own connection (e.g. an SSH remote forward).
    */
   listenOn?: (address: string) => Promise<{ url: string; close(): Promise<void> }>;
+  /** Its containers reach the proxy through a relay on their network (model-channel.ts, `relay`). */
+  relayOn?: (network: NetworkInfo) => Promise<{ url: string; ensure?(): Promise<void>; close(): Promise<void> }>;
 }
 
 export interface SchedulerDeps {
@@ -146,6 +149,7 @@ function openEngines(plan: RunPlan, deps: SchedulerDeps): PoolEngine[] {
       meter: { url: deps.meter.url, listenOn: spec.listenOn ?? ((address: string) => deps.meter.listenOn(address)) },
       ...(plan.settings.network ? { setting: plan.settings.network } : {}),
       ...(plan.settings.dockerNetwork ? { dockerNetwork: plan.settings.dockerNetwork } : {}),
+      ...(spec.relayOn ? { relayOn: spec.relayOn } : {}),
     });
     const engine: PoolEngine = {
       name: spec.name, runtime: spec.runtime, capacity: spec.capacity, labels: spec.labels ?? {},
@@ -216,7 +220,17 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
   };
   meter.on('call', onCall);
   emit({ type: 'run_started', runId: plan.runId, total: trials.length });
-  const stopOnAbort = () => placement.stop();
+  // On a pool, every engine makes the images of the tasks it can hold before its first trial of
+  // each needs them (one engine alone: the session already builds ahead on it).
+  const prebuild = new AbortController();
+  if (deps.engines?.length) {
+    const options = { ...(plan.settings.buildImages ? { buildImages: true } : {}), signal: prebuild.signal };
+    for (const engine of engines) void prebuildTaskImages(engine.runtime, plan.tasks.filter((t) => trials.some((p) => p.task === t) && fits(engine, taskNeeds(t))), options);
+  }
+  const stopOnAbort = () => {
+    placement.stop();
+    prebuild.abort();
+  };
   signal.addEventListener('abort', stopOnAbort, { once: true });
 
   try {
@@ -224,6 +238,7 @@ async function executeTrials(plan: RunPlan, trials: PlannedTrial[], recorder: Tr
   } finally {
     signal.removeEventListener('abort', stopOnAbort);
     placement.stop();
+    prebuild.abort();
     meter.off('call', onCall);
     // Whatever an engine lost mid-trial left behind (it may have come back after its trials moved).
     await Promise.allSettled(engines.map((e) => removeRunContainers(e.runtime, plan.runId)));

@@ -8,6 +8,7 @@ import type { MeteringProxy } from '../meter';
 import { EXCLUDED_FROM_PASS_RATE, type TrialStatus } from '../domain';
 import { formatUsd } from '../format';
 import type { PlannedTrial, RunPlan } from './plan';
+import type { Task } from '../tasks/task';
 import type { RunEvent, RunProgress } from './events';
 import type { TrialRecorder } from './trial-recorder';
 import { CONTAINER_DEFAULTS, type TrialOutcome } from './trial-runner';
@@ -24,8 +25,13 @@ export interface PoolDeps {
   emit: (event: RunEvent) => void;
 }
 
+/** What a task asks of an engine (the trial runner's defaults where it says nothing). */
+export function taskNeeds(task: Task): TaskNeeds {
+  return { cpus: task.environment.cpus ?? CONTAINER_DEFAULTS.cpus, memoryMb: task.environment.memoryMb ?? CONTAINER_DEFAULTS.memoryMb };
+}
+
 function needsOf(trial: PlannedTrial): TaskNeeds {
-  return { cpus: trial.task.environment.cpus ?? CONTAINER_DEFAULTS.cpus, memoryMb: trial.task.environment.memoryMb ?? CONTAINER_DEFAULTS.memoryMb };
+  return taskNeeds(trial.task);
 }
 
 export class TrialPool {

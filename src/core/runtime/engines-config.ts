@@ -12,6 +12,7 @@
  *         labels: { arch: amd64, gpu: "true" }
  *       - host: ssh://bench@vm1.example:22           # dockerode's SSH transport (the ssh2 package)
  *         sshKey: ~/.ssh/id_ed25519                  # default: the ssh-agent of SSH_AUTH_SOCK
+ *     registry: registry.example:5000                 # optional: task images built once, pushed, pulled by the others
  *
  * Every bad entry is one line naming the file, the entry and the field.
  */
@@ -20,13 +21,19 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { InputError } from '../errors';
+import { checkRegistryHost } from './docker/image-registry';
 
 /** How a trial container reaches the metering proxy on the user's machine. */
 export type ModelRoute =
   /** The proxy listens on the run network's gateway itself: the engine runs on this machine. */
   | 'gateway'
   /** An SSH remote forward on the engine's host, at the gateway address, back to the proxy (ssh:// engines). */
-  | 'ssh-forward';
+  | 'ssh-forward'
+  /**
+   * A relay container on the run network; this machine connects out to it over the Docker API (an
+   * exec stream used as a tunnel) and carries its connections to the proxy (tcp:// engines elsewhere).
+   */
+  | 'relay';
 
 /** How the harness's host files (the Kilo binary) reach containers. */
 export type FilesMode =
@@ -84,10 +91,21 @@ export function checkHost(host: string, where: string): string {
   return host;
 }
 
+/** Whether a tcp:// engine is on this machine (its bridge gateways are this machine's addresses). */
+function onThisMachine(host: string): boolean {
+  try {
+    const name = new URL(host).hostname.replace(/^\[|\]$/g, '');
+    return name === 'localhost' || name === '::1' || /^127\./.test(name);
+  } catch {
+    return false;
+  }
+}
+
 function defaults(host: string): { modelRoute: ModelRoute; files: FilesMode } {
   if (host.startsWith('unix://')) return { modelRoute: 'gateway', files: 'bind' };
   if (host.startsWith('ssh://')) return { modelRoute: 'ssh-forward', files: 'copy' };
-  return { modelRoute: 'gateway', files: 'copy' };
+  // A tcp:// engine elsewhere: its containers cannot reach this machine, so the relay (connected out from here).
+  return { modelRoute: onThisMachine(host) ? 'gateway' : 'relay', files: 'copy' };
 }
 
 /** Engines from `--docker-host` values (each its own engine, default capacity). */
@@ -132,8 +150,19 @@ function labelsOf(value: unknown, where: string): Record<string, string> {
   }));
 }
 
+/** An engines file: its engines, and the registry they share task images through (when it names one). */
+export interface EnginesFile {
+  engines: EngineEntry[];
+  registry?: string;
+}
+
 /** Parse and check the text of an engines file (`file` names it in errors). */
 export function parseEnginesFile(text: string, file: string): EngineEntry[] {
+  return parseEnginesConfig(text, file).engines;
+}
+
+/** Parse and check the text of an engines file, with its top-level keys (`file` names it in errors). */
+export function parseEnginesConfig(text: string, file: string): EnginesFile {
   let doc: unknown;
   try {
     doc = parse(text, { maxAliasCount: 10 });
@@ -141,6 +170,15 @@ export function parseEnginesFile(text: string, file: string): EngineEntry[] {
     throw new EngineConfigError(`${file}: not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
   }
   const list = Array.isArray(doc) ? doc : (doc as { engines?: unknown } | null)?.engines;
+  let registry: string | undefined;
+  if (!Array.isArray(doc) && typeof doc === 'object' && doc !== null) {
+    for (const key of Object.keys(doc)) if (!['engines', 'registry'].includes(key)) throw new EngineConfigError(`${file}: ${key}: unknown key (known: engines, registry)`);
+    const value = (doc as { registry?: unknown }).registry;
+    if (value !== undefined) {
+      if (typeof value !== 'string') throw new EngineConfigError(`${file}: registry: ${JSON.stringify(value)} is not HOST:PORT`);
+      registry = checkRegistryHost(value, `${file}: registry`);
+    }
+  }
   if (!Array.isArray(list) || list.length === 0) throw new EngineConfigError(`${file}: write a list "engines:" with at least one entry such as "- host: unix:///var/run/docker.sock"`);
   const entries = list.map((raw, i): EngineEntry => {
     const where = `${file}: engines[${i}]`;
@@ -163,7 +201,7 @@ export function parseEnginesFile(text: string, file: string): EngineEntry[] {
     const sshKey = str('sshKey');
     if (tlsCertDir && !/^(tcp|https):/.test(host)) throw new EngineConfigError(`${where}.tlsCertDir: only a tcp:// engine uses TLS certificates`);
     if (sshKey && !host.startsWith('ssh:')) throw new EngineConfigError(`${where}.sshKey: only an ssh:// engine uses an SSH key`);
-    const modelRoute = oneOf('modelRoute', ['gateway', 'ssh-forward'] as const);
+    const modelRoute = oneOf('modelRoute', ['gateway', 'ssh-forward', 'relay'] as const);
     if (modelRoute === 'ssh-forward' && !host.startsWith('ssh:')) throw new EngineConfigError(`${where}.modelRoute: ssh-forward needs an ssh:// engine`);
     const files = oneOf('files', ['bind', 'copy'] as const);
     return {
@@ -180,15 +218,19 @@ export function parseEnginesFile(text: string, file: string): EngineEntry[] {
       ...(sshKey ? { sshKey: expandHome(sshKey) } : {}),
     };
   });
-  return uniqueNames(entries, file);
+  return { engines: uniqueNames(entries, file), ...(registry ? { registry } : {}) };
 }
 
 export function readEnginesFile(path: string): EngineEntry[] {
+  return readEnginesConfig(path).engines;
+}
+
+export function readEnginesConfig(path: string): EnginesFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new EngineConfigError(`--engines ${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return parseEnginesFile(text, path);
+  return parseEnginesConfig(text, path);
 }

@@ -3,4 +3,5 @@ export type { ContainerRuntime } from './container-runtime';
 export { DockerRuntime } from './docker/docker-runtime';
 export { describeHost, resolveDockerHost } from './docker/docker-host';
 export { pruneContainers, pruneNetworks } from './reaper';
-export { EngineConfigError, enginesFromHosts, readEnginesFile, type EngineEntry } from './engines-config';
+export { EngineConfigError, enginesFromHosts, readEnginesConfig, readEnginesFile, type EngineEntry, type EnginesFile } from './engines-config';
+export { checkRegistryHost } from './docker/image-registry';

@@ -4,7 +4,7 @@
  * lost; with --json, every event is one line, at once.
  */
 import assert from 'node:assert/strict';
-import { progressReporter } from '../../../src/cli/progress';
+import { progressLine, progressReporter, RunningTrials } from '../../../src/cli/progress';
 import { UI_BATCH_INTERVAL_MS } from '../../../src/core/run/event-batcher';
 import type { RunEvent, RunProgress } from '../../../src/core/run/events';
 
@@ -92,5 +92,29 @@ describe('kilobench run: live progress', () => {
     });
     assert.equal(writes.length, 50);
     assert.deepEqual(writes.map((w) => (JSON.parse(w) as { progress: RunProgress }).progress.done), Array.from({ length: 50 }, (_, i) => i));
+  });
+});
+
+describe('CLI progress on an engine pool', () => {
+  it('names each engine\'s slots and the tasks of the trials running there', () => {
+    const running = new RunningTrials();
+    const events: RunEvent[] = [
+      { type: 'trial_queued', runId: RUN, trialId: 't1', taskId: 'fix-git', modelId: 'm', trialIndex: 0 },
+      { type: 'trial_queued', runId: RUN, trialId: 't2', taskId: 'grep-logs', modelId: 'm', trialIndex: 0 },
+      { type: 'trial_queued', runId: RUN, trialId: 't3', taskId: 'big-build', modelId: 'm', trialIndex: 0 },
+      { type: 'trial_started', runId: RUN, trialId: 't1', engine: 'main' },
+      { type: 'trial_started', runId: RUN, trialId: 't2', engine: 'tcp' },
+      { type: 'trial_started', runId: RUN, trialId: 't3', engine: 'tcp' },
+      // t2's engine was lost: it runs again on main; t3 finished.
+      { type: 'trial_placed', runId: RUN, trialId: 't2', engine: 'main' },
+      { type: 'trial_finished', runId: RUN, trialId: 't3', taskId: 'big-build', modelId: 'm', status: 'passed', costUsd: 0, durationMs: 5 },
+    ];
+    for (const e of events) running.see(e);
+    const line = progressLine(progress(1, 3), Date.now(), [
+      { name: 'main', running: 2, capacity: 2, down: false }, { name: 'tcp', running: 0, capacity: 1, down: true },
+    ], running.byEngine());
+    assert.match(line, / · main 2\/2 \(fix-git, grep-logs\), tcp lost$/);
+    // One engine: no engine part at all.
+    assert.doesNotMatch(progressLine(progress(1, 3), Date.now(), [{ name: 'main', running: 1, capacity: 2, down: false }], running.byEngine()), /main/);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { EnginePlacement, type PoolEngine } from '../../../src/core/run/engine-placement';
-import { parseEnginesFile, enginesFromHosts } from '../../../src/core/runtime/engines-config';
+import { parseEnginesConfig, parseEnginesFile, enginesFromHosts } from '../../../src/core/runtime/engines-config';
 
 function engine(name: string, capacity: number, extra: Partial<PoolEngine> = {}): PoolEngine & { up: boolean } {
   const e: PoolEngine & { up: boolean } = {
@@ -84,6 +84,21 @@ describe('engines file', () => {
     assert.deepEqual(ssh?.labels, { gpu: 'true', arch: 'arm64' });
     assert.equal(ssh?.modelRoute, 'ssh-forward');
     assert.equal(ssh?.files, 'copy');
+  });
+
+  it('takes the relay route for tcp:// engines elsewhere, the gateway for loopback ones, and any route the file names', () => {
+    const [far, near, forced] = parseEnginesFile('engines:\n  - host: tcp://build.example:2376\n  - host: tcp://127.0.0.1:2375\n  - host: tcp://127.0.0.1:2376\n    modelRoute: relay\n', 'e.yaml');
+    assert.equal(far?.modelRoute, 'relay');
+    assert.equal(near?.modelRoute, 'gateway');
+    assert.equal(forced?.modelRoute, 'relay');
+    assert.equal(far?.files, 'copy');
+  });
+
+  it('reads the registry the engines share images through, and refuses what is not HOST:PORT', () => {
+    assert.equal(parseEnginesConfig('engines:\n  - host: tcp://a:2375\nregistry: 127.0.0.1:5000\n', 'e.yaml').registry, '127.0.0.1:5000');
+    assert.equal(parseEnginesConfig('engines:\n  - host: tcp://a:2375\n', 'e.yaml').registry, undefined);
+    assert.throws(() => parseEnginesConfig('engines:\n  - host: tcp://a:2375\nregistry: http://r:5000/x\n', 'e.yaml'), /e\.yaml: registry: "http:\/\/r:5000\/x" is not a registry address; write HOST:PORT/);
+    assert.throws(() => parseEnginesConfig('engines:\n  - host: tcp://a:2375\nregistries: r:5000\n', 'e.yaml'), /e\.yaml: registries: unknown key \(known: engines, registry\)/);
   });
 
   it('names the file, the entry and the field of each mistake', () => {

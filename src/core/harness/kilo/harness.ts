@@ -164,11 +164,12 @@ export function createKiloHarness(options: KiloHarnessOptions = {}): Harness {
     name: options.version ? `kilo@${options.version}` : 'kilo',
     modelInContainer: true,
     needsModel: true,
-    async prepare({ dockerHost, onProgress }) {
+    async prepare({ dockerHost, engineVersion, onProgress }) {
       let lastPhase = '';
       const prepared = await prepareKilo({
         version: wantedVersion,
         ...(dockerHost ? { dockerHost } : {}),
+        ...(engineVersion ? { docker: { version: engineVersion } as NonNullable<Parameters<typeof prepareKilo>[0]>['docker'] } : {}),
         onProgress: (p) => {
           // One line per phase, and the download's size as it grows (in MB steps) for the first fetch.
           const line = p.phase === 'download' && p.bytes ? `Kilo CLI: downloading ${p.package} (${(p.bytes / 1e6).toFixed(0)} MB)` : `Kilo CLI: ${p.phase} ${p.package}`;

@@ -5,10 +5,12 @@
  * traffic back to the metering proxy.
  */
 import { InfraError } from '../../errors';
-import type { ContainerRuntime } from '../container-runtime';
+import type { ContainerRuntime, NetworkInfo } from '../container-runtime';
 import type { EngineEntry } from '../engines-config';
 import { DockerRuntime } from './docker-runtime';
 import { SshLink } from './ssh-link';
+import type { ImageRegistry } from './image-registry';
+import type { RelayHandle } from './model-relay';
 
 /** One opened engine, in the shape the scheduler's `EngineSpec` takes. */
 export interface OpenedEngine {
@@ -21,6 +23,8 @@ export interface OpenedEngine {
   arch?: string;
   labels: Record<string, string>;
   listenOn?: (address: string) => Promise<{ url: string; close(): Promise<void> }>;
+  /** Its containers reach the proxy through a relay on their network (`modelRoute: relay`), not a gateway listener. */
+  relayOn?: (network: NetworkInfo) => Promise<RelayHandle>;
   /** Drop connections the engine holds open (its SSH forward). */
   close(): void;
 }
@@ -29,21 +33,21 @@ export interface OpenedEngine {
  * Open every engine and ask each what it offers; an engine that does not answer is an error naming
  * it (a run does not start on a pool it cannot see whole). `proxyUrl` is read when traffic arrives.
  */
-export async function openEngines(entries: readonly EngineEntry[], defaultCapacity: number, proxyUrl: () => string): Promise<OpenedEngine[]> {
+export async function openEngines(entries: readonly EngineEntry[], defaultCapacity: number, proxyUrl: () => string, options: { registry?: ImageRegistry } = {}): Promise<OpenedEngine[]> {
   return Promise.all(entries.map(async (entry): Promise<OpenedEngine> => {
     const credentials = { ...(entry.tlsCertDir ? { tlsCertDir: entry.tlsCertDir } : {}), ...(entry.sshKey ? { sshKey: entry.sshKey } : {}) };
     // An ssh:// engine is reached through one SSH connection of ours (ssh-link.ts), which also
     // carries its model traffic back when its route is ssh-forward.
     const link = entry.host.startsWith('ssh:') ? new SshLink(new URL(entry.host), credentials, proxyUrl) : undefined;
     const endpoint = link ? await link.dockerEndpoint() : entry.host;
-    const runtime = new DockerRuntime(endpoint, { credentials, files: entry.files, displayHost: entry.host });
+    const runtime = new DockerRuntime(endpoint, { credentials, files: entry.files, displayHost: entry.host, ...(options.registry ? { registry: options.registry } : {}) });
     let offered: { cpus: number; memoryMb: number; arch: string };
     try {
       await runtime.ping();
       offered = await runtime.resources();
     } catch (e) {
       link?.end();
-      throw new InfraError(`engine ${entry.name} (${entry.host}): ${(e as Error).message}`);
+      throw new InfraError(engineError(entry, e));
     }
     const forward = entry.modelRoute === 'ssh-forward' ? link : undefined;
     return {
@@ -53,7 +57,19 @@ export async function openEngines(entries: readonly EngineEntry[], defaultCapaci
       memoryMb: entry.memoryMb ?? offered.memoryMb,
       ...(offered.arch ? { arch: offered.arch } : {}),
       ...(forward ? { listenOn: (address: string) => forward.listenOn(address) } : {}),
+      ...(entry.modelRoute === 'relay' ? { relayOn: (network: NetworkInfo) => runtime.openRelay(network, proxyUrl) } : {}),
       close: () => link?.end(),
     };
   }));
+}
+
+/** Why an engine did not answer, in one line; a TLS failure names the engine's `tlsCertDir` and what it must hold. */
+export function engineError(entry: Pick<EngineEntry, 'name' | 'host' | 'tlsCertDir'>, error: unknown): string {
+  const message = (error as Error).message;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const tls = /certificate|SSL|TLS|self[- ]signed|handshake|alert|EPROTO/i.test(`${message} ${cause?.code ?? ''} ${cause?.message ?? ''}`);
+  if (entry.tlsCertDir && tls) {
+    return `engine ${entry.name} (${entry.host}): the TLS handshake failed (${cause?.message ?? message}); check tlsCertDir ${entry.tlsCertDir}: its ca.pem must be the CA that signed the engine's certificate, and cert.pem / key.pem a client certificate that the engine's CA signed`;
+  }
+  return `engine ${entry.name} (${entry.host}): ${message}`;
 }

@@ -15,6 +15,8 @@ import type {
 import { LABELS } from '../container-runtime';
 import { describeHost, dockerOptions, resolveDockerHost, type EngineCredentials } from './docker-host';
 import { OutputCapture } from './output-capture';
+import type { ImageRegistry } from './image-registry';
+import { openRelay, type RelayHandle } from './model-relay';
 
 const DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024;
 /** How often a running exec is polled, to notice it ended while a background child holds its output open. */
@@ -51,6 +53,8 @@ export interface DockerRuntimeOptions {
   files?: 'bind' | 'copy';
   /** How messages name the engine, when the host the client dials is a local tunnel to it. */
   displayHost?: string;
+  /** Share task images with the pool's other engines through this registry (built once, pushed, pulled). */
+  registry?: ImageRegistry;
 }
 
 /** The file a filled harness-files volume holds last, so a half-filled one is filled again. */
@@ -66,6 +70,11 @@ export class DockerRuntime implements ContainerRuntime {
   constructor(host?: string, private readonly options: DockerRuntimeOptions = {}) {
     this.host = resolveDockerHost(host);
     this.docker = new Docker(dockerOptions(this.host, options.credentials));
+  }
+
+  /** The engine's `docker version` (architecture and OS as Docker names them: amd64, linux). */
+  async engineVersion(): Promise<{ Arch?: string; Os?: string }> {
+    return this.docker.version();
   }
 
   /** What the engine offers one container: its CPUs, memory and architecture. */
@@ -117,6 +126,11 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /** A model relay on `network` (model-relay.ts): its containers reach the proxy at `proxyUrl()` through this engine's API. */
+  openRelay(network: NetworkInfo, proxyUrl: () => string): Promise<RelayHandle> {
+    return openRelay(this.docker, network, { proxyUrl, owner: ownerLabel(), where: describeHost(this.options.displayHost ?? this.host) });
+  }
+
   async ping(): Promise<string> {
     try {
       const version = await this.docker.version();
@@ -150,11 +164,15 @@ export class DockerRuntime implements ContainerRuntime {
     const context = await readBuildContext(spec.contextDir, dockerfile).catch((e: Error) => {
       throw new InfraError(`cannot read the build context of ${spec.taskId}: ${e.message}`);
     });
-    const name = `${imageRepository(spec.taskId)}:${context.hash.slice(0, 16)}`;
-    // Trials of one task starting together share one build.
+    const local = `${imageRepository(spec.taskId)}:${context.hash.slice(0, 16)}`;
+    const { registry } = this.options;
+    const name = registry ? registry.nameOf(local) : local;
+    // Trials of one task starting together share one build (one per engine and tag).
     let pending = this.building.get(name);
     if (!pending) {
-      pending = this.buildOrReuse(name, { ...spec, dockerfile }, onLog, signal).finally(() => this.building.delete(name));
+      pending = (registry
+        ? this.throughRegistry(registry, name, { ...spec, dockerfile }, onLog, signal)
+        : this.buildOrReuse(name, { ...spec, dockerfile }, onLog, signal)).finally(() => this.building.delete(name));
       this.building.set(name, pending);
     }
     return pending;
@@ -186,6 +204,70 @@ export class DockerRuntime implements ContainerRuntime {
     const pulled = await this.inspectImage(image);
     if (!pulled) throw new InfraError(`image ${image} is missing after the pull`);
     return { ...pulled, built: true, source: 'pulled' };
+  }
+
+  /**
+   * A task image through the pool's registry: present here, or published by the first engine that
+   * needed it (pulled when an earlier run pushed it, else built here and pushed) and pulled by the rest.
+   */
+  private async throughRegistry(registry: ImageRegistry, name: string, spec: ImageSpec & { dockerfile: string }, onLog?: (line: string) => void, signal?: AbortSignal): Promise<ImageRef> {
+    const existing = await this.inspectImage(name);
+    if (existing) {
+      onLog?.(`reusing ${name} (build context unchanged)`);
+      return { ...existing, source: 'present' };
+    }
+    let source = 'pulled' as 'built' | 'pulled';
+    const { owner, published } = registry.once(name, async () => {
+      if (await this.pullImage(name, registry).then(() => true, () => false)) return;
+      source = 'built';
+      await this.buildOrReuse(name, spec, onLog, signal);
+      await this.pushImage(name, registry, onLog);
+    });
+    if (!owner) onLog?.(`waiting for ${name} (built by another engine of the run)`);
+    await published;
+    if (!owner) await this.pullImage(name, registry, onLog);
+    const ref = await this.inspectImage(name);
+    if (!ref) throw new InfraError(`image ${name} is missing after it was ${source === 'built' ? 'built' : 'pulled'}`);
+    return { ...ref, built: true, source };
+  }
+
+  /** Pull a registry image; an InfraError naming the registry and the fix when it fails. */
+  private async pullImage(name: string, registry: ImageRegistry, onLog?: (line: string) => void): Promise<void> {
+    onLog?.(`pulling ${name}`);
+    try {
+      const stream = await this.docker.pull(name) as unknown as Readable;
+      const failure = await this.follow(stream);
+      if (failure) throw new Error(failure);
+    } catch (e) {
+      throw new InfraError(`cannot pull ${name} from the registry ${registry.host} to the engine at ${describeHost(this.options.displayHost ?? this.host)}: ${messageOf(e)}; ${registry.fix}`);
+    }
+  }
+
+  /** Push a built image to the registry; an InfraError naming the registry and the fix when it fails. */
+  private async pushImage(name: string, registry: ImageRegistry, onLog?: (line: string) => void): Promise<void> {
+    onLog?.(`pushing ${name}`);
+    const tagAt = name.lastIndexOf(':');
+    try {
+      const stream = await this.docker.getImage(name.slice(0, tagAt)).push({ tag: name.slice(tagAt + 1), authconfig: {} }) as unknown as Readable;
+      const failure = await this.follow(stream);
+      if (failure) throw new Error(failure);
+    } catch (e) {
+      throw new InfraError(`cannot push ${name} to the registry ${registry.host} from the engine at ${describeHost(this.options.displayHost ?? this.host)}: ${messageOf(e)}; ${registry.fix}`);
+    }
+  }
+
+  /** Read a pull or push progress stream to its end; the error it reports, if any. */
+  private follow(stream: Readable): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      let error: string | undefined;
+      this.docker.modem.followProgress(
+        stream,
+        (e: Error | null) => resolve(error ?? (e ? messageOf(e) : undefined)),
+        (event: { error?: string; errorDetail?: { message?: string } }) => {
+          if (event.error) error ??= event.errorDetail?.message ?? event.error;
+        },
+      );
+    });
   }
 
   private async buildOrReuse(name: string, spec: ImageSpec & { dockerfile: string }, onLog?: (line: string) => void, signal?: AbortSignal): Promise<ImageRef> {
