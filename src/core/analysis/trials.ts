@@ -3,7 +3,7 @@
  * belongs to, whether it counts as an attempt, whether it passed, its cost (null when unknown) and
  * tokens, and its calls and transcript in order.
  */
-import type { CallSummary } from '../calls';
+import { emptyTranscriptSummary, type CallSummary, type TranscriptToolSummary } from '../calls';
 import { addUsage, EXCLUDED_FROM_PASS_RATE, zeroUsage, type TokenUsage } from '../domain';
 import type { LlmCallRecord, TranscriptEventRecord, TrialRecord } from '../store';
 
@@ -47,8 +47,10 @@ export interface TrialFacts {
   calls: LlmCallRecord[];
   /** The store's summary of the trial's calls, when the analysis was given summaries instead of calls. */
   summary?: CallSummary;
-  /** The trial's transcript by `seq`. */
+  /** The trial's transcript by `seq` (empty when `transcript` stands for it). */
   events: TranscriptEventRecord[];
+  /** The store's summary of the trial's transcript, when the analysis was given summaries instead of events. */
+  transcript?: TranscriptToolSummary;
 }
 
 export function recordedOrder(a: TrialRecord, b: TrialRecord): number {
@@ -76,14 +78,18 @@ function indexBy<T extends { trialId: string; seq: number }>(items: readonly T[]
  * with no calls then cost $0 (flag `no-llm-calls`) unless its record carries a cost. Without
  * calls, the trial record's own `costUsd` and `tokens` are used (null cost: flag `unmetered`).
  * A record flagged `unpriced` is always null. `summaries` (the store's per-trial call summaries)
- * stand for the calls of the trials they name, exactly as if those calls had been given.
+ * stand for the calls of the trials they name, exactly as if those calls had been given;
+ * `transcripts` (the store's per-trial transcript summaries) stand for every trial's events.
  */
 export function trialFacts(
   trials: readonly TrialRecord[],
   calls: readonly LlmCallRecord[] | undefined,
   events: readonly TranscriptEventRecord[] | undefined,
   summaries?: ReadonlyMap<string, CallSummary>,
+  transcripts?: ReadonlyMap<string, TranscriptToolSummary>,
 ): TrialFacts[] {
+  // With transcript summaries, a trial without one had no tool calls or commands.
+  const noTools = emptyTranscriptSummary();
   const callsByTrial = indexBy(calls);
   const eventsByTrial = indexBy(events);
   const metered = calls !== undefined || summaries !== undefined;
@@ -139,7 +145,7 @@ export function trialFacts(
       tokens,
       calls: own,
       ...(summary ? { summary } : {}),
-      events: eventsByTrial.get(trial.id) ?? [],
+      ...(transcripts ? { events: [], transcript: transcripts.get(trial.id) ?? noTools } : { events: eventsByTrial.get(trial.id) ?? [] }),
     };
   });
 }

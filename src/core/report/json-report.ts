@@ -135,7 +135,10 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
         costPerAttempt: analysis.groups.find((g) => g.model === p.model && g.harness === p.harness)?.costPerAttempt.mean ?? null,
         passRate: p.passRate as number,
       })),
-    comparisons: analysis.comparisons,
+    // Read through: an analysis computes its paired comparisons on their first read (analyse.ts).
+    get comparisons(): Comparison[] {
+      return analysis.comparisons;
+    },
     harnessVersions: analysis.harnessVersions,
   };
 }

@@ -1,5 +1,5 @@
 /** Read queries: rows turned into the camelCase records of records.ts. */
-import type { CallSummary } from '../calls';
+import type { CallSummary, TranscriptToolSummary } from '../calls';
 import { FINAL_STATUSES, type CostSource, type TokenUsage, type ToolCategory, type TrialStatus } from '../domain';
 import type { Task } from '../tasks/task';
 import type { Db, Row } from './db';
@@ -182,6 +182,20 @@ export function listCallSummaries(db: Db, runId: string): StoredCallSummary[] {
     trialId: text(row, 'trial_id'),
     pricing: text(row, 'pricing'),
     summary: parsed<CallSummary>(row, 'summary_json'),
+  }));
+}
+
+/** A trial's transcript summary (tool calls and commands). */
+export interface StoredTranscriptSummary {
+  trialId: string;
+  summary: TranscriptToolSummary;
+}
+
+/** The transcript summaries of a run's trials (trials without tool calls or commands have none). */
+export function listTranscriptSummaries(db: Db, runId: string): StoredTranscriptSummary[] {
+  return db.all('SELECT trial_id, summary_json FROM trial_transcript_summaries WHERE run_id = $run_id', { run_id: runId }).map((row) => ({
+    trialId: text(row, 'trial_id'),
+    summary: parsed<TranscriptToolSummary>(row, 'summary_json'),
   }));
 }
 
