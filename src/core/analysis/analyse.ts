@@ -2,7 +2,7 @@
  * One entry point: plain arrays of trials, LLM calls and transcript events in (from the store or
  * from a test), every metric out. Pure and deterministic (bootstrap intervals use a seed).
  */
-import type { LlmCallRecord, TranscriptEventRecord, TrialRecord } from '../store/records';
+import type { LlmCallRecord, TranscriptEventRecord, AnalysedTrial } from '../store/records';
 import { addUsage, zeroUsage, type TokenUsage } from '../domain';
 import type { CallSummary, TranscriptToolSummary, UsagePricer } from '../calls';
 import { compareOutcomes, DEFAULT_RESAMPLES, DEFAULT_SEED, outcomesByTask, type Comparison } from './compare';
@@ -18,7 +18,7 @@ import { mean, Z95 } from './stats';
 import { compareText, groupId, groupsOf, trialFacts, type GroupKey, type TrialFacts } from './trials';
 
 export interface AnalysisInput {
-  trials: readonly TrialRecord[];
+  trials: readonly AnalysedTrial[];
   /**
    * Every LLM call of these trials. When given, costs and tokens are summed from the calls (a
    * trial with none cost $0); when left out, the trial records' own `costUsd` and `tokens` are used.

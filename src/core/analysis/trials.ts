@@ -5,7 +5,7 @@
  */
 import { emptyTranscriptSummary, type CallSummary, type TranscriptToolSummary } from '../calls';
 import { addUsage, EXCLUDED_FROM_PASS_RATE, zeroUsage, type TokenUsage } from '../domain';
-import type { LlmCallRecord, TranscriptEventRecord, TrialRecord } from '../store';
+import type { LlmCallRecord, TranscriptEventRecord, AnalysedTrial } from '../store';
 
 /** Every trial/model figure is kept per (model, harness). */
 export interface GroupKey {
@@ -33,7 +33,7 @@ export type TrialCostFlag =
   | 'estimated';
 
 export interface TrialFacts {
-  trial: TrialRecord;
+  trial: AnalysedTrial;
   group: GroupKey;
   groupId: string;
   /** Counted in pass rates (its status is not in EXCLUDED_FROM_PASS_RATE). */
@@ -53,7 +53,7 @@ export interface TrialFacts {
   transcript?: TranscriptToolSummary;
 }
 
-export function recordedOrder(a: TrialRecord, b: TrialRecord): number {
+export function recordedOrder(a: AnalysedTrial, b: AnalysedTrial): number {
   if (a.trialIndex !== b.trialIndex) return a.trialIndex - b.trialIndex;
   const sa = a.startedAt ?? '\uffff';
   const sb = b.startedAt ?? '\uffff';
@@ -82,7 +82,7 @@ function indexBy<T extends { trialId: string; seq: number }>(items: readonly T[]
  * `transcripts` (the store's per-trial transcript summaries) stand for every trial's events.
  */
 export function trialFacts(
-  trials: readonly TrialRecord[],
+  trials: readonly AnalysedTrial[],
   calls: readonly LlmCallRecord[] | undefined,
   events: readonly TranscriptEventRecord[] | undefined,
   summaries?: ReadonlyMap<string, CallSummary>,

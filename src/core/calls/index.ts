@@ -5,6 +5,7 @@
  */
 export type { SummarisedCall } from './call';
 export { addCall, CALL_SUMMARY_SHAPE, emptyCallSummary, summariseCalls, type CallSummary } from './summary';
+export { callSummaryBytes, callSummaryFromBytes } from './summary-bytes';
 export { addSplit, emptySplit, splitCall, type ContextTokens, type SpendSplit, type UsagePricer } from './spend-split';
 export { commandOf, zeroToolCounts, type ToolCounts } from './tool-counts';
 export {

@@ -8,7 +8,7 @@ import type { RunAnalysis } from '../analysis/analyse';
 import { analyseRun, repriceCalls } from '../analysis';
 import { planPriceOverrides, pricingKey, usagePricer, type CallSummary, type TranscriptToolSummary, type UsagePricer } from '../calls';
 import { describePrices, priceCall, RECORDED_PRICES, type PriceOverrides, type PriceSheet } from '../pricing';
-import type { LlmCallRecord, RunRecord, Store, TrialRecord } from '../store';
+import type { AnalysedTrial, LlmCallRecord, RunRecord, Store } from '../store';
 import { buildReport, type Report } from './json-report';
 
 /** Several runs as one record, for the report's header. */
@@ -98,12 +98,12 @@ export function reportFromStore(store: Store, runIds: string[], options: ReportF
   });
   const overrides = planPriceOverrides(runs.map((r) => r.plan));
   const pricing = pricingKey(overrides);
-  const trials: TrialRecord[] = [];
+  const trials: AnalysedTrial[] = [];
   const calls: LlmCallRecord[] = [];
   const callSummaries = new Map<string, CallSummary>();
   const transcriptSummaries = new Map<string, TranscriptToolSummary>();
   for (const run of runs) {
-    const own = store.listTrials(run.id).filter((t) => !only || only.has(t.taskId));
+    const own = store.listAnalysedTrials(run.id).filter((t) => !only || only.has(t.taskId));
     trials.push(...own);
     // The metrics read tool calls and commands only (the fingerprint): the store's per-trial summary of them.
     for (const s of store.listTranscriptSummaries(run.id)) transcriptSummaries.set(s.trialId, s.summary);

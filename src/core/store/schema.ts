@@ -165,7 +165,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // Filled by code, like version 3's summaries: Store.open folds it for a database from an older
     // version, and applying each transcript event keeps it current.
     version: 7,
-    description: "per-trial summary of the transcript's tool calls and commands, so a report need not read every event",
+    description: "per-trial summary of the transcript's tool calls and commands, so a report need not read every event; call summaries as bytes",
     sql: `
       CREATE TABLE trial_transcript_summaries (
         trial_id TEXT PRIMARY KEY REFERENCES trials(id) ON DELETE CASCADE,
@@ -174,6 +174,8 @@ export const MIGRATIONS: readonly Migration[] = [
         shape INTEGER NOT NULL
       );
       CREATE INDEX trial_transcript_summaries_by_run ON trial_transcript_summaries (run_id);
+      -- Call summaries of shape 2 on are bytes (calls/summary-bytes.ts); summary_json is then ''.
+      ALTER TABLE trial_call_summaries ADD COLUMN summary BLOB;
     `,
   },
 ];

@@ -17,7 +17,7 @@ import { acquireLock, type HeldLock } from './lock';
 import * as queries from './queries';
 import {
   RUN_ID_PATTERN, isEndingEvent, parseEvent,
-  type LlmCallRecord, type RunRecord, type StoreEvent, type TaskSnapshot, type TranscriptEventRecord, type TrialRecord,
+  type AnalysedTrial, type LlmCallRecord, type RunRecord, type StoreEvent, type TaskSnapshot, type TranscriptEventRecord, type TrialRecord,
 } from './records';
 import { CALL_SUMMARIES_VERSION, migrate, TRANSCRIPT_SUMMARIES_VERSION } from './schema';
 import { loadSqlJs } from './sqljs';
@@ -215,6 +215,11 @@ export class Store {
 
   listTrials(runId: string): TrialRecord[] {
     return queries.listTrials(this.live(), runId);
+  }
+
+  /** What the analysis reads of each of a run's trials, in `listTrials` order. */
+  listAnalysedTrials(runId: string): AnalysedTrial[] {
+    return queries.listAnalysedTrials(this.live(), runId);
   }
 
   getTrial(id: string): TrialRecord | undefined {
