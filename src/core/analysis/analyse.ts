@@ -8,7 +8,7 @@ import type { CallSummary, TranscriptToolSummary, UsagePricer } from '../calls';
 import { compareOutcomes, DEFAULT_RESAMPLES, DEFAULT_SEED, outcomesByTask, type Comparison } from './compare';
 import { complementarity, type Complementarity } from './complementarity';
 import {
-  costPerPassInterval, costSummary, groupCostToComplete, knownCosts, pairStats, passCounts,
+  costPerPassBootstrap, costSummary, groupCostToComplete, knownCosts, pairStats, passCounts,
   type CostSummary, type GroupCostToComplete, type PairStats, type PassCounts,
 } from './cost';
 import { groupFingerprintOf, trialParts, type GroupFingerprint, type TrialFingerprint, type TrialParts } from './fingerprint';
@@ -186,7 +186,7 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
       spendUsd: sumOrNull(attempts),
       excludedSpendUsd: sumOrNull(mine.filter((f) => !f.attempt)),
       failedSpendShare: share(sumOrNull(attempts.filter((f) => !f.passed)), sumOrNull(attempts)),
-      costToComplete: { ...groupCostToComplete(cells), perPassCI: costPerPassInterval(costs, attempts.map((f) => f.passed)) },
+      costToComplete: { ...groupCostToComplete(cells), perPassCI: costPerPassBootstrap(cells, { seed, resamples }) },
       tokens: attempts.reduce((acc, f) => addUsage(acc, f.tokens), zeroUsage()),
       fingerprint: groupFingerprintOf(attempts.map((f) => parts.get(f) as TrialParts)),
       onPareto: false,

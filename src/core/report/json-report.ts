@@ -52,7 +52,7 @@ export interface ReportPrices {
  */
 export interface ReportModel extends Omit<GroupAnalysis, 'costToComplete'> {
   costToComplete: GroupCostToComplete & {
-    /** Its 95 % interval (delta method); null when there is none. */
+    /** Its 95 % interval (bootstrap over tasks); null when there is none (fewer than 2 tasks, no pass, unbounded above). */
     perPassCI: [number, number] | null;
   };
   /** Off the front on point estimates, but its intervals overlap a point that dominates it. */
