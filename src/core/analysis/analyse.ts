@@ -140,7 +140,7 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
 
   // (task, group) cells.
   const cellTrials = new Map<string, TrialFacts[]>();
-  const cellKey = (task: string, gid: string) => JSON.stringify([task, gid]);
+  const cellKey = (task: string, gid: string) => `${task}\u0000${gid}`;
   for (const f of facts) {
     const key = cellKey(f.trial.taskId, f.groupId);
     const list = cellTrials.get(key);

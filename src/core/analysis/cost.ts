@@ -4,7 +4,7 @@
  * empirical). A cost that cannot be known is null, a task never solved is "unsolved"; neither is
  * ever reported as 0.
  */
-import { mean, median, p90, passAtKTable, randomIndex, seededRandom, wilson } from './stats';
+import { mean, median, p90, passAtKTable, seededRandom, wilson } from './stats';
 import { recordedOrder, type GroupKey, type TrialFacts } from './trials';
 
 export const UNSOLVED = 'unsolved' as const;
@@ -213,7 +213,7 @@ export function costPerPassBootstrap(
     let s = 0;
     let k = 0;
     for (let j = 0; j < n; j++) {
-      const i = randomIndex(random, n);
+      const i = Math.floor(random() * n); // random() < 1, so i < n
       s += spend[i] as number;
       k += passes[i] as number;
     }

@@ -93,8 +93,16 @@ export function trialFacts(
   const callsByTrial = indexBy(calls);
   const eventsByTrial = indexBy(events);
   const metered = calls !== undefined || summaries !== undefined;
+  // One group key object and id per (model, harness), not per trial.
+  const groupKeys = new Map<string, { group: GroupKey; id: string }>();
   return trials.map((trial) => {
-    const group = { model: trial.modelId, harness: trial.harness };
+    const keyText = `${trial.modelId}\u0000${trial.harness}`;
+    let key = groupKeys.get(keyText);
+    if (!key) {
+      const g = { model: trial.modelId, harness: trial.harness };
+      groupKeys.set(keyText, (key = { group: g, id: groupId(g) }));
+    }
+    const group = key.group;
     const summary = summaries?.get(trial.id);
     const own = summary ? [] : callsByTrial.get(trial.id) ?? [];
     const flags = new Set<TrialCostFlag>();
@@ -134,19 +142,21 @@ export function trialFacts(
       costUsd = null;
     }
     if (trial.costFlags.includes('estimated')) flags.add('estimated');
-    return {
+    const facts: TrialFacts = {
       trial,
       group,
-      groupId: groupId(group),
+      groupId: key.id,
       attempt: !EXCLUDED_FROM_PASS_RATE.has(trial.status),
       passed: trial.status === 'passed',
       costUsd,
-      costFlags: [...flags].sort(),
+      costFlags: flags.size === 0 ? [] : [...flags].sort(),
       tokens,
       calls: own,
-      ...(summary ? { summary } : {}),
-      ...(transcripts ? { events: [], transcript: transcripts.get(trial.id) ?? noTools } : { events: eventsByTrial.get(trial.id) ?? [] }),
+      events: transcripts ? [] : eventsByTrial.get(trial.id) ?? [],
     };
+    if (summary) facts.summary = summary;
+    if (transcripts) facts.transcript = transcripts.get(trial.id) ?? noTools;
+    return facts;
   });
 }
 

@@ -219,9 +219,9 @@ export interface StoredTranscriptSummary {
 
 /** The transcript summaries of a run's trials (trials without tool calls or commands have none). */
 export function listTranscriptSummaries(db: Db, runId: string): StoredTranscriptSummary[] {
-  return db.all('SELECT trial_id, summary_json FROM trial_transcript_summaries WHERE run_id = $run_id', { run_id: runId }).map((row) => ({
-    trialId: text(row, 'trial_id'),
-    summary: parsed<TranscriptToolSummary>(row, 'summary_json'),
+  return db.values('SELECT trial_id, summary_json FROM trial_transcript_summaries WHERE run_id = $run_id', { run_id: runId }).map((v) => ({
+    trialId: v[0] as string,
+    summary: JSON.parse(v[1] as string) as TranscriptToolSummary,
   }));
 }
 
