@@ -3,7 +3,7 @@
  * belongs to, whether it counts as an attempt, whether it passed, its cost (null when unknown) and
  * tokens, and its calls and transcript in order.
  */
-import { emptyTranscriptSummary, type CallSummary, type TranscriptToolSummary } from '../calls';
+import type { CallSummary, TranscriptToolSummary } from '../calls';
 import { addUsage, EXCLUDED_FROM_PASS_RATE, zeroUsage, type TokenUsage } from '../domain';
 import type { LlmCallRecord, TranscriptEventRecord, AnalysedTrial } from '../store';
 
@@ -88,8 +88,6 @@ export function trialFacts(
   summaries?: ReadonlyMap<string, CallSummary>,
   transcripts?: ReadonlyMap<string, TranscriptToolSummary>,
 ): TrialFacts[] {
-  // With transcript summaries, a trial without one had no tool calls or commands.
-  const noTools = emptyTranscriptSummary();
   const callsByTrial = indexBy(calls);
   const eventsByTrial = indexBy(events);
   const metered = calls !== undefined || summaries !== undefined;
@@ -155,7 +153,9 @@ export function trialFacts(
       events: transcripts ? [] : eventsByTrial.get(trial.id) ?? [],
     };
     if (summary) facts.summary = summary;
-    if (transcripts) facts.transcript = transcripts.get(trial.id) ?? noTools;
+    // With transcript summaries, a trial without one had no tool calls or commands: no events.
+    const transcript = transcripts?.get(trial.id);
+    if (transcript) facts.transcript = transcript;
     return facts;
   });
 }
