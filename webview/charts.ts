@@ -245,10 +245,12 @@ function scatterChart(canvas: HTMLCanvasElement, report: Report, p: Palette): Dr
 function scatterNote(report: Report): string {
   const out = orderedModels(report).filter((m) => m.passRate === null || typeof m.costToComplete.perPass !== 'number' || m.costToComplete.perPass <= 0);
   const label = modelLabeller(report);
+  const noCostBar = orderedModels(report).filter((m) => !out.includes(m) && m.costToComplete.perPassCI === null);
   const why = (m: ReportModel) => (m.passRate === null ? 'no attempts' : m.costToComplete.perPass === 'unsolved' ? 'never passed' : m.costToComplete.perPass === null ? 'cost unknown' : 'costs $0, which a log axis cannot show');
   return 'Cost = spend on all attempts ÷ passes, log axis. Filled circles are on the Pareto front (no model is both cheaper and better), hollow diamonds are dominated; '
-    + '≈: dominated on the point estimates, but its 95% intervals overlap a model that dominates it (no detectable difference). Bars: 95% intervals (pass rate: Wilson; cost: delta method).'
-    + (out.length ? ` Not plotted: ${out.map((m) => `${label(m)} (${why(m)})`).join('; ')}.` : '');
+    + '≈: dominated on the point estimates, but its 95% intervals overlap a model that dominates it (no detectable difference). Bars: 95% intervals (pass rate: Wilson; cost: bootstrap over tasks).'
+    + (out.length ? ` Not plotted: ${out.map((m) => `${label(m)} (${why(m)})`).join('; ')}.` : '')
+    + (noCostBar.length ? ` No cost bar (too few tasks or passes to bound it): ${noCostBar.map(label).join(', ')}.` : '');
 }
 
 // Bars ───────────────────────────────────────────────────────────────────────────────────────────

@@ -2,23 +2,23 @@
  * One entry point: plain arrays of trials, LLM calls and transcript events in (from the store or
  * from a test), every metric out. Pure and deterministic (bootstrap intervals use a seed).
  */
-import type { LlmCallRecord, TranscriptEventRecord, TrialRecord } from '../store/records';
+import type { LlmCallRecord, TranscriptEventRecord, AnalysedTrial } from '../store/records';
 import { addUsage, zeroUsage, type TokenUsage } from '../domain';
-import type { CallSummary, UsagePricer } from '../calls';
+import type { CallSummary, TranscriptToolSummary, UsagePricer } from '../calls';
 import { compareOutcomes, DEFAULT_RESAMPLES, DEFAULT_SEED, outcomesByTask, type Comparison } from './compare';
 import { complementarity, type Complementarity } from './complementarity';
 import {
-  costPerPassInterval, costSummary, groupCostToComplete, knownCosts, pairStats, passCounts,
+  costPerPassBootstrap, costSummary, groupCostToComplete, knownCosts, pairStats, passCounts,
   type CostSummary, type GroupCostToComplete, type PairStats, type PassCounts,
 } from './cost';
-import { groupFingerprint, trialFingerprint, type GroupFingerprint, type TrialFingerprint } from './fingerprint';
+import { groupFingerprintOf, trialParts, type GroupFingerprint, type TrialFingerprint, type TrialParts } from './fingerprint';
 import { paretoFront, type ParetoPoint } from './pareto';
 import { harnessVersionSteps, type HarnessVersionStep } from './harness-versions';
 import { mean, Z95 } from './stats';
 import { compareText, groupId, groupsOf, trialFacts, type GroupKey, type TrialFacts } from './trials';
 
 export interface AnalysisInput {
-  trials: readonly TrialRecord[];
+  trials: readonly AnalysedTrial[];
   /**
    * Every LLM call of these trials. When given, costs and tokens are summed from the calls (a
    * trial with none cost $0); when left out, the trial records' own `costUsd` and `tokens` are used.
@@ -30,15 +30,20 @@ export interface AnalysisInput {
    */
   callSummaries?: ReadonlyMap<string, CallSummary>;
   events?: readonly TranscriptEventRecord[];
+  /**
+   * The store's per-trial transcript summaries (trial id → summary), standing for `events`: a trial
+   * without one had no tool calls or commands.
+   */
+  transcriptSummaries?: ReadonlyMap<string, TranscriptToolSummary>;
   /** Prices a usage vector for a call's model; lets the spend split be in dollars (else tokens). */
   pricer?: UsagePricer;
   /** Bootstrap seed (default 20240601) and number of resamples (default 2000). */
   seed?: number;
   resamples?: number;
   /**
-   * Compute the paired bootstrap comparisons of every two groups (default true). They are most of
-   * a large report's time; a caller that shows no comparison (the terminal table) leaves them out
-   * and `comparisons` is then empty.
+   * Compute the paired bootstrap comparisons of every two groups (default true), on the first read
+   * of `comparisons`: they are most of a large analysis's time, so a view that shows none (the
+   * terminal table, CSV) never pays for them. false: `comparisons` is empty.
    */
   comparisons?: boolean;
 }
@@ -82,7 +87,7 @@ export interface RunAnalysis {
   complementarity: Complementarity;
   /** Every group's point; `onFront` marks the Pareto front (front first, by ascending cost). */
   pareto: ParetoPoint[];
-  /** Paired bootstrap comparison of every two groups (a before b in group order). */
+  /** Paired bootstrap comparison of every two groups (a before b in group order), computed on its first read. */
   comparisons: Comparison[];
   trialFingerprints: TrialFingerprint[];
   /** The same model through successive versions of one harness (harness-versions.ts); empty when none ran at two. */
@@ -129,13 +134,13 @@ function groupPassAtK(cells: readonly PairStats[]): Record<string, number> {
 export function analyseRun(input: AnalysisInput): RunAnalysis {
   const seed = input.seed ?? DEFAULT_SEED;
   const resamples = input.resamples ?? DEFAULT_RESAMPLES;
-  const facts = trialFacts(input.trials, input.calls, input.events, input.callSummaries);
+  const facts = trialFacts(input.trials, input.calls, input.events, input.callSummaries, input.transcriptSummaries);
   const groups = groupsOf(facts);
   const taskIds = [...new Set(facts.map((f) => f.trial.taskId))].sort(compareText);
 
   // (task, group) cells.
   const cellTrials = new Map<string, TrialFacts[]>();
-  const cellKey = (task: string, gid: string) => JSON.stringify([task, gid]);
+  const cellKey = (task: string, gid: string) => `${task}\u0000${gid}`;
   for (const f of facts) {
     const key = cellKey(f.trial.taskId, f.groupId);
     const list = cellTrials.get(key);
@@ -151,6 +156,9 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
   });
   const allCells = tasks.flatMap((t) => t.cells);
 
+  // Each trial's fingerprint once: the group fingerprints add up those of their attempts.
+  const parts = new Map<TrialFacts, TrialParts>();
+  for (const f of facts) parts.set(f, trialParts(f, input.pricer));
   const groupFacts = new Map<string, TrialFacts[]>();
   for (const f of facts) {
     const list = groupFacts.get(f.groupId);
@@ -178,9 +186,9 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
       spendUsd: sumOrNull(attempts),
       excludedSpendUsd: sumOrNull(mine.filter((f) => !f.attempt)),
       failedSpendShare: share(sumOrNull(attempts.filter((f) => !f.passed)), sumOrNull(attempts)),
-      costToComplete: { ...groupCostToComplete(cells), perPassCI: costPerPassInterval(costs, attempts.map((f) => f.passed)) },
+      costToComplete: { ...groupCostToComplete(cells), perPassCI: costPerPassBootstrap(cells, { seed, resamples }) },
       tokens: attempts.reduce((acc, f) => addUsage(acc, f.tokens), zeroUsage()),
-      fingerprint: groupFingerprint(attempts, input.pricer),
+      fingerprint: groupFingerprintOf(attempts.map((f) => parts.get(f) as TrialParts)),
       onPareto: false,
     };
   });
@@ -196,22 +204,30 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
   }));
   for (const g of analysed) g.onPareto = pareto.some((p) => p.onFront && p.model === g.model && p.harness === g.harness);
 
-  const comparisons: Comparison[] = [];
-  const outcomes = groups.map((g) => outcomesByTask(groupFacts.get(groupId(g)) ?? []));
-  for (let i = 0; input.comparisons !== false && i < groups.length; i++) {
-    for (let j = i + 1; j < groups.length; j++) {
-      comparisons.push(compareOutcomes(groups[i] as GroupKey, groups[j] as GroupKey, outcomes[i] ?? [], outcomes[j] ?? [], { seed, resamples }));
+  // The paired bootstraps are most of a large analysis's time and only the views that show them
+  // read them (HTML, JSON, the dashboard's comparisons), so they run on the first read, once.
+  let comparisons: Comparison[] | undefined;
+  const compareAll = (): Comparison[] => {
+    const list: Comparison[] = [];
+    const outcomes = groups.map((g) => outcomesByTask(groupFacts.get(groupId(g)) ?? []));
+    for (let i = 0; input.comparisons !== false && i < groups.length; i++) {
+      for (let j = i + 1; j < groups.length; j++) {
+        list.push(compareOutcomes(groups[i] as GroupKey, groups[j] as GroupKey, outcomes[i] ?? [], outcomes[j] ?? [], { seed, resamples }));
+      }
     }
-  }
+    return list;
+  };
 
   const overall = passCounts(facts);
-  const trialFingerprints = facts.map((f) => trialFingerprint(f, input.pricer));
+  const trialFingerprints = facts.map((f) => (parts.get(f) as TrialParts).fingerprint);
   return {
     groups: analysed,
     tasks,
     complementarity: complementarity(groups, allCells),
     pareto,
-    comparisons,
+    get comparisons(): Comparison[] {
+      return (comparisons ??= compareAll());
+    },
     trialFingerprints,
     harnessVersions: harnessVersionSteps(facts, trialFingerprints, { seed, resamples }),
     totals: {

@@ -4,7 +4,7 @@
  * empirical). A cost that cannot be known is null, a task never solved is "unsolved"; neither is
  * ever reported as 0.
  */
-import { mean, median, p90, passAtKTable, wilson, Z95 } from './stats';
+import { mean, median, p90, passAtKTable, seededRandom, wilson } from './stats';
 import { recordedOrder, type GroupKey, type TrialFacts } from './trials';
 
 export const UNSOLVED = 'unsolved' as const;
@@ -132,7 +132,7 @@ export interface GroupCostToComplete {
    * unknown cost.
    */
   perPass: CompletionCost;
-  /** 95 % interval of `perPass` (delta method, `costPerPassInterval`); null when it has none. Set by `analyseRun`. */
+  /** 95 % interval of `perPass` (bootstrap over tasks, `costPerPassBootstrap`); null when it has none. Set by `analyseRun`. */
   perPassCI?: [number, number] | null;
   /** SOLVED-ONLY: mean over solved tasks of the per-task expected cost to complete; "unsolved" if it solved none. */
   expected: CompletionCost;
@@ -177,21 +177,61 @@ export function costPerPass(pairs: readonly Pick<PairStats, 'attempts' | 'passed
 }
 
 /**
- * 95 % interval of the cost per pass R = Σc/Σp over n attempts (cost c, pass p ∈ {0, 1}), by the
- * delta method for a ratio of means: SE = √(Σ(c − R·p)² / (n − 1)) / (√n · p̄). Closed form, so a
- * report over 10,000 trials pays nothing for it (a bootstrap would redraw every attempt 2,000
- * times). Floored at 0; null with fewer than 2 attempts, no pass or an unknown cost.
+ * 95 % interval of the cost per pass R = Σ spend ÷ Σ passes over a group's (task) pairs, by a seeded
+ * percentile bootstrap clustered by task: each resample draws as many tasks as there are, with
+ * replacement, each with all its attempts (its spend and passes), so trials of one task, which are
+ * not independent, move together. One pass over per-task sums in typed arrays: `resamples` × tasks
+ * draws, nothing per trial. A resample without a pass has no finite cost per pass and sorts last;
+ * when the upper percentile falls on one the interval is null (unbounded above: too few passes),
+ * as it is with fewer than 2 attempted tasks, no pass or an unknown cost. The percentile interval
+ * of a skewed ratio can miss R itself; it is then widened to include it.
  */
-export function costPerPassInterval(costs: readonly number[] | null, passes: readonly boolean[]): [number, number] | null {
-  if (costs === null || costs.length < 2 || costs.length !== passes.length) return null;
-  const n = costs.length;
-  const passed = passes.filter(Boolean).length;
-  if (passed === 0) return null;
-  const ratio = costs.reduce((a, b) => a + b, 0) / passed;
-  let squares = 0;
-  for (let i = 0; i < n; i++) squares += ((costs[i] as number) - ratio * (passes[i] ? 1 : 0)) ** 2;
-  const se = Math.sqrt(squares / (n - 1)) / (Math.sqrt(n) * (passed / n));
-  return [Math.max(0, ratio - Z95 * se), ratio + Z95 * se];
+export function costPerPassBootstrap(
+  pairs: readonly Pick<PairStats, 'attempts' | 'passed' | 'spendUsd'>[],
+  options: { seed: number; resamples: number; confidence?: number },
+): [number, number] | null {
+  const attempted = pairs.filter((p) => p.attempts > 0);
+  const n = attempted.length;
+  if (n < 2) return null;
+  const spend = new Float64Array(n);
+  const passes = new Float64Array(n);
+  let totalSpend = 0;
+  let totalPasses = 0;
+  for (let i = 0; i < n; i++) {
+    const p = attempted[i] as Pick<PairStats, 'attempts' | 'passed' | 'spendUsd'>;
+    if (p.spendUsd === null) return null;
+    spend[i] = p.spendUsd;
+    passes[i] = p.passed;
+    totalSpend += p.spendUsd;
+    totalPasses += p.passed;
+  }
+  if (totalPasses === 0) return null;
+  const point = totalSpend / totalPasses;
+  const random = seededRandom(options.seed);
+  const ratios = new Float64Array(options.resamples);
+  for (let b = 0; b < options.resamples; b++) {
+    let s = 0;
+    let k = 0;
+    for (let j = 0; j < n; j++) {
+      const i = Math.floor(random() * n); // random() < 1, so i < n
+      s += spend[i] as number;
+      k += passes[i] as number;
+    }
+    ratios[b] = k === 0 ? Number.POSITIVE_INFINITY : s / k;
+  }
+  ratios.sort();
+  const alpha = 1 - (options.confidence ?? 0.95);
+  const at = (q: number) => {
+    const h = (ratios.length - 1) * q;
+    const lo = Math.floor(h);
+    const a = ratios[lo] as number;
+    const b = ratios[Math.min(lo + 1, ratios.length - 1)] as number;
+    return a === b ? a : a + (h - lo) * (b - a);
+  };
+  const low = at(alpha / 2);
+  const high = at(1 - alpha / 2);
+  if (!Number.isFinite(high)) return null;
+  return [Math.min(low, point), Math.max(high, point)];
 }
 
 /** A group's cost to complete: the headline per pass, and solved-only means with the unsolved count beside them. */

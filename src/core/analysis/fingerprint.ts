@@ -4,7 +4,7 @@
  * cache hits, reasoning, where the money goes and where the time goes. Definitions in README.md.
  */
 import {
-  addSplit, commandOf, emptySplit, summariseCalls, zeroToolCounts, type CallSummary, type ContextTokens, type SpendSplit, type ToolCounts, type UsagePricer,
+  addSplit, commandOf, emptySplit, summariseCalls, summariseTranscript, zeroToolCounts, type CallSummary, type TranscriptToolSummary, type ContextTokens, type SpendSplit, type ToolCounts, type UsagePricer,
 } from '../calls';
 import { categoriseToolName, TOOL_CATEGORIES, totalInput, type TokenUsage, type ToolCategory } from '../domain';
 import type { LlmCallRecord, TranscriptEventRecord } from '../store';
@@ -143,32 +143,29 @@ interface TrialSplits {
   usd: SpendSplit | null;
 }
 
-interface TrialParts {
+export interface TrialParts {
   fingerprint: TrialFingerprint;
   splits: TrialSplits;
 }
 
 /**
- * Tool calls by the source `toolCallsOf` would pick, with the model-response counts taken from the
- * call summary: transcript tool calls first, then the model's, then transcript commands.
+ * Tool calls by the source `toolCallsOf` would pick, from the call summary and the transcript's
+ * summary: transcript tool calls first, then the model's, then transcript commands.
  */
-function trialToolCalls(summary: CallSummary, events: readonly TranscriptEventRecord[]): { source: ToolCallSource; toolCalls: ToolCounts; commandsMeasured: number; commandChars: number } {
-  const fromEvents = toolCallsOf([], events);
-  if (fromEvents.source !== 'transcript' && summary.toolCalls.total > 0) {
+function trialToolCalls(summary: CallSummary, transcript: TranscriptToolSummary): { source: ToolCallSource; toolCalls: ToolCounts; commandsMeasured: number; commandChars: number } {
+  if (transcript.toolCalls.total > 0) {
+    return { source: 'transcript', toolCalls: { ...transcript.toolCalls }, commandsMeasured: transcript.toolCommandsMeasured, commandChars: transcript.toolCommandChars };
+  }
+  if (summary.toolCalls.total > 0) {
     return { source: 'llm', toolCalls: { ...summary.toolCalls }, commandsMeasured: summary.commandsMeasured, commandChars: summary.commandChars };
   }
   const toolCalls = zeroToolCounts();
-  let commandsMeasured = 0;
-  let commandChars = 0;
-  for (const call of fromEvents.seen) {
-    toolCalls[call.category] += 1;
-    toolCalls.total += 1;
-    if (call.category === 'exec' && call.command !== undefined) {
-      commandsMeasured += 1;
-      commandChars += [...call.command].length;
-    }
+  if (transcript.commands > 0) {
+    toolCalls.exec = transcript.commands;
+    toolCalls.total = transcript.commands;
+    return { source: 'commands', toolCalls, commandsMeasured: transcript.commandsMeasured, commandChars: transcript.commandChars };
   }
-  return { source: fromEvents.source, toolCalls, commandsMeasured, commandChars };
+  return { source: 'none', toolCalls, commandsMeasured: 0, commandChars: 0 };
 }
 
 /** The trial's call summary: the stored one when the facts carry it, else folded from its calls. */
@@ -176,10 +173,11 @@ function summaryOf(facts: TrialFacts, pricer: UsagePricer | undefined): CallSumm
   return facts.summary ?? summariseCalls(facts.calls, pricer);
 }
 
-function trialParts(facts: TrialFacts, pricer: UsagePricer | undefined): TrialParts {
+/** A trial's fingerprint and spend splits (what `groupFingerprintOf` adds up). */
+export function trialParts(facts: TrialFacts, pricer: UsagePricer | undefined): TrialParts {
   const { events, trial } = facts;
   const summary = summaryOf(facts, pricer);
-  const { source, toolCalls, commandsMeasured, commandChars } = trialToolCalls(summary, events);
+  const { source, toolCalls, commandsMeasured, commandChars } = trialToolCalls(summary, facts.transcript ?? summariseTranscript(events));
   const tokens = { ...summary.context };
   const splits: TrialSplits = { tokens: summary.tokenSplit, usd: summary.calls > 0 ? summary.usdSplit : null };
   return {
@@ -214,7 +212,11 @@ export function trialFingerprint(facts: TrialFacts, pricer?: UsagePricer): Trial
  * dollars only when every attempt with calls could be split in dollars.
  */
 export function groupFingerprint(attempts: readonly TrialFacts[], pricer?: UsagePricer): GroupFingerprint {
-  const parts = attempts.map((f) => trialParts(f, pricer));
+  return groupFingerprintOf(attempts.map((f) => trialParts(f, pricer)));
+}
+
+/** `groupFingerprint` from the attempts' `trialParts`, computed once per trial by the caller. */
+export function groupFingerprintOf(parts: readonly TrialParts[]): GroupFingerprint {
   const n = parts.length;
   const toolCalls = zeroToolCounts();
   let llmCalls = 0;

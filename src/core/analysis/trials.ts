@@ -3,9 +3,9 @@
  * belongs to, whether it counts as an attempt, whether it passed, its cost (null when unknown) and
  * tokens, and its calls and transcript in order.
  */
-import type { CallSummary } from '../calls';
+import type { CallSummary, TranscriptToolSummary } from '../calls';
 import { addUsage, EXCLUDED_FROM_PASS_RATE, zeroUsage, type TokenUsage } from '../domain';
-import type { LlmCallRecord, TranscriptEventRecord, TrialRecord } from '../store';
+import type { LlmCallRecord, TranscriptEventRecord, AnalysedTrial } from '../store';
 
 /** Every trial/model figure is kept per (model, harness). */
 export interface GroupKey {
@@ -33,7 +33,7 @@ export type TrialCostFlag =
   | 'estimated';
 
 export interface TrialFacts {
-  trial: TrialRecord;
+  trial: AnalysedTrial;
   group: GroupKey;
   groupId: string;
   /** Counted in pass rates (its status is not in EXCLUDED_FROM_PASS_RATE). */
@@ -47,11 +47,13 @@ export interface TrialFacts {
   calls: LlmCallRecord[];
   /** The store's summary of the trial's calls, when the analysis was given summaries instead of calls. */
   summary?: CallSummary;
-  /** The trial's transcript by `seq`. */
+  /** The trial's transcript by `seq` (empty when `transcript` stands for it). */
   events: TranscriptEventRecord[];
+  /** The store's summary of the trial's transcript, when the analysis was given summaries instead of events. */
+  transcript?: TranscriptToolSummary;
 }
 
-export function recordedOrder(a: TrialRecord, b: TrialRecord): number {
+export function recordedOrder(a: AnalysedTrial, b: AnalysedTrial): number {
   if (a.trialIndex !== b.trialIndex) return a.trialIndex - b.trialIndex;
   const sa = a.startedAt ?? '\uffff';
   const sb = b.startedAt ?? '\uffff';
@@ -76,19 +78,29 @@ function indexBy<T extends { trialId: string; seq: number }>(items: readonly T[]
  * with no calls then cost $0 (flag `no-llm-calls`) unless its record carries a cost. Without
  * calls, the trial record's own `costUsd` and `tokens` are used (null cost: flag `unmetered`).
  * A record flagged `unpriced` is always null. `summaries` (the store's per-trial call summaries)
- * stand for the calls of the trials they name, exactly as if those calls had been given.
+ * stand for the calls of the trials they name, exactly as if those calls had been given;
+ * `transcripts` (the store's per-trial transcript summaries) stand for every trial's events.
  */
 export function trialFacts(
-  trials: readonly TrialRecord[],
+  trials: readonly AnalysedTrial[],
   calls: readonly LlmCallRecord[] | undefined,
   events: readonly TranscriptEventRecord[] | undefined,
   summaries?: ReadonlyMap<string, CallSummary>,
+  transcripts?: ReadonlyMap<string, TranscriptToolSummary>,
 ): TrialFacts[] {
   const callsByTrial = indexBy(calls);
   const eventsByTrial = indexBy(events);
   const metered = calls !== undefined || summaries !== undefined;
+  // One group key object and id per (model, harness), not per trial.
+  const groupKeys = new Map<string, { group: GroupKey; id: string }>();
   return trials.map((trial) => {
-    const group = { model: trial.modelId, harness: trial.harness };
+    const keyText = `${trial.modelId}\u0000${trial.harness}`;
+    let key = groupKeys.get(keyText);
+    if (!key) {
+      const g = { model: trial.modelId, harness: trial.harness };
+      groupKeys.set(keyText, (key = { group: g, id: groupId(g) }));
+    }
+    const group = key.group;
     const summary = summaries?.get(trial.id);
     const own = summary ? [] : callsByTrial.get(trial.id) ?? [];
     const flags = new Set<TrialCostFlag>();
@@ -128,19 +140,23 @@ export function trialFacts(
       costUsd = null;
     }
     if (trial.costFlags.includes('estimated')) flags.add('estimated');
-    return {
+    const facts: TrialFacts = {
       trial,
       group,
-      groupId: groupId(group),
+      groupId: key.id,
       attempt: !EXCLUDED_FROM_PASS_RATE.has(trial.status),
       passed: trial.status === 'passed',
       costUsd,
-      costFlags: [...flags].sort(),
+      costFlags: flags.size === 0 ? [] : [...flags].sort(),
       tokens,
       calls: own,
-      ...(summary ? { summary } : {}),
-      events: eventsByTrial.get(trial.id) ?? [],
+      events: transcripts ? [] : eventsByTrial.get(trial.id) ?? [],
     };
+    if (summary) facts.summary = summary;
+    // With transcript summaries, a trial without one had no tool calls or commands: no events.
+    const transcript = transcripts?.get(trial.id);
+    if (transcript) facts.transcript = transcript;
+    return facts;
   });
 }
 

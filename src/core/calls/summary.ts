@@ -17,7 +17,7 @@ import { commandOf, zeroToolCounts, type ToolCounts } from './tool-counts';
  * field, a metric folded differently): the store then rebuilds every stored summary from the stored
  * calls on its next open, so old rows never stand for new figures.
  */
-export const CALL_SUMMARY_SHAPE = 1;
+export const CALL_SUMMARY_SHAPE = 2; // 2: stored as bytes (summary-bytes.ts), no longer as JSON
 
 export interface CallSummary {
   calls: number;

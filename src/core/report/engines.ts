@@ -3,7 +3,7 @@
  * trials, passes, infrastructure failures and median trial time, and each trial's engine. A run on
  * one engine has neither (the report stays as it was).
  */
-import type { TrialRecord } from '../store';
+import type { AnalysedTrial } from '../store';
 import { formatDuration } from '../format';
 import { toCsv } from './csv';
 import type { ReportEngine, ReportTrialEngine } from './json-report';
@@ -23,7 +23,7 @@ function median(values: number[]): number | null {
 }
 
 /** The section for these trials; undefined when they ran on fewer than two engines. */
-export function engineSection(trials: readonly TrialRecord[]): EngineSection | undefined {
+export function engineSection(trials: readonly AnalysedTrial[]): EngineSection | undefined {
   const names = [...new Set(trials.map((t) => t.engine).filter((e): e is string => Boolean(e)))].sort();
   if (names.length < 2) return undefined;
   const engines = names.map((engine): ReportEngine => {

@@ -6,9 +6,9 @@
 import { InputError } from '../errors';
 import type { RunAnalysis } from '../analysis/analyse';
 import { analyseRun, repriceCalls } from '../analysis';
-import { planPriceOverrides, pricingKey, usagePricer, type CallSummary, type UsagePricer } from '../calls';
+import { planPriceOverrides, pricingKey, usagePricer, type CallSummary, type TranscriptToolSummary, type UsagePricer } from '../calls';
 import { describePrices, priceCall, RECORDED_PRICES, type PriceOverrides, type PriceSheet } from '../pricing';
-import type { LlmCallRecord, RunRecord, Store, TranscriptEventRecord, TrialRecord } from '../store';
+import type { AnalysedTrial, LlmCallRecord, RunRecord, Store } from '../store';
 import { buildReport, type Report } from './json-report';
 import { engineSection, type EngineSection } from './engines';
 
@@ -100,15 +100,15 @@ export function reportFromStore(store: Store, runIds: string[], options: ReportF
   });
   const overrides = planPriceOverrides(runs.map((r) => r.plan));
   const pricing = pricingKey(overrides);
-  const trials: TrialRecord[] = [];
+  const trials: AnalysedTrial[] = [];
   const calls: LlmCallRecord[] = [];
   const callSummaries = new Map<string, CallSummary>();
-  const events: TranscriptEventRecord[] = [];
+  const transcriptSummaries = new Map<string, TranscriptToolSummary>();
   for (const run of runs) {
-    const own = store.listTrials(run.id).filter((t) => !only || only.has(t.taskId));
+    const own = store.listAnalysedTrials(run.id).filter((t) => !only || only.has(t.taskId));
     trials.push(...own);
-    // The metrics read tool calls and commands only (the fingerprint), not messages or results.
-    events.push(...store.listRunTranscript(run.id, ['tool_call', 'command']));
+    // The metrics read tool calls and commands only (the fingerprint): the store's per-trial summary of them.
+    for (const s of store.listTranscriptSummaries(run.id)) transcriptSummaries.set(s.trialId, s.summary);
     // The stored summaries stand for the calls when they were priced as this report prices (always
     // for one run; several runs whose price overrides differ are read call by call).
     const summaries = store.listCallSummaries(run.id);
@@ -119,7 +119,7 @@ export function reportFromStore(store: Store, runIds: string[], options: ReportF
     }
   }
   const analysis = analyseRun({
-    trials, calls, callSummaries, events, pricer: sheetPricer(sheet, overrides), comparisons: options.comparisons !== false, ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    trials, calls, callSummaries, transcriptSummaries, pricer: sheetPricer(sheet, overrides), comparisons: options.comparisons !== false, ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
   });
   const run = mergedRun(runs);

@@ -52,7 +52,7 @@ export interface ReportPrices {
  */
 export interface ReportModel extends Omit<GroupAnalysis, 'costToComplete'> {
   costToComplete: GroupCostToComplete & {
-    /** Its 95 % interval (delta method); null when there is none. */
+    /** Its 95 % interval (bootstrap over tasks); null when there is none (fewer than 2 tasks, no pass, unbounded above). */
     perPassCI: [number, number] | null;
   };
   /** Off the front on point estimates, but its intervals overlap a point that dominates it. */
@@ -161,7 +161,10 @@ export function buildReport(run: RunRecord, analysis: RunAnalysis, options: Buil
         costPerAttempt: analysis.groups.find((g) => g.model === p.model && g.harness === p.harness)?.costPerAttempt.mean ?? null,
         passRate: p.passRate as number,
       })),
-    comparisons: analysis.comparisons,
+    // Read through: an analysis computes its paired comparisons on their first read (analyse.ts).
+    get comparisons(): Comparison[] {
+      return analysis.comparisons;
+    },
     harnessVersions: analysis.harnessVersions,
   };
 }

@@ -3,6 +3,7 @@
  * the same journal twice (in order) leaves the database exactly as applying it once.
  */
 import { updateCallSummary } from './call-summaries';
+import { updateTranscriptSummary } from './transcript-summaries';
 import type { Db, Params } from './db';
 import {
   type NewTrial, type StoreEvent, type TrialPatch,
@@ -180,6 +181,7 @@ export function applyEvent(db: Db, event: StoreEvent): void {
     }
     case 'transcript_event': {
       const e = event.entry;
+      const replaced = db.get('SELECT 1 AS x FROM transcript_events WHERE trial_id = $trial_id AND seq = $seq', { trial_id: e.trialId, seq: e.seq }) !== undefined;
       upsert(db, 'transcript_events', 'trial_id, seq', {
         trial_id: e.trialId,
         run_id: event.runId,
@@ -189,6 +191,7 @@ export function applyEvent(db: Db, event: StoreEvent): void {
         tool_category: e.toolCategory ?? null,
         payload_json: json(e.payload),
       });
+      updateTranscriptSummary(db, event.runId, e.trialId, { kind: e.kind, toolCategory: e.toolCategory ?? null, payload: e.payload }, replaced);
       return;
     }
   }
@@ -224,7 +227,7 @@ export function getProgress(db: Db): Map<string, Progress> {
 /** Removes a run and everything under it. Returns whether there was anything to remove. */
 export function deleteRunRows(db: Db, runId: string): boolean {
   let changed = 0;
-  for (const table of ['transcript_events', 'trial_call_summaries', 'llm_calls', 'trials', 'task_snapshots', 'journal_progress']) {
+  for (const table of ['transcript_events', 'trial_transcript_summaries', 'trial_call_summaries', 'llm_calls', 'trials', 'task_snapshots', 'journal_progress']) {
     changed += db.run(`DELETE FROM ${table} WHERE run_id = $id`, { id: runId });
   }
   changed += db.run('DELETE FROM runs WHERE id = $id', { id: runId });

@@ -6,7 +6,7 @@
  * equals what the analysis would compute from the calls.
  */
 import {
-  addCall, CALL_SUMMARY_SHAPE, emptyCallSummary, planPriceOverrides, pricingKey, summariseCalls, usagePricer, type CallSummary, type UsagePricer,
+  addCall, CALL_SUMMARY_SHAPE, callSummaryBytes, callSummaryFromBytes, emptyCallSummary, planPriceOverrides, pricingKey, summariseCalls, usagePricer, type CallSummary, type UsagePricer,
 } from '../calls';
 import type { Db } from './db';
 import { listLlmCalls } from './queries';
@@ -36,9 +36,9 @@ function runPricing(db: Db, runId: string): RunPricing {
 
 function save(db: Db, trialId: string, runId: string, key: string, summary: CallSummary): void {
   db.run(
-    'INSERT INTO trial_call_summaries (trial_id, run_id, pricing, summary_json, shape) VALUES ($trial_id, $run_id, $pricing, $summary, $shape) ' +
-    'ON CONFLICT (trial_id) DO UPDATE SET run_id = excluded.run_id, pricing = excluded.pricing, summary_json = excluded.summary_json, shape = excluded.shape',
-    { trial_id: trialId, run_id: runId, pricing: key, summary: JSON.stringify(summary), shape: CALL_SUMMARY_SHAPE },
+    "INSERT INTO trial_call_summaries (trial_id, run_id, pricing, summary_json, summary, shape) VALUES ($trial_id, $run_id, $pricing, '', $summary, $shape) " +
+    'ON CONFLICT (trial_id) DO UPDATE SET run_id = excluded.run_id, pricing = excluded.pricing, summary_json = excluded.summary_json, summary = excluded.summary, shape = excluded.shape',
+    { trial_id: trialId, run_id: runId, pricing: key, summary: callSummaryBytes(summary), shape: CALL_SUMMARY_SHAPE },
   );
 }
 
@@ -64,12 +64,13 @@ export function rebuildAllCallSummaries(db: Db): void {
  * already stored (its old values are in the summary, so it is folded again from scratch).
  */
 export function updateCallSummary(db: Db, runId: string, call: NewLlmCall, replaced: boolean): void {
-  const row = db.get('SELECT pricing, summary_json, shape FROM trial_call_summaries WHERE trial_id = $id', { id: call.trialId });
+  const row = db.get('SELECT pricing, summary, shape FROM trial_call_summaries WHERE trial_id = $id', { id: call.trialId });
   const { key, pricer } = runPricing(db, runId);
-  const summary = row ? (JSON.parse(String(row.summary_json)) as CallSummary) : emptyCallSummary();
+  const current = row && row.shape === CALL_SUMMARY_SHAPE && row.pricing === key;
+  const summary = current ? callSummaryFromBytes(row.summary as Uint8Array) : emptyCallSummary();
   // Calls arrive in seq order in practice; anything else (a late call, a replayed one, prices
-  // changed by a new plan) is folded again in seq order, as the analysis would read them.
-  if (replaced || (row && (row.pricing !== key || row.shape !== CALL_SUMMARY_SHAPE || call.seq <= summary.lastSeq))) {
+  // changed by a new plan, a summary of an older shape) is folded again in seq order, as the analysis would read them.
+  if (replaced || (row && (!current || call.seq <= summary.lastSeq))) {
     rebuildCallSummary(db, runId, call.trialId);
     return;
   }

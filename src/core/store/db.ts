@@ -57,6 +57,19 @@ export class Db {
     }
   }
 
+  /** Rows as arrays of values in the query's column order: no object per row (the report's bulk reads). */
+  values(sql: string, params?: Params): SqlValue[][] {
+    const statement = this.statement(sql);
+    statement.bind(bind(params));
+    try {
+      const rows: SqlValue[][] = [];
+      while (statement.step()) rows.push(statement.get());
+      return rows;
+    } finally {
+      statement.reset();
+    }
+  }
+
   get(sql: string, params?: Params): Row | undefined {
     return this.all(sql, params)[0];
   }

@@ -1,10 +1,10 @@
 /** Read queries: rows turned into the camelCase records of records.ts. */
-import type { CallSummary } from '../calls';
+import { callSummaryFromBytes, type CallSummary, type TranscriptToolSummary } from '../calls';
 import { FINAL_STATUSES, type CostSource, type TokenUsage, type ToolCategory, type TrialStatus } from '../domain';
 import type { Task } from '../tasks/task';
 import type { Db, Row } from './db';
 import type {
-  JsonObject, JsonValue, LlmCallRecord, LlmToolCall, PlanRecord, RunRecord, RunStatus, TaskSnapshot, TestResultRecord, TranscriptEventRecord, TranscriptKind, TrialRecord,
+  AnalysedTrial, JsonObject, JsonValue, LlmCallRecord, LlmToolCall, PlanRecord, RunRecord, RunStatus, TaskSnapshot, TestResultRecord, TranscriptEventRecord, TranscriptKind, TrialRecord,
 } from './records';
 
 function text(row: Row, column: string): string {
@@ -137,6 +137,33 @@ export function listTrials(db: Db, runId: string): TrialRecord[] {
   return db.all('SELECT * FROM trials WHERE run_id = $run_id ORDER BY task_id, model_id, trial_index, id', { run_id: runId }).map(toTrial);
 }
 
+const ANALYSED_TRIAL_SQL =
+  'SELECT id, task_id, model_id, harness, trial_index, status, started_at, agent_duration_ms, input_tokens, cache_read_tokens, cache_write_tokens, ' +
+  'output_tokens, reasoning_tokens, cost_usd, cost_flags, harness_version, engine, duration_ms FROM trials WHERE run_id = $run_id ORDER BY task_id, model_id, trial_index, id';
+
+/** What the analysis reads of each trial, in `listTrials` order (values read by position: one small object per trial). */
+export function listAnalysedTrials(db: Db, runId: string): AnalysedTrial[] {
+  return db.values(ANALYSED_TRIAL_SQL, { run_id: runId }).map((v) => {
+    const flags = v[14] as string;
+    return {
+      id: v[0] as string,
+      taskId: v[1] as string,
+      modelId: v[2] as string,
+      harness: v[3] as string,
+      trialIndex: v[4] as number,
+      status: v[5] as TrialStatus,
+      startedAt: v[6] as string | null,
+      agentDurationMs: v[7] as number | null,
+      tokens: { input: v[8] as number, cacheRead: v[9] as number, cacheWrite: v[10] as number, output: v[11] as number, reasoning: v[12] as number },
+      costUsd: v[13] as number | null,
+      costFlags: flags === '' ? [] : flags.split(','),
+      harnessVersion: v[15] as string | null,
+      engine: v[16] as string | null,
+      durationMs: v[17] as number | null,
+    };
+  });
+}
+
 export function getTrial(db: Db, id: string): TrialRecord | undefined {
   const row = db.get('SELECT * FROM trials WHERE id = $id', { id });
   return row && toTrial(row);
@@ -178,10 +205,24 @@ export interface StoredCallSummary {
 
 /** The call summaries of a run's trials (trials without calls have none). */
 export function listCallSummaries(db: Db, runId: string): StoredCallSummary[] {
-  return db.all('SELECT trial_id, pricing, summary_json FROM trial_call_summaries WHERE run_id = $run_id', { run_id: runId }).map((row) => ({
-    trialId: text(row, 'trial_id'),
-    pricing: text(row, 'pricing'),
-    summary: parsed<CallSummary>(row, 'summary_json'),
+  return db.values('SELECT trial_id, pricing, summary FROM trial_call_summaries WHERE run_id = $run_id', { run_id: runId }).map((v) => ({
+    trialId: v[0] as string,
+    pricing: v[1] as string,
+    summary: callSummaryFromBytes(v[2] as Uint8Array),
+  }));
+}
+
+/** A trial's transcript summary (tool calls and commands). */
+export interface StoredTranscriptSummary {
+  trialId: string;
+  summary: TranscriptToolSummary;
+}
+
+/** The transcript summaries of a run's trials (trials without tool calls or commands have none). */
+export function listTranscriptSummaries(db: Db, runId: string): StoredTranscriptSummary[] {
+  return db.values('SELECT trial_id, summary_json FROM trial_transcript_summaries WHERE run_id = $run_id', { run_id: runId }).map((v) => ({
+    trialId: v[0] as string,
+    summary: JSON.parse(v[1] as string) as TranscriptToolSummary,
   }));
 }
 

@@ -93,6 +93,15 @@ export interface TrialRecord extends TrialFields {
   trialIndex: number;
 }
 
+/**
+ * The fields of a trial the analysis reads (`Store.listAnalysedTrials` selects only these: a report
+ * over 10,000 trials need not read and parse test results and findings).
+ */
+export type AnalysedTrial = Pick<
+  TrialRecord,
+  'id' | 'taskId' | 'modelId' | 'harness' | 'trialIndex' | 'status' | 'startedAt' | 'agentDurationMs' | 'tokens' | 'costUsd' | 'costFlags' | 'harnessVersion' | 'engine' | 'durationMs'
+>;
+
 /** `trial_created`: identity is required; every other field defaults (status `queued`, tokens 0, the rest null/empty). */
 export type NewTrial = Pick<TrialRecord, 'id' | 'taskId' | 'modelId' | 'harness' | 'trialIndex'> & Partial<TrialFields>;
 /** `trial_updated`: only the fields present change; `null` clears a field. */

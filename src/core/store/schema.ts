@@ -161,10 +161,30 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE trials ADD COLUMN engine TEXT;
     `,
   },
+  {
+    // Filled by code, like version 3's summaries: Store.open folds it for a database from an older
+    // version, and applying each transcript event keeps it current.
+    version: 7,
+    description: "per-trial summary of the transcript's tool calls and commands, so a report need not read every event; call summaries as bytes",
+    sql: `
+      CREATE TABLE trial_transcript_summaries (
+        trial_id TEXT PRIMARY KEY REFERENCES trials(id) ON DELETE CASCADE,
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        summary_json TEXT NOT NULL,
+        shape INTEGER NOT NULL
+      );
+      CREATE INDEX trial_transcript_summaries_by_run ON trial_transcript_summaries (run_id);
+      -- Call summaries of shape 2 on are bytes (calls/summary-bytes.ts); summary_json is then ''.
+      ALTER TABLE trial_call_summaries ADD COLUMN summary BLOB;
+    `,
+  },
 ];
 
 /** The version that added `trial_call_summaries`; opening an older database fills the table. */
 export const CALL_SUMMARIES_VERSION = 3;
+
+/** The version that added `trial_transcript_summaries`; opening an older database fills the table. */
+export const TRANSCRIPT_SUMMARIES_VERSION = 7;
 
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { applyEvent, deleteRunRows, getProgress, referenceProblem, setProgress, type Progress } from './apply';
 import { callSummariesStale, rebuildAllCallSummaries } from './call-summaries';
+import { rebuildAllTranscriptSummaries, transcriptSummariesStale } from './transcript-summaries';
 import { fsyncDirectory, removeStaleTemps, writeFileAtomic } from './atomic-file';
 import { RecordError } from './check';
 import { Db } from './db';
@@ -16,9 +17,9 @@ import { acquireLock, type HeldLock } from './lock';
 import * as queries from './queries';
 import {
   RUN_ID_PATTERN, isEndingEvent, parseEvent,
-  type LlmCallRecord, type RunRecord, type StoreEvent, type TaskSnapshot, type TranscriptEventRecord, type TrialRecord,
+  type AnalysedTrial, type LlmCallRecord, type RunRecord, type StoreEvent, type TaskSnapshot, type TranscriptEventRecord, type TrialRecord,
 } from './records';
-import { CALL_SUMMARIES_VERSION, migrate } from './schema';
+import { CALL_SUMMARIES_VERSION, migrate, TRANSCRIPT_SUMMARIES_VERSION } from './schema';
 import { loadSqlJs } from './sqljs';
 
 export interface StoreOptions {
@@ -113,9 +114,11 @@ export class Store {
       // Derived data: a database from before summaries, or with summaries of an older shape, gets them folded again.
       const rebuilt = (from > 0 && from < CALL_SUMMARIES_VERSION) || store.callSummariesStale();
       if (rebuilt) store.rebuildCallSummaries();
+      const refolded = (from > 0 && from < TRANSCRIPT_SUMMARIES_VERSION) || store.transcriptSummariesStale();
+      if (refolded) store.rebuildTranscriptSummaries();
       for (const warning of early) store.warn(warning);
       const replayed = store.recover();
-      if (loaded.fresh || from !== to || rebuilt || replayed.changed) {
+      if (loaded.fresh || from !== to || rebuilt || refolded || replayed.changed) {
         store.markDirty();
         await store.saveNow();
       }
@@ -214,6 +217,11 @@ export class Store {
     return queries.listTrials(this.live(), runId);
   }
 
+  /** What the analysis reads of each of a run's trials, in `listTrials` order. */
+  listAnalysedTrials(runId: string): AnalysedTrial[] {
+    return queries.listAnalysedTrials(this.live(), runId);
+  }
+
   getTrial(id: string): TrialRecord | undefined {
     return queries.getTrial(this.live(), id);
   }
@@ -234,6 +242,11 @@ export class Store {
   /** Per-trial summaries of a run's LLM calls (see call-summaries.ts). */
   listCallSummaries(runId: string): queries.StoredCallSummary[] {
     return queries.listCallSummaries(this.live(), runId);
+  }
+
+  /** Per-trial summaries of a run's transcripts: tool calls and commands (see transcript-summaries.ts). */
+  listTranscriptSummaries(runId: string): queries.StoredTranscriptSummary[] {
+    return queries.listTranscriptSummaries(this.live(), runId);
   }
 
   getTaskSnapshots(runId: string): TaskSnapshot[] {
@@ -280,6 +293,15 @@ export class Store {
   private rebuildCallSummaries(): void {
     const db = this.live();
     db.transaction(() => rebuildAllCallSummaries(db));
+  }
+
+  private transcriptSummariesStale(): boolean {
+    return transcriptSummariesStale(this.live());
+  }
+
+  private rebuildTranscriptSummaries(): void {
+    const db = this.live();
+    db.transaction(() => rebuildAllTranscriptSummaries(db));
   }
 
   private live(): Db {

@@ -33,19 +33,54 @@ describe('analysis: what a paired comparison supports', () => {
   });
 });
 
-import { costPerPassInterval } from '../../../src/core/analysis/cost';
+import { costPerPassBootstrap } from '../../../src/core/analysis/cost';
+import { mulberry32 } from '../../../src/core/random';
+
+const OPTS = { seed: 20240601, resamples: 1000 };
 import { paretoFront } from '../../../src/core/analysis/pareto';
 
 describe('analysis: intervals where decisions are made', () => {
-  it('cost per pass interval by the delta method (hand computation)', () => {
-    // Costs 1, 1, 2, 2; passes 1, 0, 1, 0: R = 6 / 2 = 3; residuals c − 3p = −2, 1, −1, 2; Σ² = 10;
-    // SE = √(10/3) / (√4 · 0.5) = √(10/3) ≈ 1.8257; interval 3 ± 1.96·SE, floored at 0.
-    const ci = costPerPassInterval([1, 1, 2, 2], [true, false, true, false]);
-    const se = Math.sqrt(10 / 3);
-    assert.ok(ci && Math.abs(ci[0] - Math.max(0, 3 - 1.959963984540054 * se)) < 1e-12 && Math.abs(ci[1] - (3 + 1.959963984540054 * se)) < 1e-12);
-    assert.equal(costPerPassInterval([1, 1], [false, false]), null);
-    assert.equal(costPerPassInterval([1], [true]), null);
-    assert.equal(costPerPassInterval(null, [true, true]), null);
+  it('cost per pass interval: a bootstrap over tasks, by hand on a case with one possible resample value', () => {
+    // Two tasks with the same spend per pass: every resample has ratio 2, so the interval is [2, 2].
+    assert.deepEqual(costPerPassBootstrap([{ attempts: 2, passed: 1, spendUsd: 2 }, { attempts: 4, passed: 2, spendUsd: 4 }], OPTS), [2, 2]);
+    assert.equal(costPerPassBootstrap([{ attempts: 2, passed: 0, spendUsd: 1 }, { attempts: 2, passed: 0, spendUsd: 1 }], OPTS), null, 'no pass: no finite interval');
+    assert.equal(costPerPassBootstrap([{ attempts: 3, passed: 1, spendUsd: 1 }], OPTS), null, 'one task: nothing to resample');
+    assert.equal(costPerPassBootstrap([{ attempts: 2, passed: 1, spendUsd: null }, { attempts: 2, passed: 1, spendUsd: 1 }], OPTS), null, 'unknown cost');
+    // One solved task of 2: half the resamples have no pass, so the upper end is unbounded.
+    assert.equal(costPerPassBootstrap([{ attempts: 2, passed: 1, spendUsd: 1 }, { attempts: 2, passed: 0, spendUsd: 1 }], OPTS), null);
+  });
+
+  it('cost per pass interval, properties over generated groups: contains the estimate, deterministic for a seed, wider with fewer tasks', () => {
+    const random = mulberry32(7);
+    let narrower = 0;
+    let compared = 0;
+    const cases = 300;
+    for (let c = 0; c < cases; c++) {
+      const tasks = 3 + Math.floor(random() * 12);
+      const pairs = Array.from({ length: tasks }, () => {
+        const attempts = 1 + Math.floor(random() * 5);
+        const passed = Math.floor(random() * (attempts + 1));
+        return { attempts, passed, spendUsd: attempts * (0.001 + random() * 0.05) };
+      });
+      const spend = pairs.reduce((a, p) => a + p.spendUsd, 0);
+      const passes = pairs.reduce((a, p) => a + p.passed, 0);
+      const ci = costPerPassBootstrap(pairs, OPTS);
+      assert.deepEqual(costPerPassBootstrap(pairs, OPTS), ci, 'same seed, same interval');
+      if (passes === 0) {
+        assert.equal(ci, null, 'no pass: no interval');
+        continue;
+      }
+      if (ci === null) continue; // unbounded above: too few solved tasks
+      const point = spend / passes;
+      assert.ok(ci[0] <= point + 1e-15 && point <= ci[1] + 1e-15, `${point} in [${ci.join(', ')}]`);
+      // Four times as many tasks like these (the same mix): the interval is narrower.
+      const more = costPerPassBootstrap([...pairs, ...pairs, ...pairs, ...pairs], OPTS);
+      assert.ok(more !== null);
+      compared += 1;
+      if (more[1] - more[0] < ci[1] - ci[0]) narrower += 1;
+    }
+    assert.ok(compared > cases / 2, `${compared} of ${cases} generated groups had an interval`);
+    assert.ok(narrower >= 0.95 * compared, `more tasks gave a narrower interval in only ${narrower} of ${compared} cases`);
   });
 
   it('the front is on point estimates; a dominated point whose intervals overlap its dominator is marked within noise', () => {

@@ -31,6 +31,24 @@ describe('report from the store: the analysis of an unchanged store is reused', 
     }
   });
 
+  it('computes the paired comparisons on their first read, once, the same as an eager analysis', async () => {
+    const store = await Store.open(tmp.dbPath, { saveDelayMs: 60_000 });
+    try {
+      const second = trialCreated(RUN, 'b', 0);
+      if (second.type === 'trial_created') second.trial.modelId = 'openai/gpt-5-mini';
+      for (const e of [runCreated(RUN), trialCreated(RUN, 'a', 0), llmCall(RUN, 'a', 1), trialPassed(RUN, 'a'), second, llmCall(RUN, 'b', 1), trialPassed(RUN, 'b')]) store.append(e);
+      const report = reportFromStore(store, [RUN], { resamples: 50 });
+      const reopened = reportFromStore(store, [RUN], { resamples: 50 });
+      assert.equal(report.comparisons.length, 1, 'one pair of models');
+      assert.equal(reopened.comparisons, report.comparisons, 'computed once for both reports of the unchanged store');
+      assert.equal(reportFromStore(store, [RUN], { resamples: 50, comparisons: false }).comparisons.length, 0, 'none when not asked for');
+      const json = JSON.parse(JSON.stringify(reportFromStore(store, [RUN], { resamples: 50, cache: false }))) as { comparisons: unknown[] };
+      assert.deepEqual(json.comparisons, JSON.parse(JSON.stringify(report.comparisons)), 'the JSON report carries them');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('limits a report to some tasks (the dashboard\'s workspace filter)', async () => {
     const store = await Store.open(tmp.dbPath, { saveDelayMs: 60_000 });
     try {

@@ -16,7 +16,7 @@ describe('store: schema and migrations', () => {
     assert.ok(existsSync(tmp.dbPath), 'the database file is created on open');
     assert.deepEqual(await queryFile(tmp.dbPath, 'PRAGMA user_version'), [[SCHEMA_VERSION]]);
     const tables = (await queryFile(tmp.dbPath, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).map((r) => r[0]);
-    assert.deepEqual(tables, ['journal_progress', 'llm_calls', 'runs', 'task_snapshots', 'transcript_events', 'trial_call_summaries', 'trials']);
+    assert.deepEqual(tables, ['journal_progress', 'llm_calls', 'runs', 'task_snapshots', 'transcript_events', 'trial_call_summaries', 'trial_transcript_summaries', 'trials']);
     assert.ok(MIGRATIONS.every((m, i) => m.version === i + 1), 'migrations are numbered 1, 2, 3… in order');
   });
 
