@@ -282,8 +282,7 @@ class Proxy extends EventEmitter implements MeteringProxy {
     const built = buildMeteredCall(facts);
     const call = needsRedaction(built, this.registry.secrets()) ? redactDeep(built, this.registry.secrets()) : built;
     this.ledger.record(call);
-    const cost = formatCost(call.costUsd);
-    if (this.options.log) this.log(`${call.trialId} #${call.seq} ${call.protocol} ${call.requestedModel ?? '-'} ${call.httpStatus ?? 'no-response'} ${call.latencyMs.toFixed(1)}ms ${call.usage.input}+${call.usage.cacheRead}r+${call.usage.cacheWrite}w→${call.usage.output} ${cost}${call.estimated ? ' estimated' : ''}${call.error ? ` error: ${call.error}` : ''}`);
+    if (this.options.log) this.log(`${call.trialId} #${call.seq} ${call.protocol} ${call.requestedModel ?? '-'} ${call.httpStatus ?? 'no-response'} ${call.latencyMs.toFixed(1)}ms ${call.usage.input}+${call.usage.cacheRead}r+${call.usage.cacheWrite}w→${call.usage.output} ${formatCost(call.costUsd)}${call.estimated ? ' estimated' : ''}${call.error ? ` error: ${call.error}` : ''}`);
     try {
       this.emit('call', call);
     } catch (error) {
