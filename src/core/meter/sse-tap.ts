@@ -7,12 +7,38 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { tryParseJson } from '../json';
 
-/** Layer 1: bytes to text, keeping a multi-byte character that is split across chunks whole. */
+/**
+ * Layer 1: bytes to text, keeping a multi-byte character that is split across chunks whole, as a
+ * streaming `TextDecoder` does (a leading byte-order mark dropped, bad bytes as U+FFFD). A chunk that
+ * ends in an ASCII byte leaves no character open, so when none was open before it either, it is
+ * decoded on its own (`Buffer#toString`, the same WHATWG decoding, far cheaper than a TextDecoder per
+ * stream); only chunks around a split character, and a first chunk that may start with a byte-order
+ * mark, go through a TextDecoder.
+ */
 export function createUtf8Decoder(): { write(chunk: Uint8Array): string; end(): string } {
-  const decoder = new TextDecoder('utf-8');
+  let decoder: TextDecoder | null = null;
+  let started = false;
   return {
-    write: (chunk) => decoder.decode(chunk, { stream: true }),
-    end: () => decoder.decode(),
+    write: (chunk) => {
+      if (chunk.length === 0) return '';
+      const endsClean = (chunk[chunk.length - 1] as number) < 0x80;
+      const maybeBom = !started && chunk[0] === 0xef;
+      if (!decoder && endsClean && !maybeBom) {
+        started = true;
+        return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('utf8');
+      }
+      // Past the start of the stream a byte-order mark is text, as it is to one TextDecoder.
+      decoder ??= new TextDecoder('utf-8', { ignoreBOM: started });
+      started = true;
+      const text = decoder.decode(chunk, { stream: true });
+      if (endsClean) decoder = null;
+      return text;
+    },
+    end: () => {
+      const text = decoder ? decoder.decode() : '';
+      decoder = null;
+      return text;
+    },
   };
 }
 
