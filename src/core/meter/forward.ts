@@ -44,6 +44,25 @@ class HeldBytes {
   }
 }
 
+/**
+ * `up.headers['content-type']` and `['content-encoding']` as strings ('' when absent), read from the
+ * raw headers: asking `up.headers` builds an object of every header. As Node does, the first
+ * Content-Type counts and several Content-Encodings are joined with ", ".
+ */
+export function typeAndEncoding(rawHeaders: string[]): { contentType: string; contentEncoding: string } {
+  let contentType: string | null = null;
+  let contentEncoding: string | null = null;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    if (name.length !== 12 && name.length !== 16) continue;
+    const lower = name.toLowerCase();
+    const value = rawHeaders[i + 1] as string;
+    if (lower === 'content-type') contentType ??= value;
+    else if (lower === 'content-encoding') contentEncoding = contentEncoding === null ? value : `${contentEncoding}, ${value}`;
+  }
+  return { contentType: contentType ?? '', contentEncoding: contentEncoding ?? '' };
+}
+
 export interface Outcome {
   /** Upstream status; null when no response came. */
   status: number | null;
@@ -124,11 +143,12 @@ export class Forwarder {
   private relay(x: Exchange, up: IncomingMessage, outcome: Outcome, end: (failure: string | null) => void): void {
     const { trial, res, reader, stripInjectedUsage } = x;
     const status = outcome.status as number;
-    const sse = String(up.headers['content-type'] ?? '').includes('text/event-stream');
+    const { contentType, contentEncoding } = typeAndEncoding(up.rawHeaders);
+    const sse = contentType.includes('text/event-stream');
     // Error bodies are small: held back so that a key the upstream echoes can be redacted.
     const buffered = status >= 400;
     // The meter reads decoded bytes; the client gets the bytes as sent (the proxy asks for identity, but servers may not listen).
-    const decoder = reader || buffered ? createDecoder(String(up.headers['content-encoding'] ?? '')) : null;
+    const decoder = reader || buffered ? createDecoder(contentEncoding) : null;
     const headers: string[] = [];
     for (let i = 0; i + 1 < up.rawHeaders.length; i += 2) {
       const name = up.rawHeaders[i] as string;
@@ -149,7 +169,7 @@ export class Forwarder {
     }) : null;
     let tap = sse ? newTap() : null;
     // A stream sent under the wrong content type (text/plain, none) is still read as a stream.
-    let sniffed = sse || !reader || buffered || /json/i.test(String(up.headers['content-type'] ?? ''));
+    let sniffed = sse || !reader || buffered || /json/i.test(contentType);
     const filter = stripInjectedUsage && sse && !buffered ? new InjectedUsageFilter() : null;
     const meter = (chunk: Buffer): void => {
       if (!sniffed) {
@@ -194,7 +214,7 @@ export class Forwarder {
           if (decoder && decodeFailure) {
             // Undecodable: passed on as received.
             const raw = rawChunks.concat();
-            res.writeHead(status, [...headers, 'content-encoding', String(up.headers['content-encoding']), 'content-length', String(raw.length)]);
+            res.writeHead(status, [...headers, 'content-encoding', contentEncoding, 'content-length', String(raw.length)]);
             res.end(raw);
           } else {
             // Sent decoded (content-encoding dropped above) so the key can be redacted.
@@ -215,7 +235,7 @@ export class Forwarder {
       };
       if (!decoder) return finish(null);
       decoder.once('end', () => finish(null));
-      decoder.once('error', (error: Error) => finish(`could not decode the ${String(up.headers['content-encoding'])} response (${error.message})`));
+      decoder.once('error', (error: Error) => finish(`could not decode the ${contentEncoding} response (${error.message})`));
       decoder.end();
     });
     up.on('error', (error: NodeJS.ErrnoException) => {

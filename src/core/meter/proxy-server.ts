@@ -263,7 +263,7 @@ class Proxy extends EventEmitter implements MeteringProxy {
     const exchange = { trial, req, res, path: upstreamPath(trial, rest, query), body, reader, stripInjectedUsage: askUsage };
     this.forwarder.forward(exchange, (outcome) => {
       // A wrong route or key says so, with the provider, the path and the fix.
-      const routeFailure = outcome.status === null ? null
+      const routeFailure = outcome.status === null || outcome.status < 400 ? null
         : routeFailureMessage(trial.upstream.kind, trial.upstreamUrl, req.method ?? 'POST', exchange.path, outcome.status, trial.upstream.keyEnv);
       this.finish({
         ...facts,
@@ -302,6 +302,8 @@ class Proxy extends EventEmitter implements MeteringProxy {
  * percent-encoded), no encoded slashes and no backslashes, which an upstream could resolve above it.
  */
 function safeRest(rest: string): boolean {
+  // Without a dot, a percent sign or a backslash there is nothing to check (the usual path).
+  if (!/[.%\\]/.test(rest)) return true;
   if (/%2f|%5c|\\/i.test(rest)) return false;
   return rest.split('/').every((segment) => !/^(\.|%2e){1,2}$/i.test(segment));
 }
