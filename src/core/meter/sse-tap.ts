@@ -52,7 +52,8 @@ export type SseRecord =
 
 export function sseRecord(message: EventSourceMessage): SseRecord {
   const text = message.data;
-  if (text.trim() === '[DONE]') return { kind: 'done' };
+  // A JSON object (nearly every event) cannot be the terminator: no need to trim it.
+  if (text.charCodeAt(0) !== 0x7b && text.trim() === '[DONE]') return { kind: 'done' };
   const data = tryParseJson(text);
   return data === undefined ? { kind: 'malformed', event: message.event, text } : { kind: 'json', event: message.event, data };
 }
