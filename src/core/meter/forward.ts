@@ -44,6 +44,14 @@ class HeldBytes {
   }
 }
 
+/** The SSE tap that hands a stream's records to a reader. */
+function tapFor(reader: ResponseReader): SseTap {
+  return new SseTap((record) => {
+    if (record.kind === 'json') reader.event(record.event, record.data);
+    else if (record.kind === 'malformed') reader.malformed(record.text);
+  });
+}
+
 /**
  * `up.headers['content-type']` and `['content-encoding']` as strings ('' when absent), read from the
  * raw headers: asking `up.headers` builds an object of every header. As Node does, the first
@@ -163,18 +171,15 @@ export class Forwarder {
     const cap = buffered ? MAX_ERROR_BODY_BYTES : MAX_METERED_BODY_BYTES;
     const rawChunks = new HeldBytes(cap);
     const decodedChunks = new HeldBytes(cap);
-    const newTap = (): SseTap | null => reader && !buffered ? new SseTap((record) => {
-      if (record.kind === 'json') reader.event(record.event, record.data);
-      else if (record.kind === 'malformed') reader.malformed(record.text);
-    }) : null;
-    let tap = sse ? newTap() : null;
+    const tapped = reader && !buffered ? reader : null;
+    let tap = sse && tapped ? tapFor(tapped) : null;
     // A stream sent under the wrong content type (text/plain, none) is still read as a stream.
     let sniffed = sse || !reader || buffered || /json/i.test(contentType);
     const filter = stripInjectedUsage && sse && !buffered ? new InjectedUsageFilter() : null;
     const meter = (chunk: Buffer): void => {
       if (!sniffed) {
         sniffed = true;
-        if (SSE_START.test(chunk.subarray(0, 64).toString('utf8'))) tap = newTap();
+        if (tapped && SSE_START.test(chunk.subarray(0, 64).toString('utf8'))) tap = tapFor(tapped);
       }
       if (tap) tap.feed(chunk);
       else if (reader || buffered) decodedChunks.push(chunk);

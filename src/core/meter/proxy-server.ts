@@ -224,12 +224,8 @@ class Proxy extends EventEmitter implements MeteringProxy {
       requestedModel, upstreamModel: requestedModel, streaming, requestBody: parsed, httpStatus: null,
       latencyMs: 0, ttftMs: null, observation: null, failure: null, prices: trial.prices,
     };
-    const refuse = (status: number, kind: ErrorKind, message: string): void => {
-      this.reply(res, providerError(anthropic, status, kind, message));
-      this.finish({ ...facts, httpStatus: status, latencyMs: performance.now() - started, failure: message });
-    };
-    if (!parsed) return refuse(400, 'invalid_request', 'Request body must be a JSON object.');
-    if (typeof parsed.model !== 'string' || !parsed.model) return refuse(400, 'invalid_request', 'Request body needs a "model" string.');
+    if (!parsed) return this.refuse(res, facts, anthropic, started, 400, 'invalid_request', 'Request body must be a JSON object.');
+    if (typeof parsed.model !== 'string' || !parsed.model) return this.refuse(res, facts, anthropic, started, 400, 'invalid_request', 'Request body needs a "model" string.');
     const verdict = this.ledger.check(trial.trialId, trial.runId);
     if (verdict) {
       const spentUsd = verdict.totals.costUsd;
@@ -245,7 +241,7 @@ class Proxy extends EventEmitter implements MeteringProxy {
           this.log(`a 'budget_exceeded' listener failed: ${(error as Error).message}`);
         }
       }
-      return refuse(402, 'budget', message);
+      return this.refuse(res, facts, anthropic, started, 402, 'budget', message);
     }
     // Rewrite the body only when needed: a mapped model name, or asking an OpenAI-compatible upstream for stream usage.
     let body = raw;
@@ -274,6 +270,12 @@ class Proxy extends EventEmitter implements MeteringProxy {
         failure: routeFailure ?? outcome.failure,
       });
     });
+  }
+
+  /** Answers a metered request without sending it upstream, and records it as a call. */
+  private refuse(res: ServerResponse, facts: CallFacts, anthropic: boolean, started: number, status: number, kind: ErrorKind, message: string): void {
+    this.reply(res, providerError(anthropic, status, kind, message));
+    this.finish({ ...facts, httpStatus: status, latencyMs: performance.now() - started, failure: message });
   }
 
   private finish(facts: CallFacts): void {

@@ -16,30 +16,35 @@ import { tryParseJson } from '../json';
  * mark, go through a TextDecoder.
  */
 export function createUtf8Decoder(): { write(chunk: Uint8Array): string; end(): string } {
-  let decoder: TextDecoder | null = null;
-  let started = false;
-  return {
-    write: (chunk) => {
-      if (chunk.length === 0) return '';
-      const endsClean = (chunk[chunk.length - 1] as number) < 0x80;
-      const maybeBom = !started && chunk[0] === 0xef;
-      if (!decoder && endsClean && !maybeBom) {
-        started = true;
-        return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('utf8');
-      }
-      // Past the start of the stream a byte-order mark is text, as it is to one TextDecoder.
-      decoder ??= new TextDecoder('utf-8', { ignoreBOM: started });
-      started = true;
-      const text = decoder.decode(chunk, { stream: true });
-      if (endsClean) decoder = null;
-      return text;
-    },
-    end: () => {
-      const text = decoder ? decoder.decode() : '';
-      decoder = null;
-      return text;
-    },
-  };
+  return new Utf8Decoder();
+}
+
+/** A class, not closures: one is made per stream, and its methods are made once. */
+class Utf8Decoder {
+  private decoder: TextDecoder | null = null;
+  private started = false;
+
+  write(chunk: Uint8Array): string {
+    if (chunk.length === 0) return '';
+    const endsClean = (chunk[chunk.length - 1] as number) < 0x80;
+    const maybeBom = !this.started && chunk[0] === 0xef;
+    if (!this.decoder && endsClean && !maybeBom) {
+      this.started = true;
+      return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('utf8');
+    }
+    // Past the start of the stream a byte-order mark is text, as it is to one TextDecoder.
+    this.decoder ??= new TextDecoder('utf-8', { ignoreBOM: this.started });
+    this.started = true;
+    const text = this.decoder.decode(chunk, { stream: true });
+    if (endsClean) this.decoder = null;
+    return text;
+  }
+
+  end(): string {
+    const text = this.decoder ? this.decoder.decode() : '';
+    this.decoder = null;
+    return text;
+  }
 }
 
 /** Layer 3: what one SSE message means. */
@@ -63,21 +68,24 @@ export const MAX_SSE_EVENT_CHARS = 8 * 1024 * 1024;
 
 /** Layers 1–3 together: feed raw chunks, receive records. */
 export class SseTap {
-  private readonly decoder = createUtf8Decoder();
+  private readonly decoder = new Utf8Decoder();
   private readonly parser;
   private overflowed = false;
 
-  constructor(onRecord: (record: SseRecord) => void, maxEventChars = MAX_SSE_EVENT_CHARS) {
-    this.parser = createParser({
-      onEvent: (message) => onRecord(sseRecord(message)),
-      // A line without an end (or an event without its blank line) would otherwise grow without bound.
-      maxBufferSize: maxEventChars,
-      onError: (error) => {
-        if (error.type !== 'max-buffer-size-exceeded') return;
-        this.overflowed = true;
-        onRecord({ kind: 'malformed', event: undefined, text: `an SSE line or event longer than ${maxEventChars} characters was skipped` });
-      },
-    });
+  constructor(private readonly onRecord: (record: SseRecord) => void, private readonly maxEventChars = MAX_SSE_EVENT_CHARS) {
+    // Bound methods rather than arrows: one tap is made per stream.
+    // A line without an end (or an event without its blank line) would otherwise grow without bound.
+    this.parser = createParser({ onEvent: this.onEvent.bind(this), onError: this.onError.bind(this), maxBufferSize: maxEventChars });
+  }
+
+  private onEvent(message: EventSourceMessage): void {
+    this.onRecord(sseRecord(message));
+  }
+
+  private onError(error: { type: string }): void {
+    if (error.type !== 'max-buffer-size-exceeded') return;
+    this.overflowed = true;
+    this.onRecord({ kind: 'malformed', event: undefined, text: `an SSE line or event longer than ${this.maxEventChars} characters was skipped` });
   }
 
   feed(chunk: Uint8Array): void {
