@@ -32,7 +32,8 @@ interface Forms {
   bytes: { bytes: Buffer; mask: Buffer }[];
   /** Byte values that occur in some form: a stream chunk ending in any other byte cannot end in the start of a key. */
   inForms: Uint8Array;
-  /** Length of the shortest of `deepForms`: shorter strings cannot hold one. */
+  /** Length of the shortest of `forms` and of `deepForms`: shorter strings cannot hold one. */
+  shortestForm: number;
   shortestDeepForm: number;
 }
 
@@ -69,6 +70,7 @@ function formsOf(secrets: Iterable<string>): Forms {
     deepForms,
     bytes,
     inForms,
+    shortestForm: Math.min(...forms.map((form) => form.length)),
     shortestDeepForm: Math.min(...deepForms.map((form) => form.length)),
   };
   recent.unshift(entry);
@@ -85,7 +87,9 @@ function redactWith(text: string, forms: readonly string[]): string {
 }
 
 export function redact(text: string, secrets: Iterable<string>): string {
-  return redactWith(text, formsOf(secrets).forms);
+  const { forms, shortestForm } = formsOf(secrets);
+  // Most response headers are shorter than any key.
+  return text.length < shortestForm ? text : redactWith(text, forms);
 }
 
 /** Every string inside a JSON-like value (keys of objects included) redacted; other values unchanged. */
