@@ -33,8 +33,24 @@ interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[
 
 function summarise(profile: Profile, requests: number): void {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  // Samples under module loading are start-up, not requests: left out.
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const startUp = new Map<number, boolean>();
+  const isStartUp = (id: number): boolean => {
+    let known = startUp.get(id);
+    if (known === undefined) {
+      const node = byId.get(id) as ProfileNode;
+      const up = parent.get(id);
+      known = node.callFrame.url.startsWith('node:internal/modules') || (up !== undefined && isStartUp(up));
+      startUp.set(id, known);
+    }
+    return known;
+  };
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => {
+    if (!isStartUp(id)) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();

@@ -145,6 +145,7 @@ const BASE_URL_HINTS: Record<UpstreamKind, string> = {
  * the message names the provider, the request and the likely fix. Null for any other status.
  */
 export function routeFailureMessage(provider: UpstreamKind, baseUrl: URL, method: string, path: string, status: number, keyEnv?: string): string | null {
+  if (status !== 404 && status !== 401) return null;
   const what = `${providerLabel(provider, baseUrl)} returned ${status} for ${method} ${path.split('?')[0]}`;
   if (status === 404) return `${what}: ${BASE_URL_HINTS[provider]}`;
   if (status === 401) return `${what}: check the model's API key${keyEnv ? ` (the environment variable ${keyEnv})` : ''} and that it belongs to this provider`;

@@ -44,6 +44,33 @@ class HeldBytes {
   }
 }
 
+/** The SSE tap that hands a stream's records to a reader. */
+function tapFor(reader: ResponseReader): SseTap {
+  return new SseTap((record) => {
+    if (record.kind === 'json') reader.event(record.event, record.data);
+    else if (record.kind === 'malformed') reader.malformed(record.text);
+  });
+}
+
+/**
+ * `up.headers['content-type']` and `['content-encoding']` as strings ('' when absent), read from the
+ * raw headers: asking `up.headers` builds an object of every header. As Node does, the first
+ * Content-Type counts and several Content-Encodings are joined with ", ".
+ */
+export function typeAndEncoding(rawHeaders: string[]): { contentType: string; contentEncoding: string } {
+  let contentType: string | null = null;
+  let contentEncoding: string | null = null;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    if (name.length !== 12 && name.length !== 16) continue;
+    const lower = name.toLowerCase();
+    const value = rawHeaders[i + 1] as string;
+    if (lower === 'content-type') contentType ??= value;
+    else if (lower === 'content-encoding') contentEncoding = contentEncoding === null ? value : `${contentEncoding}, ${value}`;
+  }
+  return { contentType: contentType ?? '', contentEncoding: contentEncoding ?? '' };
+}
+
 export interface Outcome {
   /** Upstream status; null when no response came. */
   status: number | null;
@@ -124,11 +151,12 @@ export class Forwarder {
   private relay(x: Exchange, up: IncomingMessage, outcome: Outcome, end: (failure: string | null) => void): void {
     const { trial, res, reader, stripInjectedUsage } = x;
     const status = outcome.status as number;
-    const sse = String(up.headers['content-type'] ?? '').includes('text/event-stream');
+    const { contentType, contentEncoding } = typeAndEncoding(up.rawHeaders);
+    const sse = contentType.includes('text/event-stream');
     // Error bodies are small: held back so that a key the upstream echoes can be redacted.
     const buffered = status >= 400;
     // The meter reads decoded bytes; the client gets the bytes as sent (the proxy asks for identity, but servers may not listen).
-    const decoder = reader || buffered ? createDecoder(String(up.headers['content-encoding'] ?? '')) : null;
+    const decoder = reader || buffered ? createDecoder(contentEncoding) : null;
     const headers: string[] = [];
     for (let i = 0; i + 1 < up.rawHeaders.length; i += 2) {
       const name = up.rawHeaders[i] as string;
@@ -143,18 +171,15 @@ export class Forwarder {
     const cap = buffered ? MAX_ERROR_BODY_BYTES : MAX_METERED_BODY_BYTES;
     const rawChunks = new HeldBytes(cap);
     const decodedChunks = new HeldBytes(cap);
-    const newTap = (): SseTap | null => reader && !buffered ? new SseTap((record) => {
-      if (record.kind === 'json') reader.event(record.event, record.data);
-      else if (record.kind === 'malformed') reader.malformed(record.text);
-    }) : null;
-    let tap = sse ? newTap() : null;
+    const tapped = reader && !buffered ? reader : null;
+    let tap = sse && tapped ? tapFor(tapped) : null;
     // A stream sent under the wrong content type (text/plain, none) is still read as a stream.
-    let sniffed = sse || !reader || buffered || /json/i.test(String(up.headers['content-type'] ?? ''));
+    let sniffed = sse || !reader || buffered || /json/i.test(contentType);
     const filter = stripInjectedUsage && sse && !buffered ? new InjectedUsageFilter() : null;
     const meter = (chunk: Buffer): void => {
       if (!sniffed) {
         sniffed = true;
-        if (SSE_START.test(chunk.subarray(0, 64).toString('utf8'))) tap = newTap();
+        if (tapped && SSE_START.test(chunk.subarray(0, 64).toString('utf8'))) tap = tapFor(tapped);
       }
       if (tap) tap.feed(chunk);
       else if (reader || buffered) decodedChunks.push(chunk);
@@ -194,7 +219,7 @@ export class Forwarder {
           if (decoder && decodeFailure) {
             // Undecodable: passed on as received.
             const raw = rawChunks.concat();
-            res.writeHead(status, [...headers, 'content-encoding', String(up.headers['content-encoding']), 'content-length', String(raw.length)]);
+            res.writeHead(status, [...headers, 'content-encoding', contentEncoding, 'content-length', String(raw.length)]);
             res.end(raw);
           } else {
             // Sent decoded (content-encoding dropped above) so the key can be redacted.
@@ -215,7 +240,7 @@ export class Forwarder {
       };
       if (!decoder) return finish(null);
       decoder.once('end', () => finish(null));
-      decoder.once('error', (error: Error) => finish(`could not decode the ${String(up.headers['content-encoding'])} response (${error.message})`));
+      decoder.once('error', (error: Error) => finish(`could not decode the ${contentEncoding} response (${error.message})`));
       decoder.end();
     });
     up.on('error', (error: NodeJS.ErrnoException) => {

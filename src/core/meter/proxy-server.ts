@@ -224,12 +224,8 @@ class Proxy extends EventEmitter implements MeteringProxy {
       requestedModel, upstreamModel: requestedModel, streaming, requestBody: parsed, httpStatus: null,
       latencyMs: 0, ttftMs: null, observation: null, failure: null, prices: trial.prices,
     };
-    const refuse = (status: number, kind: ErrorKind, message: string): void => {
-      this.reply(res, providerError(anthropic, status, kind, message));
-      this.finish({ ...facts, httpStatus: status, latencyMs: performance.now() - started, failure: message });
-    };
-    if (!parsed) return refuse(400, 'invalid_request', 'Request body must be a JSON object.');
-    if (typeof parsed.model !== 'string' || !parsed.model) return refuse(400, 'invalid_request', 'Request body needs a "model" string.');
+    if (!parsed) return this.refuse(res, facts, anthropic, started, 400, 'invalid_request', 'Request body must be a JSON object.');
+    if (typeof parsed.model !== 'string' || !parsed.model) return this.refuse(res, facts, anthropic, started, 400, 'invalid_request', 'Request body needs a "model" string.');
     const verdict = this.ledger.check(trial.trialId, trial.runId);
     if (verdict) {
       const spentUsd = verdict.totals.costUsd;
@@ -245,7 +241,7 @@ class Proxy extends EventEmitter implements MeteringProxy {
           this.log(`a 'budget_exceeded' listener failed: ${(error as Error).message}`);
         }
       }
-      return refuse(402, 'budget', message);
+      return this.refuse(res, facts, anthropic, started, 402, 'budget', message);
     }
     // Rewrite the body only when needed: a mapped model name, or asking an OpenAI-compatible upstream for stream usage.
     let body = raw;
@@ -263,7 +259,7 @@ class Proxy extends EventEmitter implements MeteringProxy {
     const exchange = { trial, req, res, path: upstreamPath(trial, rest, query), body, reader, stripInjectedUsage: askUsage };
     this.forwarder.forward(exchange, (outcome) => {
       // A wrong route or key says so, with the provider, the path and the fix.
-      const routeFailure = outcome.status === null ? null
+      const routeFailure = outcome.status === null || outcome.status < 400 ? null
         : routeFailureMessage(trial.upstream.kind, trial.upstreamUrl, req.method ?? 'POST', exchange.path, outcome.status, trial.upstream.keyEnv);
       this.finish({
         ...facts,
@@ -276,14 +272,19 @@ class Proxy extends EventEmitter implements MeteringProxy {
     });
   }
 
+  /** Answers a metered request without sending it upstream, and records it as a call. */
+  private refuse(res: ServerResponse, facts: CallFacts, anthropic: boolean, started: number, status: number, kind: ErrorKind, message: string): void {
+    this.reply(res, providerError(anthropic, status, kind, message));
+    this.finish({ ...facts, httpStatus: status, latencyMs: performance.now() - started, failure: message });
+  }
+
   private finish(facts: CallFacts): void {
     // Every field (text, tool-call arguments, usageRaw, model names, error): a key echoed anywhere stays out of records.
     // Checked first, and copied masked only when a key is there: the copy of every call was a large share of the proxy's CPU.
     const built = buildMeteredCall(facts);
     const call = needsRedaction(built, this.registry.secrets()) ? redactDeep(built, this.registry.secrets()) : built;
     this.ledger.record(call);
-    const cost = formatCost(call.costUsd);
-    if (this.options.log) this.log(`${call.trialId} #${call.seq} ${call.protocol} ${call.requestedModel ?? '-'} ${call.httpStatus ?? 'no-response'} ${call.latencyMs.toFixed(1)}ms ${call.usage.input}+${call.usage.cacheRead}r+${call.usage.cacheWrite}w→${call.usage.output} ${cost}${call.estimated ? ' estimated' : ''}${call.error ? ` error: ${call.error}` : ''}`);
+    if (this.options.log) this.log(`${call.trialId} #${call.seq} ${call.protocol} ${call.requestedModel ?? '-'} ${call.httpStatus ?? 'no-response'} ${call.latencyMs.toFixed(1)}ms ${call.usage.input}+${call.usage.cacheRead}r+${call.usage.cacheWrite}w→${call.usage.output} ${formatCost(call.costUsd)}${call.estimated ? ' estimated' : ''}${call.error ? ` error: ${call.error}` : ''}`);
     try {
       this.emit('call', call);
     } catch (error) {
@@ -303,6 +304,8 @@ class Proxy extends EventEmitter implements MeteringProxy {
  * percent-encoded), no encoded slashes and no backslashes, which an upstream could resolve above it.
  */
 function safeRest(rest: string): boolean {
+  // Without a dot, a percent sign or a backslash there is nothing to check (the usual path).
+  if (!/[.%\\]/.test(rest)) return true;
   if (/%2f|%5c|\\/i.test(rest)) return false;
   return rest.split('/').every((segment) => !/^(\.|%2e){1,2}$/i.test(segment));
 }

@@ -21,6 +21,8 @@ function usable(secrets: Iterable<string>): string[] {
 }
 
 interface Forms {
+  /** The list object these forms were worked out from (the registry hands out the same one until a key is added). */
+  source: Iterable<string>;
   secrets: string[];
   /** What `redact` masks. */
   forms: string[];
@@ -28,6 +30,11 @@ interface Forms {
   deepForms: string[];
   /** `forms` as bytes with their same-length masks, for streams. */
   bytes: { bytes: Buffer; mask: Buffer }[];
+  /** Byte values that occur in some form: a stream chunk ending in any other byte cannot end in the start of a key. */
+  inForms: Uint8Array;
+  /** Length of the shortest of `forms` and of `deepForms`: shorter strings cannot hold one. */
+  shortestForm: number;
+  shortestDeepForm: number;
 }
 
 /**
@@ -38,19 +45,33 @@ interface Forms {
 const recent: Forms[] = [];
 
 function formsOf(secrets: Iterable<string>): Forms {
+  // The same list object as last time (the usual case): no copy, no comparison.
+  if (recent[0]?.source === secrets) return recent[0];
   const list = Array.isArray(secrets) ? (secrets as string[]) : [...secrets];
   for (const entry of recent) {
-    if (entry.secrets.length === list.length && entry.secrets.every((s, i) => s === list[i])) return entry;
+    if (entry.secrets.length === list.length && entry.secrets.every((s, i) => s === list[i])) {
+      // Only a frozen list may be recognised by identity later: a Set or array could still change.
+      if (Object.isFrozen(secrets)) entry.source = secrets;
+      return entry;
+    }
   }
   const forms = usable(list);
+  const bytes = forms.map((s) => {
+    const formBytes = Buffer.from(s, 'utf8');
+    return { bytes: formBytes, mask: maskFor(formBytes) };
+  });
+  const inForms = new Uint8Array(256);
+  for (const form of bytes) for (const byte of form.bytes) inForms[byte] = 1;
+  const deepForms = usable(forms);
   const entry: Forms = {
+    source: Object.isFrozen(secrets) ? secrets : [],
     secrets: [...list],
     forms,
-    deepForms: usable(forms),
-    bytes: forms.map((s) => {
-      const bytes = Buffer.from(s, 'utf8');
-      return { bytes, mask: maskFor(bytes) };
-    }),
+    deepForms,
+    bytes,
+    inForms,
+    shortestForm: Math.min(...forms.map((form) => form.length)),
+    shortestDeepForm: Math.min(...deepForms.map((form) => form.length)),
   };
   recent.unshift(entry);
   if (recent.length > 4) recent.pop();
@@ -66,7 +87,9 @@ function redactWith(text: string, forms: readonly string[]): string {
 }
 
 export function redact(text: string, secrets: Iterable<string>): string {
-  return redactWith(text, formsOf(secrets).forms);
+  const { forms, shortestForm } = formsOf(secrets);
+  // Most response headers are shorter than any key.
+  return text.length < shortestForm ? text : redactWith(text, forms);
 }
 
 /** Every string inside a JSON-like value (keys of objects included) redacted; other values unchanged. */
@@ -91,9 +114,9 @@ export function redactDeep<T>(value: T, secrets: Iterable<string>): T {
  * as a change (`redactDeep` turns such objects into plain ones).
  */
 export function needsRedaction(value: unknown, secrets: Iterable<string>): boolean {
-  const { forms, deepForms } = formsOf(secrets);
+  const { forms, deepForms, shortestDeepForm } = formsOf(secrets);
   if (forms.length === 0) return false;
-  const mentions = (text: string): boolean => deepForms.some((form) => text.includes(form));
+  const mentions = (text: string): boolean => text.length >= shortestDeepForm && deepForms.some((form) => text.includes(form));
   const visit = (v: unknown): boolean => {
     if (typeof v === 'string') return mentions(v);
     if (!v || typeof v !== 'object') return false;
@@ -105,6 +128,8 @@ export function needsRedaction(value: unknown, secrets: Iterable<string>): boole
   };
   return visit(value);
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** `[redacted]` padded with `*` to the secret's byte length, so a Content-Length stays true. */
 function maskFor(secret: Buffer): Buffer {
@@ -119,11 +144,14 @@ function maskFor(secret: Buffer): Buffer {
  * ends in a blank line, never the start of a key, so events are not delayed).
  */
 export class StreamRedactor {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
   private readonly secrets: { bytes: Buffer; mask: Buffer }[];
+  private readonly inForms: Uint8Array;
 
   constructor(secrets: Iterable<string>) {
-    this.secrets = formsOf(secrets).bytes;
+    const forms = formsOf(secrets);
+    this.secrets = forms.bytes;
+    this.inForms = forms.inForms;
   }
 
   get active(): boolean {
@@ -147,7 +175,7 @@ export class StreamRedactor {
   /** The bytes still held at the end of the stream. */
   end(): Buffer {
     const rest = this.pending;
-    this.pending = Buffer.alloc(0);
+    this.pending = EMPTY;
     return rest;
   }
 
@@ -159,6 +187,9 @@ export class StreamRedactor {
 
   /** Length of the longest tail of `data` that is a proper prefix of a key. */
   private heldBack(data: Buffer): number {
+    // A key's start ends in a byte of that key: a chunk ending in a byte no key has (an SSE event's
+    // line end, a JSON body's brace, usually) holds nothing back.
+    if (data.length === 0 || !this.inForms[data[data.length - 1] as number]) return 0;
     let hold = 0;
     for (const { bytes } of this.secrets) {
       const longest = Math.min(bytes.length - 1, data.length);

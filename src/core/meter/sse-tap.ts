@@ -7,13 +7,44 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { tryParseJson } from '../json';
 
-/** Layer 1: bytes to text, keeping a multi-byte character that is split across chunks whole. */
+/**
+ * Layer 1: bytes to text, keeping a multi-byte character that is split across chunks whole, as a
+ * streaming `TextDecoder` does (a leading byte-order mark dropped, bad bytes as U+FFFD). A chunk that
+ * ends in an ASCII byte leaves no character open, so when none was open before it either, it is
+ * decoded on its own (`Buffer#toString`, the same WHATWG decoding, far cheaper than a TextDecoder per
+ * stream); only chunks around a split character, and a first chunk that may start with a byte-order
+ * mark, go through a TextDecoder.
+ */
 export function createUtf8Decoder(): { write(chunk: Uint8Array): string; end(): string } {
-  const decoder = new TextDecoder('utf-8');
-  return {
-    write: (chunk) => decoder.decode(chunk, { stream: true }),
-    end: () => decoder.decode(),
-  };
+  return new Utf8Decoder();
+}
+
+/** A class, not closures: one is made per stream, and its methods are made once. */
+class Utf8Decoder {
+  private decoder: TextDecoder | null = null;
+  private started = false;
+
+  write(chunk: Uint8Array): string {
+    if (chunk.length === 0) return '';
+    const endsClean = (chunk[chunk.length - 1] as number) < 0x80;
+    const maybeBom = !this.started && chunk[0] === 0xef;
+    if (!this.decoder && endsClean && !maybeBom) {
+      this.started = true;
+      return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('utf8');
+    }
+    // Past the start of the stream a byte-order mark is text, as it is to one TextDecoder.
+    this.decoder ??= new TextDecoder('utf-8', { ignoreBOM: this.started });
+    this.started = true;
+    const text = this.decoder.decode(chunk, { stream: true });
+    if (endsClean) this.decoder = null;
+    return text;
+  }
+
+  end(): string {
+    const text = this.decoder ? this.decoder.decode() : '';
+    this.decoder = null;
+    return text;
+  }
 }
 
 /** Layer 3: what one SSE message means. */
@@ -26,7 +57,8 @@ export type SseRecord =
 
 export function sseRecord(message: EventSourceMessage): SseRecord {
   const text = message.data;
-  if (text.trim() === '[DONE]') return { kind: 'done' };
+  // A JSON object (nearly every event) cannot be the terminator: no need to trim it.
+  if (text.charCodeAt(0) !== 0x7b && text.trim() === '[DONE]') return { kind: 'done' };
   const data = tryParseJson(text);
   return data === undefined ? { kind: 'malformed', event: message.event, text } : { kind: 'json', event: message.event, data };
 }
@@ -36,21 +68,24 @@ export const MAX_SSE_EVENT_CHARS = 8 * 1024 * 1024;
 
 /** Layers 1–3 together: feed raw chunks, receive records. */
 export class SseTap {
-  private readonly decoder = createUtf8Decoder();
+  private readonly decoder = new Utf8Decoder();
   private readonly parser;
   private overflowed = false;
 
-  constructor(onRecord: (record: SseRecord) => void, maxEventChars = MAX_SSE_EVENT_CHARS) {
-    this.parser = createParser({
-      onEvent: (message) => onRecord(sseRecord(message)),
-      // A line without an end (or an event without its blank line) would otherwise grow without bound.
-      maxBufferSize: maxEventChars,
-      onError: (error) => {
-        if (error.type !== 'max-buffer-size-exceeded') return;
-        this.overflowed = true;
-        onRecord({ kind: 'malformed', event: undefined, text: `an SSE line or event longer than ${maxEventChars} characters was skipped` });
-      },
-    });
+  constructor(private readonly onRecord: (record: SseRecord) => void, private readonly maxEventChars = MAX_SSE_EVENT_CHARS) {
+    // Bound methods rather than arrows: one tap is made per stream.
+    // A line without an end (or an event without its blank line) would otherwise grow without bound.
+    this.parser = createParser({ onEvent: this.onEvent.bind(this), onError: this.onError.bind(this), maxBufferSize: maxEventChars });
+  }
+
+  private onEvent(message: EventSourceMessage): void {
+    this.onRecord(sseRecord(message));
+  }
+
+  private onError(error: { type: string }): void {
+    if (error.type !== 'max-buffer-size-exceeded') return;
+    this.overflowed = true;
+    this.onRecord({ kind: 'malformed', event: undefined, text: `an SSE line or event longer than ${this.maxEventChars} characters was skipped` });
   }
 
   feed(chunk: Uint8Array): void {

@@ -30,6 +30,8 @@ export function newToken(): string {
 export class TrialRegistry {
   private readonly byToken = new Map<string, RegisteredTrial>();
   private readonly keys = new Set<string>();
+  /** `keys` as a frozen list, replaced when a key is added: redaction knows it by identity. */
+  private keyList: readonly string[] = Object.freeze([]);
 
   add(registration: TrialRegistration): RegisteredTrial {
     const upstreamUrl = new URL(registration.upstream.baseUrl);
@@ -38,7 +40,11 @@ export class TrialRegistry {
     }
     const trial: RegisteredTrial = { ...registration, token: newToken(), upstreamUrl, calls: 0 };
     this.byToken.set(trial.token, trial);
-    if (registration.upstream.apiKey) this.keys.add(registration.upstream.apiKey);
+    const key = registration.upstream.apiKey;
+    if (key && !this.keys.has(key)) {
+      this.keys.add(key);
+      this.keyList = Object.freeze([...this.keys]);
+    }
     return trial;
   }
 
@@ -51,7 +57,7 @@ export class TrialRegistry {
   }
 
   /** Every real key ever registered (kept after unregister), for redaction. */
-  secrets(): ReadonlySet<string> {
-    return this.keys;
+  secrets(): readonly string[] {
+    return this.keyList;
   }
 }

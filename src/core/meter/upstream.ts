@@ -37,7 +37,8 @@ export class UpstreamAgents {
 
 export function upstreamHeaders(trial: RegisteredTrial, client: IncomingHttpHeaders, bodyLength: number | null): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(client)) {
+  for (const name in client) {
+    const value = client[name];
     if (value !== undefined && !DROPPED_REQUEST_HEADERS.has(name)) headers[name] = value;
   }
   // Plain bytes, so the meter can read the response.
@@ -45,7 +46,7 @@ export function upstreamHeaders(trial: RegisteredTrial, client: IncomingHttpHead
   if (bodyLength !== null) headers['content-length'] = String(bodyLength);
   // anthropic-beta (and any other header) passes through as the client sent it.
   const version = typeof headers['anthropic-version'] === 'string' ? headers['anthropic-version'] : undefined;
-  return { ...headers, ...credentialHeaders(trial.upstream.kind, trial.upstream.apiKey, version) };
+  return Object.assign(headers, credentialHeaders(trial.upstream.kind, trial.upstream.apiKey, version));
 }
 
 /** Upstream path: the base URL's path + the client's path after `/t/TOKEN` + its query (domain/providers.ts). */
@@ -60,15 +61,20 @@ export function openUpstream(
   path: string,
   headers: OutgoingHttpHeaders,
 ): http.ClientRequest {
-  const url = trial.upstreamUrl;
-  const secure = url.protocol === 'https:';
-  const options: http.RequestOptions = {
-    method,
-    hostname: url.hostname.replace(/^\[|\]$/g, ''),
-    port: url.port || (secure ? 443 : 80),
-    path,
-    headers,
-    agent: secure ? agents.https : agents.http,
-  };
+  const { secure, hostname, port } = target(trial.upstreamUrl);
+  const options: http.RequestOptions = { method, hostname, port, path, headers, agent: secure ? agents.https : agents.http };
   return secure ? https.request(options) : http.request(options);
+}
+
+/** Where a base URL points, worked out once per URL (its getters and the bracket regex cost on every call). */
+const targets = new WeakMap<URL, { secure: boolean; hostname: string; port: string | number }>();
+
+function target(url: URL): { secure: boolean; hostname: string; port: string | number } {
+  let found = targets.get(url);
+  if (!found) {
+    const secure = url.protocol === 'https:';
+    found = { secure, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port || (secure ? 443 : 80) };
+    targets.set(url, found);
+  }
+  return found;
 }

@@ -85,6 +85,73 @@ function rememberMatch(key: string, provider: Provider, model: Provider['models'
   narrowed.set(key, { ...provider, models: [model] });
 }
 
+type ModelInfo = Provider['models'][number];
+
+/** Price keys of plain token prices, and whether each is charged as output. */
+const FLAT_KEYS: Record<string, boolean> = { input_mtok: false, cache_read_mtok: false, cache_write_mtok: false, output_mtok: true };
+
+/**
+ * The token prices of a matched model when its prices are flat: one period (no start dates or times
+ * of day), no tiers, input and output per million tokens given, no price per request. Other prices
+ * (web searches, audio, one-hour cache writes…) are of units the proxy never reports: in calcPrice
+ * their count is 0, so they add exactly 0 and take nothing from the token units' counts. Worked out
+ * once per model object; null for anything else.
+ */
+const flatPrices = new WeakMap<ModelInfo, [string, number][] | null>();
+
+function flatPricesOf(model: ModelInfo): [string, number][] | null {
+  let found = flatPrices.get(model);
+  if (found === undefined) {
+    const prices = model.prices as unknown;
+    found = null;
+    if (typeof prices === 'object' && prices !== null && !Array.isArray(prices)) {
+      const entries = Object.entries(prices as Record<string, unknown>);
+      const flat = entries.every(([key, value]) => key !== 'requests_kcount' && typeof value === 'number' && Number.isFinite(value) && value >= 0);
+      const keys = new Set(entries.map(([key]) => key));
+      if (flat && keys.has('input_mtok') && keys.has('output_mtok')) found = entries.filter(([key]) => key in FLAT_KEYS) as [string, number][];
+    }
+    flatPrices.set(model, found);
+  }
+  return found;
+}
+
+/**
+ * genai-prices' `calcPrice` for a model with flat prices, in its own arithmetic: each priced unit's
+ * leaf count (input less the priced cache reads and writes) × its price ÷ 10^6, summed per direction
+ * in the order of the model's prices, then input + output. `calcPrice` also validates the price
+ * units and sorts them on every call (most of its cost); for flat prices that always passes.
+ * Unit-tested to give exactly `calcPrice`'s total on every simulated and many real models.
+ * null (use `calcPrice`) for counts that are not non-negative safe integers.
+ */
+export function flatPrice(usage: TokenUsage, model: ModelInfo): number | null {
+  const prices = flatPricesOf(model);
+  if (!prices) return null;
+  const { input, cacheRead, cacheWrite, output } = usage;
+  for (const count of [input, cacheRead, cacheWrite, output]) if (!Number.isSafeInteger(count) || count < 0) return null;
+  let pricedCache = 0;
+  for (const [key] of prices) if (key === 'cache_read_mtok') pricedCache += cacheRead;
+  for (const [key] of prices) if (key === 'cache_write_mtok') pricedCache += cacheWrite;
+  const leaves: Record<string, number> = {
+    input_mtok: input + cacheRead + cacheWrite - pricedCache,
+    cache_read_mtok: cacheRead,
+    cache_write_mtok: cacheWrite,
+    output_mtok: output,
+  };
+  let inputPrice = 0;
+  let outputPrice = 0;
+  for (const [key, price] of prices) {
+    const value = (price * (leaves[key] as number)) / 1e6;
+    if (FLAT_KEYS[key]) outputPrice += value;
+    else inputPrice += value;
+  }
+  return inputPrice + outputPrice + 0;
+}
+
+/** The matched model of a narrowed provider (see `narrowed` below). */
+function onlyModel(provider: Provider | undefined): ModelInfo | undefined {
+  return provider?.models.length === 1 ? provider.models[0] : undefined;
+}
+
 export function priceCall(usage: TokenUsage, model: string | null, options: PriceOptions = {}): CallPrice {
   if (options.reportedCostUsd !== undefined && options.reportedCostUsd !== null) {
     return { costUsd: options.reportedCostUsd, source: 'reported', flags: ['reported'] };
@@ -95,12 +162,22 @@ export function priceCall(usage: TokenUsage, model: string | null, options: Pric
   const at = options.at ? { timestamp: options.at } : {};
   try {
     if (isSimModel(model)) {
-      const sim = calcPrice(genaiUsage(usage), model, { provider: SIM_PROVIDER, ...at });
-      if (sim) return { costUsd: sim.total_price, source: 'computed', flags: ['simulated'] };
+      const key = `${SIM_PROVIDER.id}\n${model}`;
+      const matched = onlyModel(narrowed.get(key));
+      const flat = matched ? flatPrice(usage, matched) : null;
+      if (flat !== null) return { costUsd: flat, source: 'computed', flags: ['simulated'] };
+      const sim = calcPrice(genaiUsage(usage), model, { provider: narrowed.get(key) ?? SIM_PROVIDER, ...at });
+      if (sim) {
+        rememberMatch(key, sim.provider, sim.model);
+        return { costUsd: sim.total_price, source: 'computed', flags: ['simulated'] };
+      }
     }
     for (const candidate of candidates(model, options.providerId)) {
       const key = `${candidate.providerId ?? ''}\n${candidate.model}`;
       if (unmatched.has(key)) continue;
+      const matched = onlyModel(narrowed.get(key));
+      const flat = matched ? flatPrice(usage, matched) : null;
+      if (flat !== null) return { costUsd: flat, source: 'computed', flags: [] };
       const provider = narrowed.get(key) ?? lookupProvider(candidate.model, candidate.providerId);
       const result = provider ? calcPrice(genaiUsage(usage), candidate.model, { provider, ...at }) : null;
       if (result) {

@@ -41,6 +41,28 @@ describe('meter: stream layers', () => {
       const text = 'a€b😀c — ü';
       for (const { name, chunks } of chunkings(Buffer.from(text, 'utf8'))) assert.equal(decodeAll(chunks), text, name);
     });
+
+    it('gives exactly what one streaming TextDecoder gives: bad bytes, cut characters, byte-order marks at the start and later, random chunks', () => {
+      let seed = 7;
+      const next = (max: number): number => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % max;
+      };
+      // Pieces that make every case: ASCII, whole and cut multi-byte characters, lone continuation and lead bytes, overlongs, BOMs.
+      const pieces = [[0x61], [0x0a], [0xc3, 0xa9], [0xe2, 0x82, 0xac], [0xf0, 0x9f, 0x98, 0x80], [0x80], [0xc3], [0xe2, 0x82], [0xf0, 0x9f], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff], [0xef, 0xbb, 0xbf]];
+      for (let trial = 0; trial < 2000; trial++) {
+        const bytes = Buffer.from(Array.from({ length: 1 + next(12) }, () => pieces[next(pieces.length)] as number[]).flat());
+        const chunks: Buffer[] = [];
+        for (let at = 0; at < bytes.length;) {
+          const size = 1 + next(5);
+          chunks.push(bytes.subarray(at, at + size));
+          at += size;
+        }
+        const reference = new TextDecoder('utf-8');
+        const expected = chunks.map((c) => reference.decode(c, { stream: true })).join('') + reference.decode();
+        assert.equal(decodeAll(chunks), expected, `bytes ${bytes.toString('hex')} cut as ${chunks.map((c) => c.length).join('+')}`);
+      }
+    });
   });
 
   describe('layer 2: text → SSE messages (eventsource-parser)', () => {

@@ -54,9 +54,17 @@ export interface UsageFields {
   cost?: string;
 }
 
+/** Dotted paths split once: they are a few constants, read for every call. */
+const splitPaths = new Map<string, string[]>();
+
 function at(raw: Readonly<Record<string, unknown>>, path: string): unknown {
+  let keys = splitPaths.get(path);
+  if (!keys) {
+    if (splitPaths.size > 256) splitPaths.clear();
+    splitPaths.set(path, (keys = path.split('.')));
+  }
   let value: unknown = raw;
-  for (const key of path.split('.')) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  for (const key of keys) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
   return value;
 }
 
