@@ -91,7 +91,7 @@ export function reportFromStore(store: Store, runIds: string[], options: ReportF
   const only = options.tasks ? new Set(options.tasks) : null;
   const key = JSON.stringify([runIds, options.seed ?? null, options.resamples ?? null, options.comparisons !== false, sheet, options.tasks ?? null]);
   const cached = options.cache === false ? undefined : analyses.get(store)?.get(key);
-  if (cached && cached.changes === store.changes) return { ...buildReport(cached.run, cached.analysis, buildOptions), ...cached.engines };
+  if (cached && cached.changes === store.changes) return withEngines(buildReport(cached.run, cached.analysis, buildOptions), cached.engines);
   const changes = store.changes;
   const runs = runIds.map((id) => {
     const run = store.getRun(id);
@@ -126,5 +126,13 @@ export function reportFromStore(store: Store, runIds: string[], options: ReportF
   // Where the trials ran, when on several engines (engines.ts).
   const engines = engineSection(trials);
   if (options.cache !== false) remember(store, key, { changes, run, analysis, engines });
-  return { ...buildReport(run, analysis, buildOptions), ...engines };
+  return withEngines(buildReport(run, analysis, buildOptions), engines);
+}
+
+/**
+ * The report with its engines section added in place: spreading the report into a new object would
+ * read its `comparisons` getter and so compute the paired comparisons a table or CSV never shows.
+ */
+function withEngines(report: Report, engines: EngineSection | undefined): Report {
+  return engines ? Object.assign(report, engines) : report;
 }
