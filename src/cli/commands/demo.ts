@@ -4,8 +4,8 @@
  * so every model and harness has results early), on local Docker; a first leaderboard as soon as
  * every (model, harness) has a finished trial, the full one and the HTML report at the end.
  * By default five of the bundled tasks, one trial per (task, model, harness): 40 trials, about five
- * minutes on 2 cores, because every `kilo run` spends some 25–35 s of CPU starting up before its
- * first model call (measured: BENCHMARKS.md row 23). `--full` runs every bundled task 3 times.
+ * minutes on 2 cores, because a `kilo` trial takes some 40 s, most of it the Kilo CLI's start-up
+ * before its first model call (measured: BENCHMARKS.md row 23a). `--full` runs every bundled task 3 times.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
