@@ -39,7 +39,8 @@ describe('the editor\'s Docker engine settings', () => {
     assert.deepEqual(choice.engines.map((e) => [e.name, e.host]), [
       ['local', 'unix:///var/run/docker.sock'], ['build.example:2376', 'tcp://build.example:2376'], ['bench@vm1.example:2222', 'ssh://bench@vm1.example:2222'],
     ]);
-    assert.deepEqual(choice.engines.map((e) => e.modelRoute), ['gateway', 'gateway', 'ssh-forward']);
+    // As on the CLI: a tcp:// engine on another machine reaches the meter through the relay.
+    assert.deepEqual(choice.engines.map((e) => e.modelRoute), ['gateway', 'relay', 'ssh-forward']);
   });
 
   it('a bad URL is refused naming the setting, the entry and the value, never skipped', () => {
