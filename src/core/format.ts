@@ -5,13 +5,16 @@
  * `report/format.ts` adds the report's own forms (completion costs, model labels, order).
  */
 
-/** Dollars: 2 decimals from $1, else 3 significant digits but never fewer than cents ($0.0123, $0.50); "$0" for exactly 0. */
-export function formatUsd(value: number): string {
+/**
+ * Dollars: 2 decimals from $1, else 3 significant digits but never fewer than cents ($0.0123, $0.50);
+ * "$0" for exactly 0. `significant` more where two close amounts are set side by side.
+ */
+export function formatUsd(value: number, significant = 3): string {
   if (value === 0) return '$0';
   const sign = value < 0 ? '−' : '';
   const v = Math.abs(value);
   if (v >= 1) return `${sign}$${v.toFixed(2)}`;
-  const text = Number(v.toPrecision(3)).toString();
+  const text = Number(v.toPrecision(significant)).toString();
   const decimals = text.split('.')[1]?.length ?? 0;
   return `${sign}$${decimals < 2 ? v.toFixed(2) : text}`;
 }

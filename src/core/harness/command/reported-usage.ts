@@ -17,7 +17,7 @@ import { asArray, asCount, asObject, asString, type JsonObject } from '../../jso
 import type { MeteredCall } from '../../meter/types';
 import type { TokenUsage } from '../../domain';
 import type { OutputFormat } from './preset';
-import { plural } from '../../format';
+import { formatUsd, plural } from '../../format';
 
 export interface ReportedUsage {
   format: Exclude<OutputFormat, 'text'>;
@@ -265,7 +265,8 @@ export function reconcileReported(reported: ReportedUsage, calls: readonly Recon
         : reported.costUsd === 0
           ? `${harness} knows no price for this model and reports $0; the proxy's price is the record`
           : undefined;
-      notes.push(`cost: ${harness} says $${reported.costUsd.toFixed(6)}, the proxy $${proxyCost.toFixed(6)}${costExplained ? ` — ${costExplained}` : ''}`);
+      // Six significant digits: the two amounts differ by over 1 % here and the note must show by how much.
+      notes.push(`cost: ${harness} says ${formatUsd(reported.costUsd, 6)}, the proxy ${formatUsd(proxyCost, 6)}${costExplained ? ` — ${costExplained}` : ''}`);
     }
   }
   const costMatches = reported.costUsd === null || proxyCost === null || Math.abs(proxyCost - reported.costUsd) <= Math.max(1e-6, 0.01 * Math.max(proxyCost, reported.costUsd));

@@ -40,6 +40,7 @@ import { ensureRipgrep, kiloRipgrepLinkScript } from './ripgrep';
 import type { JsonObject } from '../../json';
 import { InfraError } from '../../errors';
 import { versionMatches } from '../harness-spec';
+import { formatDuration } from '../../format';
 
 export interface KiloHarnessOptions {
   /** The Kilo CLI release (default KILO_VERSION); the harness is then named `kilo@<version>`. */
@@ -154,7 +155,7 @@ async function chooseBuild(ctx: HarnessContext, probe: ContainerProbe, options: 
   }
   const started = Date.now();
   const binary = await ensureKiloBinary(wanted, { cacheRoot: dirname(hostPath), version, signal: ctx.signal, ...(options.onFetchProgress ? { onProgress: options.onFetchProgress } : {}) });
-  ctx.record({ kind: 'output', payload: { text: `fetched the Kilo build ${wanted} (${binary.fetched ? 'downloaded' : 'cached'}) in ${((Date.now() - started) / 1000).toFixed(1)} s` } });
+  ctx.record({ kind: 'output', payload: { text: `fetched the Kilo build ${wanted} (${binary.fetched ? 'downloaded' : 'cached'}) in ${formatDuration(Date.now() - started)}` } });
   return wanted;
 }
 
