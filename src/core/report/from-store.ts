@@ -105,16 +105,15 @@ export function reportFromStore(store: Store, runIds: string[], options: ReportF
   const callSummaries = new Map<string, CallSummary>();
   const transcriptSummaries = new Map<string, TranscriptToolSummary>();
   for (const run of runs) {
-    // One query for the trials and their stored call and transcript summaries (the first build waits for it).
-    const rows = store.listAnalysedRun(run.id);
-    const own = only ? rows.trials.filter((t) => only.has(t.taskId)) : rows.trials;
-    for (const t of own) trials.push(t);
+    const own = store.listAnalysedTrials(run.id).filter((t) => !only || only.has(t.taskId));
+    trials.push(...own);
     // The metrics read tool calls and commands only (the fingerprint): the store's per-trial summary of them.
-    for (const [id, summary] of rows.transcriptSummaries) transcriptSummaries.set(id, summary);
+    for (const s of store.listTranscriptSummaries(run.id)) transcriptSummaries.set(s.trialId, s.summary);
     // The stored summaries stand for the calls when they were priced as this report prices (always
     // for one run; several runs whose price overrides differ are read call by call).
-    if (sheet.kind === 'recorded' && [...rows.callSummaryPricings].every((p) => p === pricing)) {
-      for (const [id, summary] of rows.callSummaries) callSummaries.set(id, summary);
+    const summaries = store.listCallSummaries(run.id);
+    if (sheet.kind === 'recorded' && summaries.every((s) => s.pricing === pricing)) {
+      for (const s of summaries) callSummaries.set(s.trialId, s.summary);
     } else {
       for (const trial of own) calls.push(...repriceCalls(store.listLlmCalls(trial.id), sheet));
     }

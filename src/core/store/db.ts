@@ -70,17 +70,6 @@ export class Db {
     }
   }
 
-  /** Each row's values in the query's column order, handed over as read: no array of rows is kept. */
-  eachValues(sql: string, params: Params | undefined, each: (values: SqlValue[]) => void): void {
-    const statement = this.statement(sql);
-    statement.bind(bind(params));
-    try {
-      while (statement.step()) each(statement.get());
-    } finally {
-      statement.reset();
-    }
-  }
-
   get(sql: string, params?: Params): Row | undefined {
     return this.all(sql, params)[0];
   }

@@ -2,7 +2,6 @@
 import { callSummaryFromBytes, type CallSummary, type TranscriptToolSummary } from '../calls';
 import { FINAL_STATUSES, type CostSource, type TokenUsage, type ToolCategory, type TrialStatus } from '../domain';
 import type { Task } from '../tasks/task';
-import type { SqlValue } from 'sql.js';
 import type { Db, Row } from './db';
 import type {
   AnalysedTrial, JsonObject, JsonValue, LlmCallRecord, LlmToolCall, PlanRecord, RunRecord, RunStatus, TaskSnapshot, TestResultRecord, TranscriptEventRecord, TranscriptKind, TrialRecord,
@@ -144,67 +143,25 @@ const ANALYSED_TRIAL_SQL =
 
 /** What the analysis reads of each trial, in `listTrials` order (values read by position: one small object per trial). */
 export function listAnalysedTrials(db: Db, runId: string): AnalysedTrial[] {
-  return db.values(ANALYSED_TRIAL_SQL, { run_id: runId }).map(analysedTrial);
-}
-
-/** An analysed trial from its row's first 18 values (ANALYSED_TRIAL_SQL's columns). */
-function analysedTrial(v: SqlValue[]): AnalysedTrial {
-  const flags = v[14] as string;
-  return {
-    id: v[0] as string,
-    taskId: v[1] as string,
-    modelId: v[2] as string,
-    harness: v[3] as string,
-    trialIndex: v[4] as number,
-    status: v[5] as TrialStatus,
-    startedAt: v[6] as string | null,
-    agentDurationMs: v[7] as number | null,
-    tokens: { input: v[8] as number, cacheRead: v[9] as number, cacheWrite: v[10] as number, output: v[11] as number, reasoning: v[12] as number },
-    costUsd: v[13] as number | null,
-    costFlags: flags === '' ? [] : flags.split(','),
-    harnessVersion: v[15] as string | null,
-    engine: v[16] as string | null,
-    durationMs: v[17] as number | null,
-  };
-}
-
-/** A run's trials as the analysis reads them, with their stored call and transcript summaries. */
-export interface AnalysedRunRows {
-  trials: AnalysedTrial[];
-  /** Trial id → its call summary (trials with none are absent). */
-  callSummaries: Map<string, CallSummary>;
-  /** The price overrides (JSON) the call summaries were folded with, each distinct one once. */
-  callSummaryPricings: Set<string>;
-  /** Trial id → its transcript summary (trials without tool calls or commands are absent). */
-  transcriptSummaries: Map<string, TranscriptToolSummary>;
-}
-
-const ANALYSED_RUN_SQL =
-  'SELECT t.id, t.task_id, t.model_id, t.harness, t.trial_index, t.status, t.started_at, t.agent_duration_ms, t.input_tokens, t.cache_read_tokens, ' +
-  't.cache_write_tokens, t.output_tokens, t.reasoning_tokens, t.cost_usd, t.cost_flags, t.harness_version, t.engine, t.duration_ms, ' +
-  'c.pricing, c.summary, x.summary_json FROM trials t ' +
-  'LEFT JOIN trial_call_summaries c ON c.trial_id = t.id LEFT JOIN trial_transcript_summaries x ON x.trial_id = t.id ' +
-  'WHERE t.run_id = $run_id ORDER BY t.task_id, t.model_id, t.trial_index, t.id';
-
-/**
- * `listAnalysedTrials`, `listCallSummaries` and `listTranscriptSummaries` in one query: one row per
- * trial instead of three, each trial id read once (a report's first build waits for these reads).
- */
-export function listAnalysedRun(db: Db, runId: string): AnalysedRunRows {
-  const trials: AnalysedTrial[] = [];
-  const callSummaries = new Map<string, CallSummary>();
-  const callSummaryPricings = new Set<string>();
-  const transcriptSummaries = new Map<string, TranscriptToolSummary>();
-  db.eachValues(ANALYSED_RUN_SQL, { run_id: runId }, (v) => {
-    const trial = analysedTrial(v);
-    trials.push(trial);
-    if (v[18] !== null) {
-      callSummaryPricings.add(v[18] as string);
-      callSummaries.set(trial.id, callSummaryFromBytes(v[19] as Uint8Array));
-    }
-    if (v[20] !== null) transcriptSummaries.set(trial.id, JSON.parse(v[20] as string) as TranscriptToolSummary);
+  return db.values(ANALYSED_TRIAL_SQL, { run_id: runId }).map((v) => {
+    const flags = v[14] as string;
+    return {
+      id: v[0] as string,
+      taskId: v[1] as string,
+      modelId: v[2] as string,
+      harness: v[3] as string,
+      trialIndex: v[4] as number,
+      status: v[5] as TrialStatus,
+      startedAt: v[6] as string | null,
+      agentDurationMs: v[7] as number | null,
+      tokens: { input: v[8] as number, cacheRead: v[9] as number, cacheWrite: v[10] as number, output: v[11] as number, reasoning: v[12] as number },
+      costUsd: v[13] as number | null,
+      costFlags: flags === '' ? [] : flags.split(','),
+      harnessVersion: v[15] as string | null,
+      engine: v[16] as string | null,
+      durationMs: v[17] as number | null,
+    };
   });
-  return { trials, callSummaries, callSummaryPricings, transcriptSummaries };
 }
 
 export function getTrial(db: Db, id: string): TrialRecord | undefined {

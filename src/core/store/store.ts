@@ -222,11 +222,6 @@ export class Store {
     return queries.listAnalysedTrials(this.live(), runId);
   }
 
-  /** `listAnalysedTrials` with the trials' call and transcript summaries, read in one query (a report's build). */
-  listAnalysedRun(runId: string): queries.AnalysedRunRows {
-    return queries.listAnalysedRun(this.live(), runId);
-  }
-
   getTrial(id: string): TrialRecord | undefined {
     return queries.getTrial(this.live(), id);
   }
