@@ -103,26 +103,21 @@ export function trialFacts(
     const group = key.group;
     const summary = summaries?.get(trial.id);
     const own = summary ? [] : callsByTrial.get(trial.id) ?? [];
-    // Most trials have no flag: a list made only when one is added, not a Set per trial.
-    let flags: TrialCostFlag[] | undefined;
-    const flag = (f: TrialCostFlag) => {
-      if (!flags) flags = [f];
-      else if (!flags.includes(f)) flags.push(f);
-    };
+    const flags = new Set<TrialCostFlag>();
     let costUsd: number | null;
     let tokens: TokenUsage;
     if (summary && summary.calls > 0) {
       tokens = { ...summary.tokens };
       costUsd = summary.costUsd;
-      if (summary.estimated) flag('estimated');
-      if (summary.unpriced) flag('unpriced');
+      if (summary.estimated) flags.add('estimated');
+      if (summary.unpriced) flags.add('unpriced');
     } else if (own.length > 0) {
       tokens = own.reduce((acc, call) => addUsage(acc, call.usage), zeroUsage());
       costUsd = 0;
       for (const call of own) {
-        if (call.estimated) flag('estimated');
+        if (call.estimated) flags.add('estimated');
         if (call.costUsd === null || call.costSource === 'unpriced') {
-          flag('unpriced');
+          flags.add('unpriced');
           costUsd = null;
         } else if (costUsd !== null) {
           costUsd += call.costUsd;
@@ -134,17 +129,17 @@ export function trialFacts(
       if (costUsd === null) {
         if (metered) {
           costUsd = 0;
-          flag('no-llm-calls');
+          flags.add('no-llm-calls');
         } else {
-          flag('unmetered');
+          flags.add('unmetered');
         }
       }
     }
-    if (trial.costFlags.length > 0 && trial.costFlags.includes('unpriced')) {
-      flag('unpriced');
+    if (trial.costFlags.includes('unpriced')) {
+      flags.add('unpriced');
       costUsd = null;
     }
-    if (trial.costFlags.length > 0 && trial.costFlags.includes('estimated')) flag('estimated');
+    if (trial.costFlags.includes('estimated')) flags.add('estimated');
     const facts: TrialFacts = {
       trial,
       group,
@@ -152,7 +147,7 @@ export function trialFacts(
       attempt: !EXCLUDED_FROM_PASS_RATE.has(trial.status),
       passed: trial.status === 'passed',
       costUsd,
-      costFlags: flags ? flags.sort() : [],
+      costFlags: flags.size === 0 ? [] : [...flags].sort(),
       tokens,
       calls: own,
       events: transcripts ? [] : eventsByTrial.get(trial.id) ?? [],
