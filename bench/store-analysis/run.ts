@@ -275,7 +275,9 @@ async function main(): Promise<void> {
     console.log(`  baseline: JSONL journal          ${mb(journalBytes)}   ratio ${(size / journalBytes).toFixed(2)}×`);
     console.log(`machine: load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // KILOBENCH_BENCH_KEEP=1 keeps the database (printed) for profiling a build on it.
+    if (process.env.KILOBENCH_BENCH_KEEP === '1') console.log(`kept ${dbPath}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
