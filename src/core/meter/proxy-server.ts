@@ -158,6 +158,7 @@ class Proxy extends EventEmitter implements MeteringProxy {
     for (const server of [this.server, ...this.extraServers]) server.closeAllConnections();
     this.extraServers.clear();
     this.agents.destroy();
+    this.forwarder.close();
     await Promise.all(closed);
   }
 
