@@ -4,7 +4,7 @@
  * the tap, JSON bodies once complete. Failures are passed on as they happened (a reset upstream
  * drops the client's connection) and reported in the outcome.
  */
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { createDecoder } from './decode';
 import { tryParseJson } from '../json';
@@ -102,43 +102,8 @@ export interface ForwarderOptions {
   idleTimeoutMs: number;
 }
 
-/** One request in flight, for the idle sweep: its upstream request and when its upstream last sent bytes. */
-interface Flight {
-  request: ClientRequest;
-  /** performance.now() of the start, the response head, or the last body chunk. */
-  lastHeard: number;
-}
-
 export class Forwarder {
-  /**
-   * The upstream idle timeout, for every request at once: a sweep every quarter of the timeout (10 ms
-   * to 1 s) ends the requests whose upstream sent nothing for the whole timeout. A socket timeout per
-   * request cost a timer set and reset, and four listeners, on every call.
-   */
-  private readonly inFlight = new Set<Flight>();
-  private readonly sweeper: NodeJS.Timeout;
-
-  constructor(private readonly options: ForwarderOptions) {
-    const idle = options.idleTimeoutMs;
-    this.sweeper = setInterval(() => this.sweep(), Math.max(10, Math.min(1000, idle / 4)));
-    this.sweeper.unref();
-  }
-
-  /** Stops the idle sweep (the proxy is closing). */
-  close(): void {
-    clearInterval(this.sweeper);
-  }
-
-  private sweep(): void {
-    if (this.inFlight.size === 0) return;
-    const idle = this.options.idleTimeoutMs;
-    const now = performance.now();
-    for (const flight of this.inFlight) {
-      if (now - flight.lastHeard < idle) continue;
-      this.inFlight.delete(flight);
-      flight.request.destroy(new Error(`upstream sent nothing for ${idle} ms`));
-    }
-  }
+  constructor(private readonly options: ForwarderOptions) {}
 
   /**
    * Sends the request upstream and the response back. With a reader, the response is read beside
@@ -153,14 +118,13 @@ export class Forwarder {
     const end = (failure: string | null): void => {
       if (finished) return;
       finished = true;
-      this.inFlight.delete(flight);
       if (failure && !outcome.failure) outcome.failure = failure;
       done(outcome);
     };
     const hasBody = body.length > 0 || (req.method !== 'GET' && req.method !== 'HEAD');
     const request = openUpstream(this.options.agents, trial, req.method ?? 'GET', x.path, upstreamHeaders(trial, req.headers, hasBody ? body.length : null));
-    const flight: Flight = { request, lastHeard: performance.now() };
-    this.inFlight.add(flight);
+    const idle = this.options.idleTimeoutMs;
+    request.setTimeout(idle, () => request.destroy(new Error(`upstream sent nothing for ${idle} ms`)));
     res.on('close', () => {
       if (!res.writableFinished) {
         request.destroy();
@@ -180,13 +144,12 @@ export class Forwarder {
     request.on('response', (up) => {
       responded = true;
       outcome.status = up.statusCode ?? 502;
-      flight.lastHeard = performance.now();
-      this.relay(x, up, outcome, flight, end);
+      this.relay(x, up, outcome, end);
     });
     request.end(hasBody ? body : undefined);
   }
 
-  private relay(x: Exchange, up: IncomingMessage, outcome: Outcome, flight: Flight, end: (failure: string | null) => void): void {
+  private relay(x: Exchange, up: IncomingMessage, outcome: Outcome, end: (failure: string | null) => void): void {
     const { trial, res, reader, stripInjectedUsage } = x;
     const status = outcome.status as number;
     const { contentType, contentEncoding } = typeAndEncoding(up.rawHeaders);
@@ -236,9 +199,7 @@ export class Forwarder {
     decoder?.on('data', meter);
     if (!buffered) res.writeHead(status, headers);
     up.on('data', (chunk: Buffer) => {
-      const now = performance.now();
-      flight.lastHeard = now;
-      if (outcome.firstByteAt === null) outcome.firstByteAt = now;
+      if (outcome.firstByteAt === null) outcome.firstByteAt = performance.now();
       if (buffered) {
         rawChunks.push(chunk);
         if (decoder) decoder.write(chunk);

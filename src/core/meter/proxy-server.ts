@@ -158,7 +158,6 @@ class Proxy extends EventEmitter implements MeteringProxy {
     for (const server of [this.server, ...this.extraServers]) server.closeAllConnections();
     this.extraServers.clear();
     this.agents.destroy();
-    this.forwarder.close();
     await Promise.all(closed);
   }
 

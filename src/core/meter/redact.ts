@@ -114,28 +114,19 @@ export function redactDeep<T>(value: T, secrets: Iterable<string>): T {
  * as a change (`redactDeep` turns such objects into plain ones).
  */
 export function needsRedaction(value: unknown, secrets: Iterable<string>): boolean {
-  const forms = formsOf(secrets);
-  return forms.forms.length > 0 && holdsForm(value, forms);
-}
-
-// Module-level functions rather than closures made per call (one call per metered request).
-function holdsForm(v: unknown, forms: Forms): boolean {
-  if (typeof v === 'string') return mentions(v, forms);
-  if (!v || typeof v !== 'object') return false;
-  if (Array.isArray(v)) {
-    for (const item of v) if (holdsForm(item, forms)) return true;
+  const { forms, deepForms, shortestDeepForm } = formsOf(secrets);
+  if (forms.length === 0) return false;
+  const mentions = (text: string): boolean => text.length >= shortestDeepForm && deepForms.some((form) => text.includes(form));
+  const visit = (v: unknown): boolean => {
+    if (typeof v === 'string') return mentions(v);
+    if (!v || typeof v !== 'object') return false;
+    if (Array.isArray(v)) return v.some(visit);
+    const prototype = Object.getPrototypeOf(v) as unknown;
+    if (prototype !== Object.prototype && prototype !== null) return true;
+    for (const key in v) if (mentions(key) || visit((v as Record<string, unknown>)[key])) return true;
     return false;
-  }
-  const prototype = Object.getPrototypeOf(v) as unknown;
-  if (prototype !== Object.prototype && prototype !== null) return true;
-  for (const key in v) if (mentions(key, forms) || holdsForm((v as Record<string, unknown>)[key], forms)) return true;
-  return false;
-}
-
-function mentions(text: string, { deepForms, shortestDeepForm }: Forms): boolean {
-  if (text.length < shortestDeepForm) return false;
-  for (const form of deepForms) if (text.includes(form)) return true;
-  return false;
+  };
+  return visit(value);
 }
 
 const EMPTY = Buffer.alloc(0);
