@@ -6,21 +6,43 @@
  * machine) and its garbage-collection time per request, median over rounds.
  *   git archive COMMIT src bench package.json tsconfig.json | tar -x -C /tmp/before
  *   ln -s "$PWD/node_modules" /tmp/before/node_modules
- *   node --require tsx/cjs bench/proxy/ab.ts /tmp/before [rounds] [requests per round]
+ *   node --require tsx/cjs bench/proxy/ab.ts /tmp/before [rounds] [requests per round] [--bundled]
+ * `--bundled` runs every server from an esbuild bundle of its checkout's servers.ts, built with the
+ * options the shipped CLI and extension are built with (no tsx: no export getters, no `__name` for
+ * each closure), so the figures are the shipped code's.
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
 
-const [otherArg, roundsArg, amountArg] = process.argv.slice(2);
+const [otherArg, roundsArg, amountArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const BUNDLED = process.argv.includes('--bundled');
+const bundles = new Map<string, string>();
+
+/** servers.ts of a checkout as the shipped bundles are built (.config/esbuild.mjs, production). */
+function bundleOf(checkout: string): string {
+  let file = bundles.get(checkout);
+  if (!file) {
+    file = join(mkdtempSync(join(tmpdir(), 'kb-ab-')), 'servers.js');
+    buildSync({
+      entryPoints: [resolve(checkout, 'bench/proxy/servers.ts')], outfile: file, bundle: true, platform: 'node', target: 'node20',
+      format: 'cjs', minify: true, logLevel: 'warning', external: ['vscode', 'cpu-features', '*.node'], nodePaths: [resolve(checkout, 'node_modules')],
+    });
+    bundles.set(checkout, file);
+  }
+  return file;
+}
 const children: ChildProcess[] = [];
 
 interface Stats { requests: number; cpuUs: number; gcUs: number }
 
 function start(checkout: string, ...args: string[]): Promise<{ url: string; stats: string }> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', resolve(checkout, 'bench/proxy/servers.ts'), ...args], { cwd: checkout, stdio: ['ignore', 'pipe', 'inherit'] });
+  const script = BUNDLED ? [bundleOf(checkout)] : ['--require', 'tsx/cjs', resolve(checkout, 'bench/proxy/servers.ts')];
+  const child = spawn(process.execPath, [...script, ...args], { cwd: checkout, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((done, fail) => {
     child.stdout?.once('data', (chunk: Buffer) => done(JSON.parse(chunk.toString()) as { url: string; stats: string }));
@@ -55,7 +77,7 @@ async function main(): Promise<void> {
     { name: 'before', ...(await start(other, 'proxy', `${sim.url}/v1`)) },
     { name: 'after', ...(await start(here, 'proxy', `${sim.url}/v1`)) },
   ];
-  console.log(`metering proxy before (${other}) and after (${here}), ${rounds} rounds of ${amount} requests per target, 16 connections`);
+  console.log(`metering proxy before (${other}) and after (${here}), ${rounds} rounds of ${amount} requests per target, 16 connections${BUNDLED ? ', servers bundled as shipped' : ', servers under tsx'}`);
   console.log(`load average at start ${load()}`);
   for (const [label, body] of [['non-streaming', BODY], ['streaming', STREAM_BODY]] as const) {
     const cpu: number[][] = targets.map(() => []);
@@ -77,6 +99,10 @@ async function main(): Promise<void> {
     const base = median(cpu[0] as number[]);
     console.log(`${label}: CPU per request (median of ${rounds} rounds; ratio to the pass-through)`);
     targets.forEach((target, i) => console.log(`  ${target.name.padEnd(13)} ${median(cpu[i] as number[]).toFixed(0).padStart(5)} µs (${(median(cpu[i] as number[]) / base).toFixed(2)}×), GC ${median(gc[i] as number[]).toFixed(0)} µs; rounds ${(cpu[i] as number[]).map((x) => x.toFixed(0)).join(' ')}`));
+    // Paired within each round (the same minute's load on both): steadier than the ratio of medians.
+    const paired = (i: number): string => median((cpu[i] as number[]).map((x, r) => x / ((cpu[0] as number[])[r] as number))).toFixed(2);
+    const change = median((cpu[2] as number[]).map((x, r) => x / ((cpu[1] as number[])[r] as number)));
+    console.log(`  per-round ratios (median): before ${paired(1)}×, after ${paired(2)}× the pass-through; after ÷ before ${change.toFixed(3)}`);
   }
   console.log(`load average at end ${load()}`);
 }

@@ -39,8 +39,9 @@ class HeldBytes {
     this.bytes += chunk.length;
   }
 
+  /** The bytes held, as one buffer: the chunk itself when there is one (the usual body), no copy. */
   concat(): Buffer {
-    return Buffer.concat(this.chunks);
+    return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
   }
 }
 

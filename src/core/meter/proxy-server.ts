@@ -261,14 +261,13 @@ class Proxy extends EventEmitter implements MeteringProxy {
       // A wrong route or key says so, with the provider, the path and the fix.
       const routeFailure = outcome.status === null || outcome.status < 400 ? null
         : routeFailureMessage(trial.upstream.kind, trial.upstreamUrl, req.method ?? 'POST', exchange.path, outcome.status, trial.upstream.keyEnv);
-      this.finish({
-        ...facts,
-        httpStatus: outcome.status,
-        latencyMs: performance.now() - started,
-        ttftMs: outcome.firstByteAt === null ? null : outcome.firstByteAt - started,
-        observation: outcome.status === null ? null : reader.result(),
-        failure: routeFailure ?? outcome.failure,
-      });
+      // The facts are this call's own: filled in, not copied.
+      facts.httpStatus = outcome.status;
+      facts.latencyMs = performance.now() - started;
+      facts.ttftMs = outcome.firstByteAt === null ? null : outcome.firstByteAt - started;
+      facts.observation = outcome.status === null ? null : reader.result();
+      facts.failure = routeFailure ?? outcome.failure;
+      this.finish(facts);
     });
   }
 
