@@ -2,7 +2,11 @@
  * Proxy overhead benchmark: the same load against the simulated upstream directly, through a bare
  * pass-through proxy (node:http + keep-alive agent, no metering: the baseline) and through the
  * metering proxy, in one run, printed as ratios.
- *   node --require tsx/cjs bench/proxy/run.ts [--quick] [--rounds N]
+ *   node --require tsx/cjs bench/proxy/run.ts [--quick] [--rounds N] [--bundled]
+ * `--bundled` runs the three servers from one esbuild bundle of servers.ts built as the shipped
+ * `dist/` is (.config/esbuild.mjs: minified, node20), so the proxies' code runs as users run it; by
+ * default they run under tsx, whose per-closure bookkeeping costs the metering proxy (many small
+ * functions per request) more than the bare pass-through (BENCHMARKS.md row 20c).
  * 1. throughput at full load (autocannon, non-streaming and streaming), rounds rotating the order
  *    of the three targets; also the CPU time each proxy process spent per request;
  * 2. added latency at a fixed 1,000 requests/s (non-streaming), p50 and p99 with sub-millisecond
@@ -14,13 +18,28 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
 import { performance } from 'node:perf_hooks';
 
 const QUICK = process.argv.includes('--quick');
 const roundsArg = process.argv.indexOf('--rounds');
 const SERVERS = resolve(__dirname, 'servers.ts');
+const BUNDLED = process.argv.includes('--bundled');
+
+/** servers.ts bundled as the shipped dist/ is built; the script to run it with. */
+function serverScript(): string[] {
+  if (!BUNDLED) return ['--require', 'tsx/cjs', SERVERS];
+  const file = join(mkdtempSync(join(tmpdir(), 'kb-proxy-bench-')), 'servers.js');
+  buildSync({
+    entryPoints: [SERVERS], outfile: file, bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true,
+    logLevel: 'warning', external: ['vscode', 'cpu-features', '*.node'],
+  });
+  return [file];
+}
+let script: string[] | undefined;
 const BODY = JSON.stringify({ model: 'sim/direct', messages: [{ role: 'user', content: 'Say hello.' }] });
 const STREAM_BODY = JSON.stringify({ model: 'sim/direct', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Say hello.' }] });
 const children: ChildProcess[] = [];
@@ -28,7 +47,8 @@ const children: ChildProcess[] = [];
 interface Started { url: string; stats: string | null }
 
 function start(...args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', SERVERS, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  script ??= serverScript();
+  const child = spawn(process.execPath, [...script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((done, fail) => {
     child.stdout?.once('data', (chunk: Buffer) => done(JSON.parse(chunk.toString()) as Started));
@@ -189,7 +209,7 @@ async function main(): Promise<void> {
   ];
   const seconds = QUICK ? 2 : 5;
   const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : QUICK ? 3 : 5;
-  console.log(`proxy benchmark (node ${process.version}, ${QUICK ? 'quick' : 'full'} run, ${rounds} rounds); upstream = simulated provider, all on 127.0.0.1`);
+  console.log(`proxy benchmark (node ${process.version}, ${QUICK ? 'quick' : 'full'} run, ${rounds} rounds, servers ${BUNDLED ? 'bundled as shipped' : 'under tsx'}); upstream = simulated provider, all on 127.0.0.1`);
   console.log(`machine: ${cpus().length} cores, load average at start ${load()} (other work on the machine shows in the tails)`);
 
   // Warm every path (tokenizer, JIT, keep-alive sockets).
