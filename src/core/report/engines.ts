@@ -6,6 +6,7 @@
 import type { AnalysedTrial } from '../store';
 import { formatDuration } from '../format';
 import { toCsv } from './csv';
+import { escapeHtml } from './escape';
 import type { ReportEngine, ReportTrialEngine } from './json-report';
 
 export type { ReportEngine, ReportTrialEngine } from './json-report';
@@ -42,11 +43,6 @@ export function engineSection(trials: readonly AnalysedTrial[]): EngineSection |
   return { engines, trialEngines };
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** As html.ts's escapeHtml (kept here so the two modules do not import each other). */
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
-}
 
 const HEAD = ['engine', 'trials', 'passed', 'infra failures', 'median trial time'];
 

@@ -5,12 +5,9 @@
  * harness ran at two versions.
  */
 import { formatVersionChange, type HarnessVersionStep } from '../analysis/harness-versions';
+import { escapeHtml } from './escape';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** As html.ts's escapeHtml (kept here so the two modules do not import each other). */
-function e(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
-}
+const e = escapeHtml;
 
 export const HARNESS_VERSION_COLUMNS = ['model', 'harness', 'from → to', 'tasks', 'pass rate', 'cost/attempt', 'cost to complete', 'calls/attempt', 're-sent context'] as const;
 

@@ -15,6 +15,7 @@ import {
   exclusionNotes, formatCompletion, formatCost, formatDate, formatNumber, formatPercent, formatStatusCounts, formatUsd, formatUsdInterval, groupLabel, mixesHarnesses, plural,
 } from './format';
 import { enginesHtml } from './engines';
+import { escapeHtml } from './escape';
 import { harnessVersionsHtml } from './harness-versions';
 import { REPORT_CSS } from './html-style';
 import type { Report, ReportModel } from './json-report';
@@ -27,12 +28,7 @@ export interface HtmlReportOptions {
   title?: string;
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text for HTML content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] as string);
-}
+export { escapeHtml };
 
 /**
  * JSON to put inside `<script type="application/json">`: `<`, `>` and `&` as \\u escapes (so
