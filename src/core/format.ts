@@ -5,11 +5,17 @@
  * `report/format.ts` adds the report's own forms (completion costs, model labels, order).
  */
 
-/**
- * Dollars: 2 decimals from $1, else 3 significant digits but never fewer than cents ($0.0123, $0.50);
- * "$0" for exactly 0. `significant` more where two close amounts are set side by side.
- */
-export function formatUsd(value: number, significant = 3): string {
+/** Dollars: 2 decimals from $1, else 3 significant digits but never fewer than cents ($0.0123, $0.50); "$0" for exactly 0. */
+export function formatUsd(value: number): string {
+  return usd(value, 3);
+}
+
+/** Dollars with 6 significant digits below $1, where two close amounts are set side by side ("$0.100207 against $0.0195"). */
+export function formatUsdPrecise(value: number): string {
+  return usd(value, 6);
+}
+
+function usd(value: number, significant: number): string {
   if (value === 0) return '$0';
   const sign = value < 0 ? '−' : '';
   const v = Math.abs(value);

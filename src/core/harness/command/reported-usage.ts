@@ -17,7 +17,7 @@ import { asArray, asCount, asObject, asString, type JsonObject } from '../../jso
 import type { MeteredCall } from '../../meter/types';
 import type { TokenUsage } from '../../domain';
 import type { OutputFormat } from './preset';
-import { formatUsd, plural } from '../../format';
+import { formatUsdPrecise, plural } from '../../format';
 
 export interface ReportedUsage {
   format: Exclude<OutputFormat, 'text'>;
@@ -266,7 +266,7 @@ export function reconcileReported(reported: ReportedUsage, calls: readonly Recon
           ? `${harness} knows no price for this model and reports $0; the proxy's price is the record`
           : undefined;
       // Six significant digits: the two amounts differ by over 1 % here and the note must show by how much.
-      notes.push(`cost: ${harness} says ${formatUsd(reported.costUsd, 6)}, the proxy ${formatUsd(proxyCost, 6)}${costExplained ? ` — ${costExplained}` : ''}`);
+      notes.push(`cost: ${harness} says ${formatUsdPrecise(reported.costUsd)}, the proxy ${formatUsdPrecise(proxyCost)}${costExplained ? ` — ${costExplained}` : ''}`);
     }
   }
   const costMatches = reported.costUsd === null || proxyCost === null || Math.abs(proxyCost - reported.costUsd) <= Math.max(1e-6, 0.01 * Math.max(proxyCost, reported.costUsd));
