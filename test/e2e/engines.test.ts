@@ -146,9 +146,15 @@ describe('two Docker engines from the editor (kilobench.dockerHosts, code-server
     await page.keyboard.type('kilobench.dockerHosts');
     const setting = page.locator('.settings-editor .setting-item-list', { hasText: 'A pool of Docker engines' }).first();
     await setting.waitFor({ timeout: 30_000 });
-    await setting.locator('.setting-list-addButton, .monaco-button', { hasText: 'Add Item' }).first().click();
+    // The settings editor re-renders its rows while the search settles (debounced), which can swallow a click
+    // on a row that is replaced: click Add Item until its edit row opens.
     const input = setting.locator('.setting-list-edit-row input').first();
-    await input.waitFor({ timeout: 10_000 });
+    for (let attempt = 1; ; attempt++) {
+      await setting.locator('.setting-list-addButton, .monaco-button', { hasText: 'Add Item' }).first().click();
+      const opened = await input.waitFor({ timeout: 10_000 }).then(() => true, () => false);
+      if (opened) break;
+      if (attempt >= 3) throw new Error('the Add Item button of kilobench.dockerHosts opened no edit row after 3 clicks');
+    }
     await input.fill('ssh://vm1.example');
     await input.press('Enter');
     const toast = page.locator('.notifications-toasts', { hasText: 'kilobench.dockerHosts: entry 3: "ssh://vm1.example" names no user' });
