@@ -91,3 +91,23 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
 }
+
+/** Waits until a KiloBench webview says it has drawn (its body's `data-ready="1"`). */
+export async function waitReady(frame: Frame): Promise<void> {
+  await frame.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 60_000 });
+}
+
+/**
+ * What a failed test leaves behind: a screenshot of the page, the browser's problems (console
+ * errors, CSP violations) and the first text of every KiloBench webview, so the failure can be read
+ * from the CI log alone.
+ */
+export async function reportFailure(browser: Browser, screenshot: string): Promise<void> {
+  await browser.page.screenshot({ path: screenshot }).catch(() => undefined);
+  console.log(`      failure screenshot: ${screenshot}`);
+  for (const p of browser.problems.slice(0, 30)) console.log(`      browser ${p.kind}: ${p.text.slice(0, 300)} (${p.url.slice(0, 120)})`);
+  for (const frame of browser.page.frames()) {
+    const text = await frame.evaluate(() => (document.body?.dataset.view ? `${document.body.dataset.view}: ${document.body.innerText.slice(0, 400)}` : '')).catch(() => '');
+    if (text) console.log(`      frame ${text.replace(/\n/g, ' | ')}`);
+  }
+}

@@ -15,16 +15,12 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { frameWith, launchBrowser, runCommand, workbenchUrl, type Browser } from './browser';
+import { frameWith, launchBrowser, reportFailure, runCommand, waitReady, workbenchUrl, type Browser } from './browser';
 import { dockerHost, installCodeServer, printExtensionLog, REPO, removeDir, startCodeServer, type CodeServer } from './code-server';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
 const TASKS = ['csv-to-json-employees', 'access-log-report'];
 const MODELS = ['sim/direct', 'sim/explorer'];
-
-async function waitReady(frame: Frame): Promise<void> {
-  await frame.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 60_000 });
-}
 
 /** Pixels drawn on a canvas (non-transparent), so an empty chart is caught. */
 async function drawnPixels(frame: Frame, id: string): Promise<number> {
@@ -97,13 +93,7 @@ describe('the editor in a real browser (code-server + Chromium)', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed' || !browser) return;
-    await browser.page.screenshot({ path: join(ARTIFACTS, 'failure.png') }).catch(() => undefined);
-    console.log(`      failure screenshot: ${join(ARTIFACTS, 'failure.png')}`);
-    for (const p of browser.problems.slice(0, 30)) console.log(`      browser ${p.kind}: ${p.text.slice(0, 300)} (${p.url.slice(0, 120)})`);
-    for (const frame of browser.page.frames()) {
-      const text = await frame.evaluate(() => (document.body?.dataset.view ? `${document.body.dataset.view}: ${document.body.innerText.slice(0, 400)}` : '')).catch(() => '');
-      if (text) console.log(`      frame ${text.replace(/\n/g, ' | ')}`);
-    }
+    await reportFailure(browser, join(ARTIFACTS, 'failure.png'));
     printExtensionLog(server);
   });
 

@@ -14,31 +14,17 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { frameWith, launchBrowser, runCommand, workbenchUrl, type Browser } from './browser';
+import { frameWith, launchBrowser, reportFailure, runCommand, waitReady, workbenchUrl, type Browser } from './browser';
 import { dockerHost, installCodeServer, printExtensionLog, REPO, removeDir, startCodeServer, type CodeServer } from './code-server';
 import { freePort, startDockerd, type ExtraEngine } from '../helpers/extra-engines';
-import { writeHarborTask } from '../helpers/task-fixtures';
+import { wordTaskFiles, writeHarborTask } from '../helpers/task-fixtures';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
 const TASK = 'engines-echo';
 
 /** A small task written the way Terminal-Bench's (Harbor format) are; its image builds in a second on a fresh engine. */
-const TASK_FILES: Record<string, string> = {
-  'task.toml': [
-    'version = "1.0"', '', '[metadata]', 'difficulty = "easy"', 'category = "files"', '',
-    '[verifier]', 'timeout_sec = 60.0', '', '[agent]', 'timeout_sec = 120.0', '',
-    '[environment]', 'build_timeout_sec = 120.0', 'cpus = 1', 'memory = "1G"', '',
-  ].join('\n'),
-  'instruction.md': 'Write the word pool to /app/out.txt.\n',
-  'environment/Dockerfile': 'FROM debian:bookworm-slim\nWORKDIR /app\n',
-  'tests/test.sh': '#!/bin/bash\nmkdir -p /logs/verifier\nif [ "$(cat /app/out.txt 2>/dev/null)" = "pool" ]; then echo 1; else echo 0; fi > /logs/verifier/reward.txt\n',
-  'solution/solve.sh': '#!/bin/bash\necho pool > /app/out.txt\n',
-};
+const TASK_FILES = wordTaskFiles('pool', { agentTimeoutSec: 120 });
 const MODELS = ['sim/direct', 'sim/explorer'];
-
-async function waitReady(frame: Frame): Promise<void> {
-  await frame.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 60_000 });
-}
 
 describe('two Docker engines from the editor (kilobench.dockerHosts, code-server + Chromium)', function () {
   this.timeout(600_000);
@@ -68,11 +54,7 @@ describe('two Docker engines from the editor (kilobench.dockerHosts, code-server
 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed' || !browser) return;
-    await browser.page.screenshot({ path: join(ARTIFACTS, 'engines-failure.png') }).catch(() => undefined);
-    for (const frame of browser.page.frames()) {
-      const text = await frame.evaluate(() => (document.body?.dataset.view ? `${document.body.dataset.view}: ${document.body.innerText.slice(0, 400)}` : '')).catch(() => '');
-      if (text) console.log(`      frame ${text.replace(/\n/g, ' | ')}`);
-    }
+    await reportFailure(browser, join(ARTIFACTS, 'engines-failure.png'));
     printExtensionLog(server);
   });
 

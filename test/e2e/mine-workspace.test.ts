@@ -9,16 +9,11 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
-import { frameWith, launchBrowser, runCommand, workbenchUrl, type Browser } from './browser';
+import { frameWith, launchBrowser, reportFailure, runCommand, waitReady, workbenchUrl, type Browser } from './browser';
 import { dockerHost, installCodeServer, printExtensionLog, REPO, removeDir, startCodeServer, type CodeServer } from './code-server';
 import { makeRepo, pythonHistory, type GeneratedRepo } from '../helpers/mine-repos';
 
 const ARTIFACTS = join(REPO, 'test-artifacts', 'e2e');
-
-async function waitReady(frame: Frame): Promise<void> {
-  await frame.waitForFunction(() => document.body.dataset.ready === '1', null, { timeout: 60_000 });
-}
 
 describe('Compare models on this workspace (code-server + Chromium)', function () {
   this.timeout(1_200_000);
@@ -38,7 +33,7 @@ describe('Compare models on this workspace (code-server + Chromium)', function (
 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed' || !browser) return;
-    await browser.page.screenshot({ path: join(ARTIFACTS, 'mine-failure.png') }).catch(() => undefined);
+    await reportFailure(browser, join(ARTIFACTS, 'mine-failure.png'));
     printExtensionLog(server);
   });
 

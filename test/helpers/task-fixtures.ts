@@ -74,3 +74,22 @@ export function writeTb1Task(parent: string, id: string, overrides: Record<strin
 export function writeHarborTask(parent: string, id: string, overrides: Record<string, string> = {}): string {
   return writeFiles(join(parent, id), { ...HARBOR_FILES, ...overrides });
 }
+
+/**
+ * The files of a small Harbor-format task, written the way Terminal-Bench's are: the agent must
+ * write `word` to /app/out.txt, the verifier's test.sh writes the reward, solve.sh is the reference.
+ * `dockerfile` replaces the image's Dockerfile (e.g. to give it a layer of its own).
+ */
+export function wordTaskFiles(word: string, options: { cpus?: number; memory?: string; agentTimeoutSec?: number; dockerfile?: string } = {}): Record<string, string> {
+  return {
+    'task.toml': [
+      'version = "1.0"', '', '[metadata]', 'difficulty = "easy"', 'category = "files"', '',
+      '[verifier]', 'timeout_sec = 60.0', '', '[agent]', `timeout_sec = ${(options.agentTimeoutSec ?? 240).toFixed(1)}`, '',
+      '[environment]', 'build_timeout_sec = 120.0', `cpus = ${options.cpus ?? 1}`, `memory = "${options.memory ?? '1G'}"`, '',
+    ].join('\n'),
+    'instruction.md': `Write the word ${word} to /app/out.txt.\n`,
+    'environment/Dockerfile': options.dockerfile ?? 'FROM debian:bookworm-slim\nWORKDIR /app\n',
+    'tests/test.sh': `#!/bin/bash\nmkdir -p /logs/verifier\nif [ "$(cat /app/out.txt 2>/dev/null)" = "${word}" ]; then echo 1; else echo 0; fi > /logs/verifier/reward.txt\n`,
+    'solution/solve.sh': `#!/bin/bash\necho ${word} > /app/out.txt\n`,
+  };
+}

@@ -16,24 +16,14 @@ import { join } from 'node:path';
 import { Store, type TrialRecord } from '../../../src/core/store';
 import { resolveDockerHost } from '../../../src/core/runtime/docker/docker-host';
 import { CLI } from '../../helpers/cli';
-import { tempDir, writeHarborTask } from '../../helpers/task-fixtures';
+import { tempDir, wordTaskFiles, writeHarborTask } from '../../helpers/task-fixtures';
 import { freePort, makeCertificates, startDockerd, startRegistry, type ExtraEngine, type Registry } from '../../helpers/extra-engines';
 
 const LONG = process.env.KILOBENCH_POOL_LONG === '1';
 
 function task(cpus: number, word: string): Record<string, string> {
-  return {
-    'task.toml': [
-      'version = "1.0"', '', '[metadata]', 'difficulty = "easy"', 'category = "files"', '',
-      '[verifier]', 'timeout_sec = 60.0', '', '[agent]', 'timeout_sec = 240.0', '',
-      '[environment]', 'build_timeout_sec = 120.0', `cpus = ${cpus}`, 'memory = "2G"', '',
-    ].join('\n'),
-    'instruction.md': `Write the word ${word} to /app/out.txt.\n`,
-    // A layer of its own, so the pushed and pulled image is the task's, not only the base.
-    'environment/Dockerfile': `FROM debian:bookworm-slim\nWORKDIR /app\nRUN echo ${word} > /etc/kilobench-task-word\n`,
-    'tests/test.sh': `#!/bin/bash\nmkdir -p /logs/verifier\nif [ "$(cat /app/out.txt 2>/dev/null)" = "${word}" ]; then echo 1; else echo 0; fi > /logs/verifier/reward.txt\n`,
-    'solution/solve.sh': `#!/bin/bash\necho ${word} > /app/out.txt\n`,
-  };
+  // A layer of its own, so the pushed and pulled image is the task's, not only the base.
+  return wordTaskFiles(word, { cpus, memory: '2G', dockerfile: `FROM debian:bookworm-slim\nWORKDIR /app\nRUN echo ${word} > /etc/kilobench-task-word\n` });
 }
 
 /** `ACTION NAME` lines of the image events an engine saw since `since` (unix seconds). */

@@ -19,24 +19,14 @@ import { FINAL_STATUSES } from '../../../src/core/domain';
 import { LABELS } from '../../../src/core/runtime/container-runtime';
 import { dockerOptions, resolveDockerHost } from '../../../src/core/runtime/docker/docker-host';
 import { CLI } from '../../helpers/cli';
-import { tempDir, writeHarborTask } from '../../helpers/task-fixtures';
+import { tempDir, wordTaskFiles, writeHarborTask } from '../../helpers/task-fixtures';
 import { freePort, startDockerd, startSshd, type ExtraEngine, type Sshd } from '../../helpers/extra-engines';
 import { waitFor } from '../../helpers/docker';
 
 const LONG = process.env.KILOBENCH_POOL_LONG === '1';
 
 function task(cpus: number, word: string): Record<string, string> {
-  return {
-    'task.toml': [
-      'version = "1.0"', '', '[metadata]', 'difficulty = "easy"', 'category = "files"', '',
-      '[verifier]', 'timeout_sec = 60.0', '', '[agent]', 'timeout_sec = 240.0', '',
-      '[environment]', 'build_timeout_sec = 120.0', `cpus = ${cpus}`, 'memory = "2G"', '',
-    ].join('\n'),
-    'instruction.md': `Write the word ${word} to /app/out.txt.\n`,
-    'environment/Dockerfile': 'FROM debian:bookworm-slim\nWORKDIR /app\n',
-    'tests/test.sh': `#!/bin/bash\nmkdir -p /logs/verifier\nif [ "$(cat /app/out.txt 2>/dev/null)" = "${word}" ]; then echo 1; else echo 0; fi > /logs/verifier/reward.txt\n`,
-    'solution/solve.sh': `#!/bin/bash\necho ${word} > /app/out.txt\n`,
-  };
+  return wordTaskFiles(word, { cpus, memory: '2G' });
 }
 
 interface JsonEvent { type: string; trialId?: string; engine?: string; status?: string; message?: string }
