@@ -141,24 +141,36 @@ const ANALYSED_TRIAL_SQL =
   'SELECT id, task_id, model_id, harness, trial_index, status, started_at, agent_duration_ms, input_tokens, cache_read_tokens, cache_write_tokens, ' +
   'output_tokens, reasoning_tokens, cost_usd, cost_flags, harness_version, engine, duration_ms FROM trials WHERE run_id = $run_id ORDER BY task_id, model_id, trial_index, id';
 
-/** What the analysis reads of each trial, in `listTrials` order (values read by position: one small object per trial). */
+/**
+ * What the analysis reads of each trial, in `listTrials` order: values read by position, one small
+ * object per trial made as its row is stepped, and the texts most trials repeat (task, model,
+ * harness, status, version, engine) shared: one string each, not one per trial.
+ */
 export function listAnalysedTrials(db: Db, runId: string): AnalysedTrial[] {
-  return db.values(ANALYSED_TRIAL_SQL, { run_id: runId }).map((v) => {
+  const texts = new Map<string, string>();
+  const shared = (value: unknown): string | null => {
+    if (value === null) return null;
+    const known = texts.get(value as string);
+    if (known !== undefined) return known;
+    texts.set(value as string, value as string);
+    return value as string;
+  };
+  return db.mapValues(ANALYSED_TRIAL_SQL, { run_id: runId }, (v) => {
     const flags = v[14] as string;
     return {
       id: v[0] as string,
-      taskId: v[1] as string,
-      modelId: v[2] as string,
-      harness: v[3] as string,
+      taskId: shared(v[1]) as string,
+      modelId: shared(v[2]) as string,
+      harness: shared(v[3]) as string,
       trialIndex: v[4] as number,
-      status: v[5] as TrialStatus,
+      status: shared(v[5]) as TrialStatus,
       startedAt: v[6] as string | null,
       agentDurationMs: v[7] as number | null,
       tokens: { input: v[8] as number, cacheRead: v[9] as number, cacheWrite: v[10] as number, output: v[11] as number, reasoning: v[12] as number },
       costUsd: v[13] as number | null,
       costFlags: flags === '' ? [] : flags.split(','),
-      harnessVersion: v[15] as string | null,
-      engine: v[16] as string | null,
+      harnessVersion: shared(v[15]),
+      engine: shared(v[16]),
       durationMs: v[17] as number | null,
     };
   });
@@ -205,7 +217,7 @@ export interface StoredCallSummary {
 
 /** The call summaries of a run's trials (trials without calls have none). */
 export function listCallSummaries(db: Db, runId: string): StoredCallSummary[] {
-  return db.values('SELECT trial_id, pricing, summary FROM trial_call_summaries WHERE run_id = $run_id', { run_id: runId }).map((v) => ({
+  return db.mapValues('SELECT trial_id, pricing, summary FROM trial_call_summaries WHERE run_id = $run_id', { run_id: runId }, (v) => ({
     trialId: v[0] as string,
     pricing: v[1] as string,
     summary: callSummaryFromBytes(v[2] as Uint8Array),
@@ -218,12 +230,20 @@ export interface StoredTranscriptSummary {
   summary: TranscriptToolSummary;
 }
 
-/** The transcript summaries of a run's trials (trials without tool calls or commands have none). */
+/**
+ * The transcript summaries of a run's trials (trials without tool calls or commands have none): the
+ * trial ids and the summaries each as one JSON array, parsed once, instead of one row per trial.
+ */
 export function listTranscriptSummaries(db: Db, runId: string): StoredTranscriptSummary[] {
-  return db.values('SELECT trial_id, summary_json FROM trial_transcript_summaries WHERE run_id = $run_id', { run_id: runId }).map((v) => ({
-    trialId: v[0] as string,
-    summary: JSON.parse(v[1] as string) as TranscriptToolSummary,
-  }));
+  const [row] = db.values(
+    "SELECT count(*), json_group_array(trial_id), '[' || group_concat(summary_json, ',') || ']' FROM trial_transcript_summaries WHERE run_id = $run_id",
+    { run_id: runId },
+  );
+  if (!row || row[0] === 0) return [];
+  const trialIds = JSON.parse(row[1] as string) as string[];
+  const summaries = JSON.parse(row[2] as string) as TranscriptToolSummary[];
+  if (summaries.length !== trialIds.length) throw new Error(`read ${summaries.length} transcript summaries for ${trialIds.length} trials of run ${runId}`);
+  return trialIds.map((trialId, i) => ({ trialId, summary: summaries[i] as TranscriptToolSummary }));
 }
 
 export function getTaskSnapshots(db: Db, runId: string): TaskSnapshot[] {
