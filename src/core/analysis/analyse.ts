@@ -9,7 +9,7 @@ import { compareOutcomes, DEFAULT_RESAMPLES, DEFAULT_SEED, outcomesByTask, type 
 import { complementarity, type Complementarity } from './complementarity';
 import {
   costPerPassBootstrap, costSummary, groupCostToComplete, knownCosts, pairStats, passCounts,
-  type CostSummary, type GroupCostToComplete, type PairStats, type PassCounts,
+  type CostSummary, type GroupCostToComplete, type PairStats, type PassCounts, type TaskDraws,
 } from './cost';
 import { groupFingerprintOfFacts, trialParts, type GroupFingerprint, type TrialFingerprint } from './fingerprint';
 import { paretoFront, type ParetoPoint } from './pareto';
@@ -173,6 +173,7 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
   });
   const allCells = tasks.flatMap((t) => t.cells);
 
+  const draws: TaskDraws = new Map();
   const analysed = groups.map((g, i): GroupAnalysis => {
     const mine = groupFacts[i] as TrialFacts[];
     const attempts = mine.filter((f) => f.attempt);
@@ -201,7 +202,7 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
       spendUsd: sumOrNull(attempts),
       excludedSpendUsd: sumOrNull(mine.filter((f) => !f.attempt)),
       failedSpendShare: share(sumOrNull(attempts.filter((f) => !f.passed)), sumOrNull(attempts)),
-      costToComplete: { ...groupCostToComplete(cells), perPassCI: costPerPassBootstrap(cells, { seed, resamples }) },
+      costToComplete: { ...groupCostToComplete(cells), perPassCI: costPerPassBootstrap(cells, { seed, resamples, draws }) },
       tokens,
       // Added up from each attempt's summaries: no fingerprint per trial (`trialFingerprints` makes those when read).
       fingerprint: groupFingerprintOfFacts(attempts, summaryOf),

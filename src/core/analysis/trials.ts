@@ -61,6 +61,9 @@ export function recordedOrder(a: AnalysedTrial, b: AnalysedTrial): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** The calls or events of a trial that has none: one array for all of them (nothing changes a trial's facts). */
+const NONE: never[] = [];
+
 function indexBy<T extends { trialId: string; seq: number }>(items: readonly T[] | undefined): Map<string, T[]> {
   const map = new Map<string, T[]>();
   for (const item of items ?? []) {
@@ -103,7 +106,7 @@ export function trialFacts(
     }
     const group = key.group;
     const summary = summaries?.get(trial.id);
-    const own = summary ? [] : callsByTrial.get(trial.id) ?? [];
+    const own = summary ? NONE : callsByTrial.get(trial.id) ?? NONE;
     let estimated = false;
     let unpriced = false;
     let noCalls = false;
@@ -111,7 +114,7 @@ export function trialFacts(
     let costUsd: number | null;
     let tokens: TokenUsage;
     if (summary && summary.calls > 0) {
-      tokens = { ...summary.tokens };
+      tokens = summary.tokens;
       costUsd = summary.costUsd;
       estimated = summary.estimated;
       unpriced = summary.unpriced;
@@ -128,7 +131,7 @@ export function trialFacts(
         }
       }
     } else {
-      tokens = { ...trial.tokens };
+      tokens = trial.tokens;
       costUsd = trial.costUsd;
       if (costUsd === null) {
         if (metered) {
@@ -162,7 +165,7 @@ export function trialFacts(
       costFlags,
       tokens,
       calls: own,
-      events: transcripts ? [] : eventsByTrial.get(trial.id) ?? [],
+      events: transcripts ? NONE : eventsByTrial.get(trial.id) ?? NONE,
     };
     if (summary) facts.summary = summary;
     // With transcript summaries, a trial without one had no tool calls or commands: no events.
