@@ -61,8 +61,8 @@ export function recordedOrder(a: AnalysedTrial, b: AnalysedTrial): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** The calls or events of a trial that has none: one array for all of them (nothing changes a trial's facts). */
-const NONE: never[] = [];
+/** The calls, events or cost flags of a trial that has none: one array for all of them, frozen (nothing changes a trial's facts). */
+const NONE = Object.freeze([]) as unknown as never[];
 
 function indexBy<T extends { trialId: string; seq: number }>(items: readonly T[] | undefined): Map<string, T[]> {
   const map = new Map<string, T[]>();
@@ -150,7 +150,7 @@ export function trialFacts(
       if (trial.costFlags.includes('estimated')) estimated = true;
     }
     // In sorted order, without a set per trial.
-    const costFlags: TrialCostFlag[] = [];
+    const costFlags: TrialCostFlag[] = estimated || noCalls || unmetered || unpriced ? [] : NONE;
     if (estimated) costFlags.push('estimated');
     if (noCalls) costFlags.push('no-llm-calls');
     if (unmetered) costFlags.push('unmetered');

@@ -31,13 +31,19 @@ export function callSummaryBytes(s: CallSummary): Uint8Array {
 
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
-/** The float64s of `bytes` (little-endian): a view when the platform and alignment allow, else a copy. */
+/** One summary's numbers, decoded through this one buffer: a typed-array view per summary costs more than the copy. */
+const scratch = new Float64Array(NUMBERS);
+const scratchBytes = new Uint8Array(scratch.buffer);
+
+/** The float64s of `bytes` (little-endian), in `scratch`: valid until the next call. */
 function numbersOf(bytes: Uint8Array): Float64Array {
-  if (LITTLE_ENDIAN && bytes.byteOffset % 8 === 0) return new Float64Array(bytes.buffer, bytes.byteOffset, NUMBERS);
+  if (LITTLE_ENDIAN) {
+    scratchBytes.set(bytes);
+    return scratch;
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Float64Array(NUMBERS);
-  for (let k = 0; k < NUMBERS; k++) out[k] = view.getFloat64(8 * k, true);
-  return out;
+  for (let k = 0; k < NUMBERS; k++) scratch[k] = view.getFloat64(8 * k, true);
+  return scratch;
 }
 
 /** The summary `callSummaryBytes` wrote (keys in the order the fold makes them). */

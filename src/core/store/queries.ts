@@ -176,6 +176,9 @@ function orderTiesById(trials: AnalysedTrial[]): AnalysedTrial[] {
   return trials;
 }
 
+/** The cost flags of the many trials without any: one array, frozen (no reader changes a record). */
+const NO_FLAGS = Object.freeze([]) as unknown as string[];
+
 /**
  * What the analysis reads of each trial, in `listTrials` order (`orderTiesById`): values read by position, one small
  * object per trial made as its row is stepped, and the texts most trials repeat (task, model,
@@ -203,7 +206,7 @@ export function listAnalysedTrials(db: Db, runId: string): AnalysedTrial[] {
       agentDurationMs: v[7] as number | null,
       tokens: { input: v[8] as number, cacheRead: v[9] as number, cacheWrite: v[10] as number, output: v[11] as number, reasoning: v[12] as number },
       costUsd: v[13] as number | null,
-      costFlags: flags === '' ? [] : flags.split(','),
+      costFlags: flags === '' ? NO_FLAGS : flags.split(','),
       harnessVersion: shared(v[15]),
       engine: shared(v[16]),
       durationMs: v[17] as number | null,
@@ -250,13 +253,13 @@ export interface StoredCallSummary {
   summary: CallSummary;
 }
 
-/** The call summaries of a run's trials (trials without calls have none). */
+/** The call summaries of a run's trials (trials without calls have none); one string per distinct `pricing`, not one per trial. */
 export function listCallSummaries(db: Db, runId: string): StoredCallSummary[] {
-  return db.mapValues('SELECT trial_id, pricing, summary FROM trial_call_summaries WHERE run_id = $run_id', { run_id: runId }, (v) => ({
-    trialId: v[0] as string,
-    pricing: v[1] as string,
-    summary: callSummaryFromBytes(v[2] as Uint8Array),
-  }));
+  let pricing = '';
+  return db.mapValues('SELECT trial_id, pricing, summary FROM trial_call_summaries WHERE run_id = $run_id', { run_id: runId }, (v) => {
+    if (v[1] !== pricing) pricing = v[1] as string;
+    return { trialId: v[0] as string, pricing, summary: callSummaryFromBytes(v[2] as Uint8Array) };
+  });
 }
 
 /** A trial's transcript summary (tool calls and commands). */
