@@ -4,7 +4,7 @@
  * cache hits, reasoning, where the money goes and where the time goes. Definitions in README.md.
  */
 import {
-  addSplit, commandOf, emptySplit, summariseCalls, summariseTranscript, zeroToolCounts, type CallSummary, type TranscriptToolSummary, type ContextTokens, type SpendSplit, type ToolCounts, type UsagePricer,
+  commandOf, emptySplit, summariseCalls, summariseTranscript, zeroToolCounts, type CallSummary, type TranscriptToolSummary, type ContextTokens, type SpendSplit, type ToolCounts, type UsagePricer,
 } from '../calls';
 import { categoriseToolName, TOOL_CATEGORIES, totalInput, type TokenUsage, type ToolCategory } from '../domain';
 import type { LlmCallRecord, TranscriptEventRecord } from '../store';
@@ -258,6 +258,14 @@ export function groupFingerprintOfFacts(attempts: readonly TrialFacts[], summary
   return sums.fingerprint();
 }
 
+/** `addSplit` into `into` itself (the same additions, no new object per attempt). */
+function addInto(into: SpendSplit, part: SpendSplit): void {
+  into.resentContext += part.resentContext;
+  into.newInput += part.newInput;
+  into.output += part.output;
+  into.reasoning += part.reasoning;
+}
+
 /** The running sums a group fingerprint is made of. */
 class FingerprintSums {
   n = 0;
@@ -268,7 +276,7 @@ class FingerprintSums {
   readonly tokens: ContextTokens = { totalInput: 0, resent: 0, cacheRead: 0, output: 0, reasoning: 0 };
   readonly wall = { agentMs: 0, modelMs: 0, otherMs: 0, trialsTimed: 0 };
   timeouts = 0;
-  tokenSplit = emptySplit('tokens');
+  readonly tokenSplit = emptySplit('tokens');
   usdSplit: SpendSplit | null = emptySplit('usd');
 
   /** One attempt (no `toolCalls`: none to add); `usd` is its dollar split, null when it has none. */
@@ -289,8 +297,11 @@ class FingerprintSums {
     this.tokens.cacheRead += tokens.cacheRead;
     this.tokens.output += tokens.output;
     this.tokens.reasoning += tokens.reasoning;
-    this.tokenSplit = addSplit(this.tokenSplit, tokenSplit);
-    if (llmCalls > 0) this.usdSplit = this.usdSplit && usd ? addSplit(this.usdSplit, usd) : null;
+    addInto(this.tokenSplit, tokenSplit);
+    if (llmCalls > 0) {
+      if (this.usdSplit && usd) addInto(this.usdSplit, usd);
+      else this.usdSplit = null;
+    }
   }
 
   addWallTime(agentMs: number, modelMs: number, otherMs: number): void {
