@@ -3,15 +3,15 @@
  * from a test), every metric out. Pure and deterministic (bootstrap intervals use a seed).
  */
 import type { LlmCallRecord, TranscriptEventRecord, AnalysedTrial } from '../store/records';
-import { addUsage, zeroUsage, type TokenUsage } from '../domain';
-import type { CallSummary, TranscriptToolSummary, UsagePricer } from '../calls';
+import { zeroUsage, type TokenUsage } from '../domain';
+import { summariseCalls, type CallSummary, type TranscriptToolSummary, type UsagePricer } from '../calls';
 import { compareOutcomes, DEFAULT_RESAMPLES, DEFAULT_SEED, outcomesByTask, type Comparison } from './compare';
 import { complementarity, type Complementarity } from './complementarity';
 import {
   costPerPassBootstrap, costSummary, groupCostToComplete, knownCosts, pairStats, passCounts,
-  type CostSummary, type GroupCostToComplete, type PairStats, type PassCounts,
+  type CostSummary, type GroupCostToComplete, type PairStats, type PassCounts, type TaskDraws,
 } from './cost';
-import { groupFingerprintOf, trialParts, type GroupFingerprint, type TrialFingerprint, type TrialParts } from './fingerprint';
+import { groupFingerprintOfFacts, trialParts, type GroupFingerprint, type TrialFingerprint } from './fingerprint';
 import { paretoFront, type ParetoPoint } from './pareto';
 import { harnessVersionSteps, type HarnessVersionStep } from './harness-versions';
 import { mean, Z95 } from './stats';
@@ -136,43 +136,59 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
   const resamples = input.resamples ?? DEFAULT_RESAMPLES;
   const facts = trialFacts(input.trials, input.calls, input.events, input.callSummaries, input.transcriptSummaries);
   const groups = groupsOf(facts);
-  const taskIds = [...new Set(facts.map((f) => f.trial.taskId))].sort(compareText);
+  const groupIndex = new Map(groups.map((g, i) => [groupId(g), i]));
 
-  // (task, group) cells.
-  const cellTrials = new Map<string, TrialFacts[]>();
-  const cellKey = (task: string, gid: string) => `${task}\u0000${gid}`;
+  // Each trial's call summary: the stored one, else folded from its calls once (and only when asked).
+  const folded = new Map<TrialFacts, CallSummary>();
+  const summaryOf = (f: TrialFacts): CallSummary => {
+    if (f.summary) return f.summary;
+    let summary = folded.get(f);
+    if (!summary) folded.set(f, (summary = summariseCalls(f.calls, input.pricer)));
+    return summary;
+  };
+
+  // Trials by group, and by task then group: the (task, group) cells.
+  const groupFacts: TrialFacts[][] = groups.map(() => []);
+  const taskCells = new Map<string, TrialFacts[][]>();
   for (const f of facts) {
-    const key = cellKey(f.trial.taskId, f.groupId);
-    const list = cellTrials.get(key);
-    if (list) list.push(f);
-    else cellTrials.set(key, [f]);
+    const g = groupIndex.get(f.groupId) as number;
+    (groupFacts[g] as TrialFacts[]).push(f);
+    let cells = taskCells.get(f.trial.taskId);
+    if (!cells) taskCells.set(f.trial.taskId, (cells = groups.map(() => [])));
+    (cells[g] as TrialFacts[]).push(f);
   }
+  const taskIds = [...taskCells.keys()].sort(compareText);
+  const groupCells: PairStats[][] = groups.map(() => []);
   const tasks: TaskAnalysis[] = taskIds.map((task) => {
-    const cells = groups.flatMap((g) => {
-      const trials = cellTrials.get(cellKey(task, groupId(g)));
-      return trials ? [pairStats(task, g, trials)] : [];
+    const byGroup = taskCells.get(task) as TrialFacts[][];
+    const cells: PairStats[] = [];
+    groups.forEach((g, i) => {
+      const trials = byGroup[i] as TrialFacts[];
+      if (trials.length === 0) return;
+      const cell = pairStats(task, g, trials);
+      cells.push(cell);
+      (groupCells[i] as PairStats[]).push(cell);
     });
     return { task, cells, solvedBy: cells.filter((c) => c.passed > 0).map((c) => ({ model: c.model, harness: c.harness })) };
   });
   const allCells = tasks.flatMap((t) => t.cells);
 
-  // Each trial's fingerprint once: the group fingerprints add up those of their attempts.
-  const parts = new Map<TrialFacts, TrialParts>();
-  for (const f of facts) parts.set(f, trialParts(f, input.pricer));
-  const groupFacts = new Map<string, TrialFacts[]>();
-  for (const f of facts) {
-    const list = groupFacts.get(f.groupId);
-    if (list) list.push(f);
-    else groupFacts.set(f.groupId, [f]);
-  }
-
-  const analysed = groups.map((g): GroupAnalysis => {
-    const gid = groupId(g);
-    const mine = groupFacts.get(gid) ?? [];
+  const draws: TaskDraws = new Map();
+  const analysed = groups.map((g, i): GroupAnalysis => {
+    const mine = groupFacts[i] as TrialFacts[];
     const attempts = mine.filter((f) => f.attempt);
-    const cells = allCells.filter((c) => groupId(c) === gid);
+    const cells = groupCells[i] as PairStats[];
     const costs = knownCosts(attempts);
-    const flags = new Set(attempts.flatMap((f) => f.costFlags));
+    const flags = new Set<string>();
+    const tokens = zeroUsage();
+    for (const f of attempts) {
+      for (const flag of f.costFlags) flags.add(flag);
+      tokens.input += f.tokens.input;
+      tokens.cacheRead += f.tokens.cacheRead;
+      tokens.cacheWrite += f.tokens.cacheWrite;
+      tokens.output += f.tokens.output;
+      tokens.reasoning += f.tokens.reasoning;
+    }
     return {
       model: g.model,
       harness: g.harness,
@@ -186,9 +202,10 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
       spendUsd: sumOrNull(attempts),
       excludedSpendUsd: sumOrNull(mine.filter((f) => !f.attempt)),
       failedSpendShare: share(sumOrNull(attempts.filter((f) => !f.passed)), sumOrNull(attempts)),
-      costToComplete: { ...groupCostToComplete(cells), perPassCI: costPerPassBootstrap(cells, { seed, resamples }) },
-      tokens: attempts.reduce((acc, f) => addUsage(acc, f.tokens), zeroUsage()),
-      fingerprint: groupFingerprintOf(attempts.map((f) => parts.get(f) as TrialParts)),
+      costToComplete: { ...groupCostToComplete(cells), perPassCI: costPerPassBootstrap(cells, { seed, resamples, draws }) },
+      tokens,
+      // Added up from each attempt's summaries: no fingerprint per trial (`trialFingerprints` makes those when read).
+      fingerprint: groupFingerprintOfFacts(attempts, summaryOf),
       onPareto: false,
     };
   });
@@ -209,7 +226,7 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
   let comparisons: Comparison[] | undefined;
   const compareAll = (): Comparison[] => {
     const list: Comparison[] = [];
-    const outcomes = groups.map((g) => outcomesByTask(groupFacts.get(groupId(g)) ?? []));
+    const outcomes = groupFacts.map((mine) => outcomesByTask(mine));
     for (let i = 0; input.comparisons !== false && i < groups.length; i++) {
       for (let j = i + 1; j < groups.length; j++) {
         list.push(compareOutcomes(groups[i] as GroupKey, groups[j] as GroupKey, outcomes[i] ?? [], outcomes[j] ?? [], { seed, resamples }));
@@ -217,9 +234,10 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
     }
     return list;
   };
+  // No view of a report reads every trial's fingerprint: made on the first read, once.
+  let trialFingerprints: TrialFingerprint[] | undefined;
 
   const overall = passCounts(facts);
-  const trialFingerprints = facts.map((f) => (parts.get(f) as TrialParts).fingerprint);
   return {
     groups: analysed,
     tasks,
@@ -228,8 +246,10 @@ export function analyseRun(input: AnalysisInput): RunAnalysis {
     get comparisons(): Comparison[] {
       return (comparisons ??= compareAll());
     },
-    trialFingerprints,
-    harnessVersions: harnessVersionSteps(facts, trialFingerprints, { seed, resamples }),
+    get trialFingerprints(): TrialFingerprint[] {
+      return (trialFingerprints ??= facts.map((f) => trialParts({ ...f, summary: summaryOf(f) }, input.pricer).fingerprint));
+    },
+    harnessVersions: harnessVersionSteps(facts, summaryOf, { seed, resamples }),
     totals: {
       trials: facts.length,
       attempts: overall.attempts,

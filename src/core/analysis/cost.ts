@@ -4,7 +4,7 @@
  * empirical). A cost that cannot be known is null, a task never solved is "unsolved"; neither is
  * ever reported as 0.
  */
-import { mean, median, p90, passAtKTable, seededRandom, wilson } from './stats';
+import { mean, passAtKTable, quantileSorted, seededRandom, wilson } from './stats';
 import { recordedOrder, type GroupKey, type TrialFacts } from './trials';
 
 export const UNSOLVED = 'unsolved' as const;
@@ -71,7 +71,9 @@ export function knownCosts(attempts: readonly TrialFacts[]): number[] | null {
 
 export function costSummary(costs: readonly number[] | null): CostSummary {
   if (costs === null || costs.length === 0) return { mean: null, median: null, p90: null };
-  return { mean: mean(costs), median: median(costs), p90: p90(costs) };
+  // One sorted copy for both quantiles (what `median` and `p90` would each sort).
+  const sorted = [...costs].sort((a, b) => a - b);
+  return { mean: mean(costs), median: quantileSorted(sorted, 0.5), p90: quantileSorted(sorted, 0.9) };
 }
 
 /**
@@ -188,7 +190,7 @@ export function costPerPass(pairs: readonly Pick<PairStats, 'attempts' | 'passed
  */
 export function costPerPassBootstrap(
   pairs: readonly Pick<PairStats, 'attempts' | 'passed' | 'spendUsd'>[],
-  options: { seed: number; resamples: number; confidence?: number },
+  options: { seed: number; resamples: number; confidence?: number; draws?: TaskDraws },
 ): [number, number] | null {
   const attempted = pairs.filter((p) => p.attempts > 0);
   const n = attempted.length;
@@ -207,13 +209,13 @@ export function costPerPassBootstrap(
   }
   if (totalPasses === 0) return null;
   const point = totalSpend / totalPasses;
-  const random = seededRandom(options.seed);
+  const draws = taskDraws(options.seed, n, options.resamples, options.draws);
   const ratios = new Float64Array(options.resamples);
-  for (let b = 0; b < options.resamples; b++) {
+  for (let b = 0, d = 0; b < options.resamples; b++) {
     let s = 0;
     let k = 0;
-    for (let j = 0; j < n; j++) {
-      const i = Math.floor(random() * n); // random() < 1, so i < n
+    for (let j = 0; j < n; j++, d++) {
+      const i = draws[d] as number;
       s += spend[i] as number;
       k += passes[i] as number;
     }
@@ -232,6 +234,25 @@ export function costPerPassBootstrap(
   const high = at(1 - alpha / 2);
   if (!Number.isFinite(high)) return null;
   return [Math.min(low, point), Math.max(high, point)];
+}
+
+/** Task draws of `costPerPassBootstrap` by (seed, tasks, resamples), kept by a caller that bootstraps several groups. */
+export type TaskDraws = Map<string, Uint32Array>;
+
+/**
+ * The task indices the bootstrap draws, `resamples` × n of them in order, from the seeded source.
+ * They depend only on (seed, n, resamples): with `cache`, groups with as many tasks share one
+ * sequence, drawn once.
+ */
+function taskDraws(seed: number, n: number, resamples: number, cache: TaskDraws | undefined): Uint32Array {
+  const key = `${seed} ${n} ${resamples}`;
+  const known = cache?.get(key);
+  if (known) return known;
+  const random = seededRandom(seed);
+  const draws = new Uint32Array(resamples * n);
+  for (let d = 0; d < draws.length; d++) draws[d] = Math.floor(random() * n); // random() < 1, so < n
+  cache?.set(key, draws);
+  return draws;
 }
 
 /** A group's cost to complete: the headline per pass, and solved-only means with the unsolved count beside them. */

@@ -4,7 +4,7 @@
  * cache hits, reasoning, where the money goes and where the time goes. Definitions in README.md.
  */
 import {
-  addSplit, commandOf, emptySplit, summariseCalls, summariseTranscript, zeroToolCounts, type CallSummary, type TranscriptToolSummary, type ContextTokens, type SpendSplit, type ToolCounts, type UsagePricer,
+  commandOf, emptySplit, summariseCalls, summariseTranscript, zeroToolCounts, type CallSummary, type TranscriptToolSummary, type ContextTokens, type SpendSplit, type ToolCounts, type UsagePricer,
 } from '../calls';
 import { categoriseToolName, TOOL_CATEGORIES, totalInput, type TokenUsage, type ToolCategory } from '../domain';
 import type { LlmCallRecord, TranscriptEventRecord } from '../store';
@@ -217,55 +217,121 @@ export function groupFingerprint(attempts: readonly TrialFacts[], pricer?: Usage
 
 /** `groupFingerprint` from the attempts' `trialParts`, computed once per trial by the caller. */
 export function groupFingerprintOf(parts: readonly TrialParts[]): GroupFingerprint {
-  const n = parts.length;
-  const toolCalls = zeroToolCounts();
-  let llmCalls = 0;
-  let commandsMeasured = 0;
-  let commandChars = 0;
-  const tokens: ContextTokens = { totalInput: 0, resent: 0, cacheRead: 0, output: 0, reasoning: 0 };
-  const wall = { agentMs: 0, modelMs: 0, otherMs: 0, trialsTimed: 0 };
-  let timeouts = 0;
-  let tokenSplit = emptySplit('tokens');
-  let usdSplit: SpendSplit | null = emptySplit('usd');
+  const sums = new FingerprintSums();
   for (const { fingerprint: f, splits } of parts) {
-    llmCalls += f.llmCalls;
-    for (const c of TOOL_CATEGORIES) toolCalls[c] += f.toolCalls[c];
-    toolCalls.total += f.toolCalls.total;
-    commandsMeasured += f.commandsMeasured;
-    commandChars += f.commandChars;
-    tokens.totalInput += f.tokens.totalInput;
-    tokens.resent += f.tokens.resent;
-    tokens.cacheRead += f.tokens.cacheRead;
-    tokens.output += f.tokens.output;
-    tokens.reasoning += f.tokens.reasoning;
-    if (f.wallTime) {
-      wall.agentMs += f.wallTime.agentMs;
-      wall.modelMs += f.wallTime.modelMs;
-      wall.otherMs += f.wallTime.otherMs;
-      wall.trialsTimed += 1;
-    }
-    if (f.timedOut) timeouts += 1;
-    tokenSplit = addSplit(tokenSplit, splits.tokens);
-    if (f.llmCalls > 0) usdSplit = usdSplit && splits.usd ? addSplit(usdSplit, splits.usd) : null;
+    sums.add(f.llmCalls, f.toolCalls, f.commandsMeasured, f.commandChars, f.tokens, splits.tokens, splits.usd);
+    if (f.wallTime) sums.addWallTime(f.wallTime.agentMs, f.wallTime.modelMs, f.wallTime.otherMs);
+    if (f.timedOut) sums.timeouts += 1;
   }
-  const perAttempt = zeroToolCounts();
-  for (const c of TOOL_CATEGORIES) perAttempt[c] = n === 0 ? 0 : toolCalls[c] / n;
-  perAttempt.total = n === 0 ? 0 : toolCalls.total / n;
-  const anyCalls = llmCalls > 0;
-  return {
-    trials: n,
-    llmCalls,
-    llmCallsPerAttempt: ratio(llmCalls, n),
-    toolCalls,
-    toolCallsPerAttempt: n === 0 ? null : perAttempt,
-    readWriteRatio: ratio(toolCalls.read, toolCalls.write),
-    meanCommandLength: ratio(commandChars, commandsMeasured),
-    resentContextShare: ratio(tokens.resent, tokens.totalInput),
-    cacheHitShare: ratio(tokens.cacheRead, tokens.totalInput),
-    reasoningShare: ratio(tokens.reasoning, tokens.output),
-    spendSplit: anyCalls && usdSplit ? usdSplit : tokenSplit,
-    wallTime: { ...wall, modelShare: ratio(wall.modelMs, wall.agentMs) },
-    timeouts,
-    timeoutRate: ratio(timeouts, n),
-  };
+  return sums.fingerprint();
+}
+
+/**
+ * A group's fingerprint from its attempts' facts, each trial's call and transcript summary added
+ * straight into the group's sums: the same figures, in the same order of additions, as
+ * `groupFingerprintOf` over `trialParts`, without making a fingerprint per trial.
+ */
+export function groupFingerprintOfFacts(attempts: readonly TrialFacts[], summaryOf: (facts: TrialFacts) => CallSummary): GroupFingerprint {
+  const sums = new FingerprintSums();
+  for (const f of attempts) {
+    const summary = summaryOf(f);
+    const transcript = f.transcript ?? summariseTranscript(f.events);
+    const usd = summary.calls > 0 ? summary.usdSplit : null;
+    if (transcript.toolCalls.total > 0) {
+      sums.add(summary.calls, transcript.toolCalls, transcript.toolCommandsMeasured, transcript.toolCommandChars, summary.context, summary.tokenSplit, usd);
+    } else if (summary.toolCalls.total > 0) {
+      sums.add(summary.calls, summary.toolCalls, summary.commandsMeasured, summary.commandChars, summary.context, summary.tokenSplit, usd);
+    } else {
+      // Transcript commands, each an exec call, or no tool calls at all (what `trialToolCalls` counts).
+      const commands = transcript.commands > 0;
+      sums.add(summary.calls, null, commands ? transcript.commandsMeasured : 0, commands ? transcript.commandChars : 0, summary.context, summary.tokenSplit, usd);
+      sums.toolCalls.exec += transcript.commands;
+      sums.toolCalls.total += transcript.commands;
+    }
+    const agentMs = f.trial.agentDurationMs;
+    if (agentMs !== null) {
+      const modelMs = Math.min(summary.latencyMs, agentMs);
+      sums.addWallTime(agentMs, modelMs, agentMs - modelMs);
+    }
+    if (f.trial.status === 'timeout') sums.timeouts += 1;
+  }
+  return sums.fingerprint();
+}
+
+/** `addSplit` into `into` itself (the same additions, no new object per attempt). */
+function addInto(into: SpendSplit, part: SpendSplit): void {
+  into.resentContext += part.resentContext;
+  into.newInput += part.newInput;
+  into.output += part.output;
+  into.reasoning += part.reasoning;
+}
+
+/** The running sums a group fingerprint is made of. */
+class FingerprintSums {
+  n = 0;
+  llmCalls = 0;
+  readonly toolCalls = zeroToolCounts();
+  commandsMeasured = 0;
+  commandChars = 0;
+  readonly tokens: ContextTokens = { totalInput: 0, resent: 0, cacheRead: 0, output: 0, reasoning: 0 };
+  readonly wall = { agentMs: 0, modelMs: 0, otherMs: 0, trialsTimed: 0 };
+  timeouts = 0;
+  readonly tokenSplit = emptySplit('tokens');
+  usdSplit: SpendSplit | null = emptySplit('usd');
+
+  /** One attempt (no `toolCalls`: none to add); `usd` is its dollar split, null when it has none. */
+  add(
+    llmCalls: number, toolCalls: ToolCounts | null, commandsMeasured: number, commandChars: number, tokens: ContextTokens,
+    tokenSplit: SpendSplit, usd: SpendSplit | null,
+  ): void {
+    this.n += 1;
+    this.llmCalls += llmCalls;
+    if (toolCalls) {
+      for (const c of TOOL_CATEGORIES) this.toolCalls[c] += toolCalls[c];
+      this.toolCalls.total += toolCalls.total;
+    }
+    this.commandsMeasured += commandsMeasured;
+    this.commandChars += commandChars;
+    this.tokens.totalInput += tokens.totalInput;
+    this.tokens.resent += tokens.resent;
+    this.tokens.cacheRead += tokens.cacheRead;
+    this.tokens.output += tokens.output;
+    this.tokens.reasoning += tokens.reasoning;
+    addInto(this.tokenSplit, tokenSplit);
+    if (llmCalls > 0) {
+      if (this.usdSplit && usd) addInto(this.usdSplit, usd);
+      else this.usdSplit = null;
+    }
+  }
+
+  addWallTime(agentMs: number, modelMs: number, otherMs: number): void {
+    this.wall.agentMs += agentMs;
+    this.wall.modelMs += modelMs;
+    this.wall.otherMs += otherMs;
+    this.wall.trialsTimed += 1;
+  }
+
+  fingerprint(): GroupFingerprint {
+    const { n, toolCalls, llmCalls, tokens, wall, timeouts } = this;
+    const perAttempt = zeroToolCounts();
+    for (const c of TOOL_CATEGORIES) perAttempt[c] = n === 0 ? 0 : toolCalls[c] / n;
+    perAttempt.total = n === 0 ? 0 : toolCalls.total / n;
+    const anyCalls = llmCalls > 0;
+    return {
+      trials: n,
+      llmCalls,
+      llmCallsPerAttempt: ratio(llmCalls, n),
+      toolCalls,
+      toolCallsPerAttempt: n === 0 ? null : perAttempt,
+      readWriteRatio: ratio(toolCalls.read, toolCalls.write),
+      meanCommandLength: ratio(this.commandChars, this.commandsMeasured),
+      resentContextShare: ratio(tokens.resent, tokens.totalInput),
+      cacheHitShare: ratio(tokens.cacheRead, tokens.totalInput),
+      reasoningShare: ratio(tokens.reasoning, tokens.output),
+      spendSplit: anyCalls && this.usdSplit ? this.usdSplit : this.tokenSplit,
+      wallTime: { ...wall, modelShare: ratio(wall.modelMs, wall.agentMs) },
+      timeouts,
+      timeoutRate: ratio(timeouts, n),
+    };
+  }
 }

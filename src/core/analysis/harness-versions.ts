@@ -13,7 +13,7 @@
  * difficulty cancels. A change is "clear" when its interval leaves out 0.
  */
 import { harnessBase, harnessVersionOf, compareVersions } from '../harness/harness-spec';
-import type { TrialFingerprint } from './fingerprint';
+import type { CallSummary } from '../calls';
 import { quantile, seededRandom, type Random } from './stats';
 import { compareText, type TrialFacts } from './trials';
 
@@ -236,8 +236,9 @@ function sentenceOf(step: Omit<HarnessVersionStep, 'sentence'>): string {
  * Every (model, harness) that ran at two or more versions, compared version to next version. Empty
  * when no harness ran at more than one version.
  */
-export function harnessVersionSteps(facts: readonly TrialFacts[], fingerprints: readonly TrialFingerprint[], options: HarnessVersionsOptions): HarnessVersionStep[] {
-  const prints = new Map(fingerprints.map((f) => [f.trialId, f]));
+export function harnessVersionSteps(
+  facts: readonly TrialFacts[], summaryOf: (facts: TrialFacts) => Pick<CallSummary, 'calls' | 'context'>, options: HarnessVersionsOptions,
+): HarnessVersionStep[] {
   const groups = new Map<string, TrialFacts[]>();
   for (const f of facts) {
     const list = groups.get(f.groupId);
@@ -254,11 +255,8 @@ export function harnessVersionSteps(facts: readonly TrialFacts[], fingerprints: 
     const byTask = new Map<string, Attempt[]>();
     for (const f of list) {
       if (!f.attempt) continue;
-      const print = prints.get(f.trial.id);
-      const attempt: Attempt = {
-        passed: f.passed, cost: f.costUsd, calls: print?.llmCalls ?? 0,
-        totalInput: print?.tokens.totalInput ?? 0, resent: print?.tokens.resent ?? 0,
-      };
+      const summary = summaryOf(f);
+      const attempt: Attempt = { passed: f.passed, cost: f.costUsd, calls: summary.calls, totalInput: summary.context.totalInput, resent: summary.context.resent };
       const task = byTask.get(f.trial.taskId);
       if (task) task.push(attempt);
       else byTask.set(f.trial.taskId, [attempt]);

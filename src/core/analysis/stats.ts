@@ -31,7 +31,8 @@ export function quantile(values: readonly number[], q: number): number | null {
   return quantileSorted(sorted, q);
 }
 
-function quantileSorted(sorted: readonly number[], q: number): number {
+/** `quantile` of values already sorted ascending. */
+export function quantileSorted(sorted: readonly number[], q: number): number {
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);
   const a = sorted[lo] as number;

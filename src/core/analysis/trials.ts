@@ -61,6 +61,9 @@ export function recordedOrder(a: AnalysedTrial, b: AnalysedTrial): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** The calls, events or cost flags of a trial that has none: one array for all of them, frozen (nothing changes a trial's facts). */
+const NONE = Object.freeze([]) as unknown as never[];
+
 function indexBy<T extends { trialId: string; seq: number }>(items: readonly T[] | undefined): Map<string, T[]> {
   const map = new Map<string, T[]>();
   for (const item of items ?? []) {
@@ -92,54 +95,66 @@ export function trialFacts(
   const eventsByTrial = indexBy(events);
   const metered = calls !== undefined || summaries !== undefined;
   // One group key object and id per (model, harness), not per trial.
-  const groupKeys = new Map<string, { group: GroupKey; id: string }>();
+  const groupKeys = new Map<string, Map<string, { group: GroupKey; id: string }>>();
   return trials.map((trial) => {
-    const keyText = `${trial.modelId}\u0000${trial.harness}`;
-    let key = groupKeys.get(keyText);
+    let byHarness = groupKeys.get(trial.modelId);
+    if (!byHarness) groupKeys.set(trial.modelId, (byHarness = new Map()));
+    let key = byHarness.get(trial.harness);
     if (!key) {
       const g = { model: trial.modelId, harness: trial.harness };
-      groupKeys.set(keyText, (key = { group: g, id: groupId(g) }));
+      byHarness.set(trial.harness, (key = { group: g, id: groupId(g) }));
     }
     const group = key.group;
     const summary = summaries?.get(trial.id);
-    const own = summary ? [] : callsByTrial.get(trial.id) ?? [];
-    const flags = new Set<TrialCostFlag>();
+    const own = summary ? NONE : callsByTrial.get(trial.id) ?? NONE;
+    let estimated = false;
+    let unpriced = false;
+    let noCalls = false;
+    let unmetered = false;
     let costUsd: number | null;
     let tokens: TokenUsage;
     if (summary && summary.calls > 0) {
-      tokens = { ...summary.tokens };
+      tokens = summary.tokens;
       costUsd = summary.costUsd;
-      if (summary.estimated) flags.add('estimated');
-      if (summary.unpriced) flags.add('unpriced');
+      estimated = summary.estimated;
+      unpriced = summary.unpriced;
     } else if (own.length > 0) {
       tokens = own.reduce((acc, call) => addUsage(acc, call.usage), zeroUsage());
       costUsd = 0;
       for (const call of own) {
-        if (call.estimated) flags.add('estimated');
+        if (call.estimated) estimated = true;
         if (call.costUsd === null || call.costSource === 'unpriced') {
-          flags.add('unpriced');
+          unpriced = true;
           costUsd = null;
         } else if (costUsd !== null) {
           costUsd += call.costUsd;
         }
       }
     } else {
-      tokens = { ...trial.tokens };
+      tokens = trial.tokens;
       costUsd = trial.costUsd;
       if (costUsd === null) {
         if (metered) {
           costUsd = 0;
-          flags.add('no-llm-calls');
+          noCalls = true;
         } else {
-          flags.add('unmetered');
+          unmetered = true;
         }
       }
     }
-    if (trial.costFlags.includes('unpriced')) {
-      flags.add('unpriced');
-      costUsd = null;
+    if (trial.costFlags.length > 0) {
+      if (trial.costFlags.includes('unpriced')) {
+        unpriced = true;
+        costUsd = null;
+      }
+      if (trial.costFlags.includes('estimated')) estimated = true;
     }
-    if (trial.costFlags.includes('estimated')) flags.add('estimated');
+    // In sorted order, without a set per trial.
+    const costFlags: TrialCostFlag[] = estimated || noCalls || unmetered || unpriced ? [] : NONE;
+    if (estimated) costFlags.push('estimated');
+    if (noCalls) costFlags.push('no-llm-calls');
+    if (unmetered) costFlags.push('unmetered');
+    if (unpriced) costFlags.push('unpriced');
     const facts: TrialFacts = {
       trial,
       group,
@@ -147,10 +162,10 @@ export function trialFacts(
       attempt: !EXCLUDED_FROM_PASS_RATE.has(trial.status),
       passed: trial.status === 'passed',
       costUsd,
-      costFlags: flags.size === 0 ? [] : [...flags].sort(),
+      costFlags,
       tokens,
       calls: own,
-      events: transcripts ? [] : eventsByTrial.get(trial.id) ?? [],
+      events: transcripts ? NONE : eventsByTrial.get(trial.id) ?? NONE,
     };
     if (summary) facts.summary = summary;
     // With transcript summaries, a trial without one had no tool calls or commands: no events.

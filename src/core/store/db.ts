@@ -70,6 +70,22 @@ export class Db {
     }
   }
 
+  /**
+   * Each row's values (in the query's column order) passed to `each` as it is stepped: a bulk read
+   * that keeps no array per row, so a row's values die young instead of surviving to the end.
+   */
+  mapValues<T>(sql: string, params: Params | undefined, each: (values: SqlValue[]) => T): T[] {
+    const statement = this.statement(sql);
+    statement.bind(bind(params));
+    try {
+      const out: T[] = [];
+      while (statement.step()) out.push(each(statement.get()));
+      return out;
+    } finally {
+      statement.reset();
+    }
+  }
+
   get(sql: string, params?: Params): Row | undefined {
     return this.all(sql, params)[0];
   }

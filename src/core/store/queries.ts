@@ -139,29 +139,79 @@ export function listTrials(db: Db, runId: string): TrialRecord[] {
 
 const ANALYSED_TRIAL_SQL =
   'SELECT id, task_id, model_id, harness, trial_index, status, started_at, agent_duration_ms, input_tokens, cache_read_tokens, cache_write_tokens, ' +
-  'output_tokens, reasoning_tokens, cost_usd, cost_flags, harness_version, engine, duration_ms FROM trials WHERE run_id = $run_id ORDER BY task_id, model_id, trial_index, id';
+  'output_tokens, reasoning_tokens, cost_usd, cost_flags, harness_version, engine, duration_ms FROM trials WHERE run_id = $run_id ORDER BY task_id, model_id, trial_index';
 
-/** What the analysis reads of each trial, in `listTrials` order (values read by position: one small object per trial). */
+/** Text order as SQLite's BINARY collation has it (UTF-8 bytes, i.e. code points; not UTF-16 units). */
+function compareBinary(a: string, b: string): number {
+  if (a === b) return 0;
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = (x[i] as string).codePointAt(0)! - (y[i] as string).codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+/**
+ * Puts trials of one (task, model, trial index), which the query returns side by side, in id order:
+ * what `ORDER BY …, id` gives, without the temporary b-tree SQLite builds for that last term (it
+ * cost more than the rest of the read's stepping).
+ */
+function orderTiesById(trials: AnalysedTrial[]): AnalysedTrial[] {
+  for (let start = 0; start < trials.length;) {
+    const first = trials[start] as AnalysedTrial;
+    let end = start + 1;
+    while (end < trials.length) {
+      const t = trials[end] as AnalysedTrial;
+      if (t.taskId !== first.taskId || t.modelId !== first.modelId || t.trialIndex !== first.trialIndex) break;
+      end++;
+    }
+    if (end - start > 1) {
+      const tied = trials.slice(start, end).sort((a, b) => compareBinary(a.id, b.id));
+      trials.splice(start, tied.length, ...tied);
+    }
+    start = end;
+  }
+  return trials;
+}
+
+/** The cost flags of the many trials without any: one array, frozen (no reader changes a record). */
+const NO_FLAGS = Object.freeze([]) as unknown as string[];
+
+/**
+ * What the analysis reads of each trial, in `listTrials` order (`orderTiesById`): values read by position, one small
+ * object per trial made as its row is stepped, and the texts most trials repeat (task, model,
+ * harness, status, version, engine) shared: one string each, not one per trial.
+ */
 export function listAnalysedTrials(db: Db, runId: string): AnalysedTrial[] {
-  return db.values(ANALYSED_TRIAL_SQL, { run_id: runId }).map((v) => {
+  const texts = new Map<string, string>();
+  const shared = (value: unknown): string | null => {
+    if (value === null) return null;
+    const known = texts.get(value as string);
+    if (known !== undefined) return known;
+    texts.set(value as string, value as string);
+    return value as string;
+  };
+  return orderTiesById(db.mapValues(ANALYSED_TRIAL_SQL, { run_id: runId }, (v) => {
     const flags = v[14] as string;
     return {
       id: v[0] as string,
-      taskId: v[1] as string,
-      modelId: v[2] as string,
-      harness: v[3] as string,
+      taskId: shared(v[1]) as string,
+      modelId: shared(v[2]) as string,
+      harness: shared(v[3]) as string,
       trialIndex: v[4] as number,
-      status: v[5] as TrialStatus,
+      status: shared(v[5]) as TrialStatus,
       startedAt: v[6] as string | null,
       agentDurationMs: v[7] as number | null,
       tokens: { input: v[8] as number, cacheRead: v[9] as number, cacheWrite: v[10] as number, output: v[11] as number, reasoning: v[12] as number },
       costUsd: v[13] as number | null,
-      costFlags: flags === '' ? [] : flags.split(','),
-      harnessVersion: v[15] as string | null,
-      engine: v[16] as string | null,
+      costFlags: flags === '' ? NO_FLAGS : flags.split(','),
+      harnessVersion: shared(v[15]),
+      engine: shared(v[16]),
       durationMs: v[17] as number | null,
     };
-  });
+  }));
 }
 
 export function getTrial(db: Db, id: string): TrialRecord | undefined {
@@ -203,13 +253,13 @@ export interface StoredCallSummary {
   summary: CallSummary;
 }
 
-/** The call summaries of a run's trials (trials without calls have none). */
+/** The call summaries of a run's trials (trials without calls have none); one string per distinct `pricing`, not one per trial. */
 export function listCallSummaries(db: Db, runId: string): StoredCallSummary[] {
-  return db.values('SELECT trial_id, pricing, summary FROM trial_call_summaries WHERE run_id = $run_id', { run_id: runId }).map((v) => ({
-    trialId: v[0] as string,
-    pricing: v[1] as string,
-    summary: callSummaryFromBytes(v[2] as Uint8Array),
-  }));
+  let pricing = '';
+  return db.mapValues('SELECT trial_id, pricing, summary FROM trial_call_summaries WHERE run_id = $run_id', { run_id: runId }, (v) => {
+    if (v[1] !== pricing) pricing = v[1] as string;
+    return { trialId: v[0] as string, pricing, summary: callSummaryFromBytes(v[2] as Uint8Array) };
+  });
 }
 
 /** A trial's transcript summary (tool calls and commands). */
@@ -218,12 +268,20 @@ export interface StoredTranscriptSummary {
   summary: TranscriptToolSummary;
 }
 
-/** The transcript summaries of a run's trials (trials without tool calls or commands have none). */
+/**
+ * The transcript summaries of a run's trials (trials without tool calls or commands have none): the
+ * trial ids and the summaries each as one JSON array, parsed once, instead of one row per trial.
+ */
 export function listTranscriptSummaries(db: Db, runId: string): StoredTranscriptSummary[] {
-  return db.values('SELECT trial_id, summary_json FROM trial_transcript_summaries WHERE run_id = $run_id', { run_id: runId }).map((v) => ({
-    trialId: v[0] as string,
-    summary: JSON.parse(v[1] as string) as TranscriptToolSummary,
-  }));
+  const [row] = db.values(
+    "SELECT count(*), json_group_array(trial_id), '[' || group_concat(summary_json, ',') || ']' FROM trial_transcript_summaries WHERE run_id = $run_id",
+    { run_id: runId },
+  );
+  if (!row || row[0] === 0) return [];
+  const trialIds = JSON.parse(row[1] as string) as string[];
+  const summaries = JSON.parse(row[2] as string) as TranscriptToolSummary[];
+  if (summaries.length !== trialIds.length) throw new Error(`read ${summaries.length} transcript summaries for ${trialIds.length} trials of run ${runId}`);
+  return trialIds.map((trialId, i) => ({ trialId, summary: summaries[i] as TranscriptToolSummary }));
 }
 
 export function getTaskSnapshots(db: Db, runId: string): TaskSnapshot[] {

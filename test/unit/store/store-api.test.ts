@@ -71,6 +71,23 @@ describe('store: reading back what was recorded', () => {
     }
   });
 
+  it('the trials the analysis reads come in listTrials order, trials of one task, model and index by id (code points, as SQLite sorts)', async () => {
+    const store = await Store.open(tmp.dbPath);
+    try {
+      store.append(runCreated('run-a'));
+      // Same task, model and index: only the id orders them ('\u{1F600}' sorts after '\uFFFD' by code point, before it in UTF-16 units).
+      for (const [id, index] of [['t-b', 0], ['t-\u{1F600}', 0], ['t-a', 0], ['t-\uFFFD', 0], ['u-0', 1], ['a-9', 2], ['t-c', 0]] as const) {
+        store.append(trialCreated('run-a', id, index));
+      }
+      store.append({ type: 'trial_created', runId: 'run-a', trial: { id: 'z-other-model', taskId: 'hello-file', modelId: 'sim-alpha', harness: 'builtin', trialIndex: 0 } });
+      const listed = store.listTrials('run-a').map((t) => t.id);
+      assert.deepEqual(listed, ['z-other-model', 't-a', 't-b', 't-c', 't-\uFFFD', 't-\u{1F600}', 'u-0', 'a-9']);
+      assert.deepEqual(store.listAnalysedTrials('run-a').map((t) => t.id), listed);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a patch changes only the fields it names, and null clears a field', async () => {
     const store = await Store.open(tmp.dbPath);
     try {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { callSummaryBytes, callSummaryFromBytes, emptyCallSummary, summariseCalls, usagePricer } from '../../../src/core/calls';
+import { TOOL_CATEGORIES } from '../../../src/core/domain';
 
 describe('calls: a call summary as bytes', () => {
   it('reads back exactly what was written, nulls and awkward floats included, keys in the fold’s order', () => {
@@ -20,6 +21,13 @@ describe('calls: a call summary as bytes', () => {
     }
     assert.equal(unpriced.costUsd, null);
     assert.equal(unpriced.usdSplit, null);
+  });
+
+  it('each tool category reads back as its own count', () => {
+    const summary = emptyCallSummary();
+    TOOL_CATEGORIES.forEach((category, i) => { summary.toolCalls[category] = i + 1; });
+    summary.toolCalls.total = TOOL_CATEGORIES.length * (TOOL_CATEGORIES.length + 1) / 2;
+    assert.deepStrictEqual(callSummaryFromBytes(callSummaryBytes(summary)).toolCalls, summary.toolCalls);
   });
 
   it('a buffer of another length is refused with the sizes', () => {
