@@ -2,7 +2,11 @@
  * The results store and the analysis at scale: 10,000 trials and 1,000,000 metered LLM calls in a
  * real Store, against baselines measured in the same run.
  *
- *   node --require tsx/cjs bench/store-analysis/run.ts [trials] [callsPerTrial]
+ *   node --require tsx/cjs bench/store-analysis/run.ts [trials] [callsPerTrial] [--bundled]
+ *
+ * `--bundled` runs this file from an esbuild bundle built as the shipped `dist/` is (minified,
+ * node20, the sql.js wasm beside it), so the report code runs as users run it: under tsx every
+ * imported binding is a getter and every named function is wrapped, which a bundle has not.
  *
  * Data: one run, 5 models × 100 tasks × 20 trials (defaults), statuses mixed like a real run
  * (passed, failed, timeouts, a few provider/infra errors), ~100 calls per trial whose context grows
@@ -25,17 +29,22 @@
  *   database file size vs the run's JSONL journal.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, mkdirSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import { priceCall } from '../../src/core/pricing';
 import { mulberry32 } from '../../src/core/random';
 import { reportFromStore } from '../../src/core/report/from-store';
 import { Store } from '../../src/core/store';
 import { journalPath, journalsDir } from '../../src/core/store/journal';
+import { findSqlWasm } from '../../src/core/store/sqljs';
 
-const TRIALS = Number(process.argv[2] ?? 10_000);
-const CALLS_PER_TRIAL = Number(process.argv[3] ?? 100);
+const BUNDLED = process.argv.includes('--bundled');
+const ARGS = process.argv.slice(2).filter((a) => a !== '--bundled');
+const TRIALS = Number(ARGS[0] ?? 10_000);
+const CALLS_PER_TRIAL = Number(ARGS[1] ?? 100);
 const ROUNDS = 5;
 const RUN_ID = 'bench-run';
 const MODELS = ['anthropic/claude-sonnet-4-5', 'openai/gpt-5', 'openai/gpt-5-mini', 'google/gemini-2.5-pro', 'deepseek/deepseek-chat'];
@@ -281,7 +290,28 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+/** Builds this file as the shipped bundle is built and runs it with the same arguments. */
+function runBundled(): number {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-bench-store-bundle-'));
+  const file = join(dir, 'run.js');
+  try {
+    buildSync({
+      entryPoints: [__filename], outfile: file, bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true,
+      logLevel: 'warning', external: ['vscode', 'cpu-features', '*.node'],
+    });
+    copyFileSync(findSqlWasm(), join(dir, 'sql-wasm.wasm'));
+    console.log('report code bundled as shipped (esbuild, minified, node20)');
+    return spawnSync(process.execPath, [file, ...ARGS], { stdio: 'inherit' }).status ?? 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (BUNDLED) {
+  process.exit(runBundled());
+} else {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
