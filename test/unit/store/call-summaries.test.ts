@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { analyseRun } from '../../../src/core/analysis';
 import { CALL_SUMMARY_SHAPE, summariseCalls, usagePricer } from '../../../src/core/calls';
-import { buildReport } from '../../../src/core/report/json-report';
 import { reportFromStore } from '../../../src/core/report/from-store';
 import { Store, type LlmCallEvent, type StoreEvent } from '../../../src/core/store';
-import { migrate } from '../../../src/core/store/schema';
 import { loadSqlJs } from '../../../src/core/store/sqljs';
-import { at, queryFile, runCreated, tempStoreDir, transcript } from './helpers';
+import { at, queryFile, reportFromEveryRow, runCreated, tempStoreDir, transcript, writeOlderDatabase } from './helpers';
 
 const RUN = 'run-sum';
 
@@ -93,12 +90,7 @@ describe('store: per-trial call summaries', () => {
     const store = await filled();
     try {
       const fromStore = reportFromStore(store, [RUN], { generatedAt: at(0) });
-      const run = store.getRun(RUN)!;
-      const trials = store.listTrials(RUN);
-      const analysis = analyseRun({
-        trials, calls: trials.flatMap((t) => store.listLlmCalls(t.id)), events: trials.flatMap((t) => store.listTranscript(t.id)), pricer: usagePricer({}),
-      });
-      assert.deepEqual(fromStore, buildReport(run, analysis, { generatedAt: at(0) }));
+      assert.deepEqual(fromStore, reportFromEveryRow(store, RUN, at(0)));
       assert.ok(fromStore.models.some((m) => m.simulated), 'the sim model is still seen as simulated');
     } finally {
       await store.close();
@@ -106,20 +98,12 @@ describe('store: per-trial call summaries', () => {
   });
 
   it('a database from before summaries existed gets them on open', async () => {
-    const SQL = await loadSqlJs();
-    const old = new SQL.Database();
-    migrate(old, 2);
-    old.exec(`
-      INSERT INTO runs (id, created_at, name, status, plan_json, settings_json)
-        VALUES ('old', '2025-01-01T00:00:00.000Z', 'old', 'finished', '{"tasks":["t"],"models":["m"],"harness":"kilo","trialsPerPair":1}', '{}');
-      INSERT INTO trials (id, run_id, task_id, model_id, harness, trial_index, status) VALUES ('t1', 'old', 't', 'm', 'kilo', 0, 'passed');
+    await writeOlderDatabase(tmp.dbPath, 2, `
       INSERT INTO llm_calls (id, trial_id, run_id, seq, started_at, protocol, requested_model, streaming, input_tokens, cache_read_tokens,
         cache_write_tokens, output_tokens, reasoning_tokens, estimated, cost_usd, cost_source)
         VALUES ('k1', 't1', 'old', 1, '2025-01-01T00:00:01.000Z', 'openai', 'm', 0, 100, 0, 0, 10, 0, 0, 0.5, 'computed'),
                ('k2', 't1', 'old', 2, '2025-01-01T00:00:02.000Z', 'openai', 'm', 0, 50, 100, 0, 20, 0, 0, 0.25, 'computed');
     `);
-    writeFileSync(tmp.dbPath, old.export());
-    old.close();
     const store = await Store.open(tmp.dbPath);
     try {
       const [row] = store.listCallSummaries('old');

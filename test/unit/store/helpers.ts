@@ -2,7 +2,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LlmCallEvent, StoreEvent, TranscriptEventAppended } from '../../../src/core/store';
+import { analyseRun } from '../../../src/core/analysis';
+import { usagePricer } from '../../../src/core/calls';
+import { buildReport, type Report } from '../../../src/core/report/json-report';
+import type { LlmCallEvent, Store, StoreEvent, TranscriptEventAppended } from '../../../src/core/store';
 import { SCHEMA_VERSION, migrate } from '../../../src/core/store/schema';
 import { loadSqlJs } from '../../../src/core/store/sqljs';
 
@@ -94,4 +97,31 @@ export async function writeNewerDatabase(dbPath: string): Promise<void> {
   newer.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
   writeFileSync(dbPath, newer.export());
   newer.close();
+}
+
+/**
+ * A database file as an older KiloBench (schema `version`) left it: a finished run `old` with one
+ * passed trial `t1` (task `t`, model `m`, harness kilo), plus whatever rows `sql` inserts.
+ */
+export async function writeOlderDatabase(dbPath: string, version: number, sql: string): Promise<void> {
+  const SQL = await loadSqlJs();
+  const old = new SQL.Database();
+  migrate(old, version);
+  old.exec(`
+    INSERT INTO runs (id, created_at, name, status, plan_json, settings_json)
+      VALUES ('old', '2025-01-01T00:00:00.000Z', 'old', 'finished', '{"tasks":["t"],"models":["m"],"harness":"kilo","trialsPerPair":1}', '{}');
+    INSERT INTO trials (id, run_id, task_id, model_id, harness, trial_index, status) VALUES ('t1', 'old', 't', 'm', 'kilo', 0, 'passed');
+    ${sql}
+  `);
+  writeFileSync(dbPath, old.export());
+  old.close();
+}
+
+/** The report of a run computed from every stored call and transcript event (no summaries), as a reference. */
+export function reportFromEveryRow(store: Store, runId: string, generatedAt: string): Report {
+  const trials = store.listTrials(runId);
+  const analysis = analyseRun({
+    trials, calls: trials.flatMap((t) => store.listLlmCalls(t.id)), events: trials.flatMap((t) => store.listTranscript(t.id)), pricer: usagePricer({}),
+  });
+  return buildReport(store.getRun(runId)!, analysis, { generatedAt });
 }

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { analyseRun } from '../../../src/core/analysis';
-import { summariseTranscript, usagePricer } from '../../../src/core/calls';
-import { buildReport } from '../../../src/core/report/json-report';
+import { summariseTranscript } from '../../../src/core/calls';
 import { reportFromStore } from '../../../src/core/report/from-store';
 import { Store, type StoreEvent, type TranscriptEventAppended } from '../../../src/core/store';
-import { migrate } from '../../../src/core/store/schema';
-import { loadSqlJs } from '../../../src/core/store/sqljs';
-import { at, runCreated, tempStoreDir } from './helpers';
+import { at, reportFromEveryRow, runCreated, tempStoreDir, writeOlderDatabase } from './helpers';
 
 const RUN = 'run-tx';
 
@@ -71,11 +66,7 @@ describe('store: per-trial transcript summaries', () => {
     const store = await filled();
     try {
       const fromStore = reportFromStore(store, [RUN], { generatedAt: at(0) });
-      const trials = store.listTrials(RUN);
-      const analysis = analyseRun({
-        trials, calls: trials.flatMap((t) => store.listLlmCalls(t.id)), events: trials.flatMap((t) => store.listTranscript(t.id)), pricer: usagePricer({}),
-      });
-      assert.deepEqual(fromStore, buildReport(store.getRun(RUN)!, analysis, { generatedAt: at(0) }));
+      assert.deepEqual(fromStore, reportFromEveryRow(store, RUN, at(0)));
       assert.deepEqual(fromStore.models[0]?.fingerprint.toolCalls.total, 4, 'a’s three tool calls and b’s one');
     } finally {
       await store.close();
@@ -83,20 +74,12 @@ describe('store: per-trial transcript summaries', () => {
   });
 
   it('a database from before transcript summaries (schema 6) gets them on open', async () => {
-    const SQL = await loadSqlJs();
-    const old = new SQL.Database();
-    migrate(old, 6);
-    old.exec(`
-      INSERT INTO runs (id, created_at, name, status, plan_json, settings_json)
-        VALUES ('old', '2025-01-01T00:00:00.000Z', 'old', 'finished', '{"tasks":["t"],"models":["m"],"harness":"kilo","trialsPerPair":1}', '{}');
-      INSERT INTO trials (id, run_id, task_id, model_id, harness, trial_index, status) VALUES ('t1', 'old', 't', 'm', 'kilo', 0, 'passed');
+    await writeOlderDatabase(tmp.dbPath, 6, `
       INSERT INTO transcript_events (trial_id, run_id, seq, at, kind, tool_category, payload_json) VALUES
         ('t1', 'old', 1, '2025-01-01T00:00:01.000Z', 'tool_call', 'exec', '{"command":"make test"}'),
         ('t1', 'old', 2, '2025-01-01T00:00:02.000Z', 'tool_result', NULL, '{"output":"ok"}'),
         ('t1', 'old', 3, '2025-01-01T00:00:03.000Z', 'tool_call', 'read', '{"path":"a"}');
     `);
-    writeFileSync(tmp.dbPath, old.export());
-    old.close();
     const store = await Store.open(tmp.dbPath);
     try {
       const [row] = store.listTranscriptSummaries('old');
