@@ -217,19 +217,13 @@ class Proxy extends EventEmitter implements MeteringProxy {
   ): void {
     const anthropic = protocol === 'anthropic-messages';
     const seq = ++trial.calls;
-    const parsed = parseRequest(raw);
+    const parsed = asObject(tryParseJson(raw.toString('utf8')));
     const requestedModel = asString(parsed?.model) ?? null;
     const streaming = parsed?.stream === true;
     const facts: CallFacts = {
       trialId: trial.trialId, runId: trial.runId, seq, startedAt, protocol, upstreamKind: trial.upstream.kind,
-      requestedModel, upstreamModel: requestedModel, streaming,
-      // Parsed again from the bytes (held anyway) when an estimate needs it: holding the parsed
-      // conversation (a long chat is thousands of objects) for the whole call made the garbage
-      // collector copy and promote it on every call. Same bytes, same parse, same value.
-      get requestBody() {
-        return parseRequest(raw);
-      },
-      httpStatus: null, latencyMs: 0, ttftMs: null, observation: null, failure: null, prices: trial.prices,
+      requestedModel, upstreamModel: requestedModel, streaming, requestBody: parsed, httpStatus: null,
+      latencyMs: 0, ttftMs: null, observation: null, failure: null, prices: trial.prices,
     };
     if (!parsed) return this.refuse(res, facts, anthropic, started, 400, 'invalid_request', 'Request body must be a JSON object.');
     if (typeof parsed.model !== 'string' || !parsed.model) return this.refuse(res, facts, anthropic, started, 400, 'invalid_request', 'Request body needs a "model" string.');
@@ -307,11 +301,6 @@ class Proxy extends EventEmitter implements MeteringProxy {
     res.writeHead(error.status, { ...error.headers, 'content-length': String(Buffer.byteLength(error.body)) });
     res.end(error.body);
   }
-}
-
-/** A metered request's body as a JSON object, or undefined when it is not one. */
-function parseRequest(raw: Buffer): Record<string, unknown> | undefined {
-  return asObject(tryParseJson(raw.toString('utf8')));
 }
 
 /**
