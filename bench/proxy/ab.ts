@@ -6,10 +6,12 @@
  * machine) and its garbage-collection time per request, median over rounds.
  *   git archive COMMIT src bench package.json tsconfig.json | tar -x -C /tmp/before
  *   ln -s "$PWD/node_modules" /tmp/before/node_modules
- *   node --require tsx/cjs bench/proxy/ab.ts /tmp/before [rounds] [requests per round] [--bundled]
+ *   node --require tsx/cjs bench/proxy/ab.ts /tmp/before [rounds] [requests per round] [--bundled] [--big] [--only streaming|non-streaming]
  * `--bundled` runs every server from an esbuild bundle of its checkout's servers.ts, built with the
  * options the shipped CLI and extension are built with (no tsx: no export getters, no `__name` for
- * each closure), so the figures are the shipped code's.
+ * each closure), so the figures are the shipped code's. `--big` sends an agent's ~100 kB chat instead
+ * of a one-line one (streamed without `stream_options`, as agent SDKs do), so the costs that grow with
+ * the request show.
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,8 +20,9 @@ import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
+import { agentChat, CHAT } from './bodies';
 
-const [otherArg, roundsArg, amountArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const [otherArg, roundsArg, amountArg] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--only');
 const BUNDLED = process.argv.includes('--bundled');
 const bundles = new Map<string, string>();
 
@@ -60,8 +63,12 @@ function getJson(url: string): Promise<Stats> {
   });
 }
 
-const BODY = JSON.stringify({ model: 'sim/direct', messages: [{ role: 'user', content: 'Say hello.' }] });
-const STREAM_BODY = JSON.stringify({ model: 'sim/direct', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Say hello.' }] });
+// `--big`: an agent's ~100 kB chat, streamed without stream_options as agent SDKs send it (the proxy asks for usage).
+const BIG = process.argv.includes('--big');
+/** `--only streaming` or `--only non-streaming`: one half, for more rounds in the same minutes. */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const BODY = JSON.stringify(BIG ? agentChat() : CHAT);
+const STREAM_BODY = JSON.stringify(BIG ? { ...agentChat(), stream: true } : { ...CHAT, stream: true, stream_options: { include_usage: true } });
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
@@ -77,12 +84,13 @@ async function main(): Promise<void> {
     { name: 'before', ...(await start(other, 'proxy', `${sim.url}/v1`)) },
     { name: 'after', ...(await start(here, 'proxy', `${sim.url}/v1`)) },
   ];
-  console.log(`metering proxy before (${other}) and after (${here}), ${rounds} rounds of ${amount} requests per target, 16 connections${BUNDLED ? ', servers bundled as shipped' : ', servers under tsx'}`);
+  console.log(`metering proxy before (${other}) and after (${here}), ${rounds} rounds of ${amount} requests per target, 16 connections${BUNDLED ? ', servers bundled as shipped' : ', servers under tsx'}${BIG ? `, ${BODY.length} B requests` : ''}`);
   console.log(`load average at start ${load()}`);
   for (const [label, body] of [['non-streaming', BODY], ['streaming', STREAM_BODY]] as const) {
+    if (ONLY && ONLY !== label) continue;
     const cpu: number[][] = targets.map(() => []);
     const gc: number[][] = targets.map(() => []);
-    for (const target of targets) await autocannon({ url: `${target.url}/chat/completions`, method: 'POST', body, headers: { 'content-type': 'application/json' }, connections: 16, amount: 1000 });
+    for (const target of targets) await autocannon({ url: `${target.url}/chat/completions`, method: 'POST', body, headers: { 'content-type': 'application/json' }, connections: 16, amount: Math.min(1000, amount) });
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < targets.length; k++) {
         const i = (k + round) % targets.length;

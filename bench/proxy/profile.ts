@@ -2,7 +2,10 @@
  * Where the metering proxy's CPU goes under load: the proxy (or the pass-through baseline) runs with
  * `node --cpu-prof` while autocannon drives it at full load, then the profile's self time is summed
  * by function and by file and the top entries printed.
- *   node --require tsx/cjs bench/proxy/profile.ts [proxy|passthrough] [seconds] [--stream]
+ *   node --require tsx/cjs bench/proxy/profile.ts [proxy|passthrough] [seconds] [--stream] [--bundled]
+ * `--bundled` runs the servers from an esbuild bundle built as the shipped ones are (no tsx: no export
+ * getters, no `__name`), with syntax minified but names and lines kept, so the profile reads (inclusive times then cover
+ * every function of the bundle, the libraries' too).
  * The .cpuprofile file is kept (its path is printed) for Chrome DevTools or speedscope.
  */
 import autocannon from 'autocannon';
@@ -10,17 +13,30 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const MODE = args[0] ?? 'proxy';
 const SECONDS = Number(args[1] ?? 10);
 const STREAM = process.argv.includes('--stream');
-const SERVERS = resolve(__dirname, 'servers.ts');
+const BUNDLED = process.argv.includes('--bundled');
+const SERVERS = BUNDLED ? bundle() : resolve(__dirname, 'servers.ts');
 const BODY = JSON.stringify({ model: 'sim/direct', ...(STREAM ? { stream: true, stream_options: { include_usage: true } } : {}), messages: [{ role: 'user', content: 'Say hello.' }] });
 const children: ChildProcess[] = [];
 
+/** servers.ts as the shipped bundles are built (.config/esbuild.mjs), names kept. */
+function bundle(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'kb-prof-bundle-')), 'servers.js');
+  buildSync({
+    entryPoints: [resolve(__dirname, 'servers.ts')], outfile: file, bundle: true, platform: 'node', target: 'node20', format: 'cjs',
+    minifySyntax: true, logLevel: 'warning', external: ['vscode', 'cpu-features', '*.node'],
+  });
+  return file;
+}
+
 function start(nodeArgs: string[], ...args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...nodeArgs, '--require', 'tsx/cjs', SERVERS, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const script = BUNDLED ? [SERVERS] : ['--require', 'tsx/cjs', SERVERS];
+  const child = spawn(process.execPath, [...nodeArgs, ...script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((done, fail) => {
     child.stdout?.once('data', (chunk: Buffer) => done({ child, url: (JSON.parse(chunk.toString()) as { url: string }).url }));
@@ -73,7 +89,8 @@ function summarise(profile: Profile, requests: number): void {
     const node = byId.get(id) as ProfileNode;
     let us = selfUs.get(id) ?? 0;
     const frame = node.callFrame;
-    const key = frame.url.includes('/src/') ? `${frame.functionName || '(anonymous)'}  ${frame.url.replace(/^.*\/src\//, 'src/')}:${frame.columnNumber + 1}` : null;
+    const own = BUNDLED ? frame.url === `file://${SERVERS}` : frame.url.includes('/src/');
+    const key = own ? `${frame.functionName || '(anonymous)'}  ${frame.url.replace(/^.*\/(src\/|servers\.js)/, '$1')}:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : null;
     const counted = key !== null && !onStack.has(key);
     if (counted) onStack.add(key);
     for (const child of node.children ?? []) us += walk(child, onStack);
@@ -84,7 +101,7 @@ function summarise(profile: Profile, requests: number): void {
     return us;
   };
   walk(profile.nodes[0]!.id, new Set());
-  console.log('\ninclusive time of src/ functions (top 25):');
+  console.log(`\ninclusive time of ${BUNDLED ? 'the bundle\'s' : 'src/'} functions (top 25):`);
   top(inclusive, 25);
 }
 

@@ -22,6 +22,7 @@ import type { Budget, BudgetExceededEvent, MeteredCall, Protocol, Totals } from 
 import { upstreamPath, UpstreamAgents } from './upstream';
 import { routeFailureMessage } from '../domain';
 import { Forwarder } from './forward';
+import { withStreamUsage } from './stream-usage';
 import { formatCost, formatUsd } from '../format';
 
 export interface MeteringProxyOptions {
@@ -248,7 +249,11 @@ class Proxy extends EventEmitter implements MeteringProxy {
     const mapped = trial.upstream.modelMap?.[requestedModel as string];
     const streamOptions = asObject(parsed.stream_options);
     const askUsage = protocol === 'openai-chat' && streaming && trial.upstream.kind !== 'anthropic' && streamOptions?.include_usage !== true;
-    if (mapped || askUsage) {
+    // Asking for usage alone (the usual rewrite) splices the member into the client's bytes: serialising a long chat again cost more than the rest of the call's metering.
+    const spliced = askUsage && !mapped && parsed.stream_options === undefined ? withStreamUsage(raw) : null;
+    if (spliced) {
+      body = spliced;
+    } else if (mapped || askUsage) {
       const rewritten: Record<string, unknown> = { ...parsed };
       if (mapped) rewritten.model = mapped;
       if (askUsage) rewritten.stream_options = { ...(streamOptions ?? {}), include_usage: true };

@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import type { MeteringProxy } from '../../../src/core/meter';
 import { startSimProvider, type SimProvider } from '../../../src/core/providers/sim';
 import { meteredProxy } from './upstream-fixture';
+import { countTextTokens, requestText } from '../../../src/core/meter/estimate';
 
 const CHAT = { model: 'sim/direct', messages: [{ role: 'user' as const, content: 'Please fix the failing build in this repository.' }] };
 
@@ -72,6 +73,8 @@ describe('metering proxy: upstream faults', () => {
     assert.equal(call.httpStatus, 200);
     assert.equal(call.estimated, true);
     assert.ok(call.usage.input > 5 && call.usage.output > 0, JSON.stringify(call.usage));
+    // The input estimate is the request's own text counted (the proxy parses the held bytes again for it).
+    assert.equal(call.usage.input, countTextTokens(requestText(CHAT)));
     assert.ok((call.costUsd ?? 0) > 0);
     assert.ok(call.costFlags.includes('estimated'));
     assert.match(call.error ?? '', /cut off/);

@@ -148,4 +148,22 @@ describe('metering proxy: usage and cost per protocol', () => {
     assert.equal(call.requestedModel, 'fast');
     assert.deepEqual(call.usage, CASES[0]!.expected);
   });
+
+  it("asks for stream usage in the client's own bytes when nothing else changes (no re-serialised body), and meters the call as before", async () => {
+    reply = CASES[0]!.body;
+    const trial = proxy.registerTrial({ trialId: 't-splice', runId: 'r', upstream: { kind: 'openai-compatible', baseUrl: `${upstream.url}/v1` } });
+    // Formatting and a seed past 2^53 that a parse and JSON.stringify would have changed.
+    const body = '{ "model": "gpt-5",\n  "stream": true, "seed": 12345678901234567890, "messages": [{"role": "user", "content": "h\\u00e9 }"}] }\n';
+    const res = await fetch(`${trial.baseUrl}/chat/completions`, { method: 'POST', body });
+    const text = await res.text();
+    const upstreamText = CASES[0]!.body(true).text;
+    const usageEvent = upstreamText.split('\n\n').find((e) => e.includes('"choices":[]')) as string;
+    assert.equal(text, upstreamText.replace(`${usageEvent}\n\n`, ''));
+    assert.equal(upstream.requests.at(-1)?.body, '{ "model": "gpt-5",\n  "stream": true, "seed": 12345678901234567890, "messages": [{"role": "user", "content": "h\\u00e9 }"}] ,"stream_options":{"include_usage":true}}\n');
+    const call = await ctx.nextCall();
+    assert.equal(call.requestedModel, 'gpt-5');
+    assert.equal(call.streaming, true);
+    assert.equal(call.estimated, false);
+    assert.deepEqual(call.usage, CASES[0]!.expected);
+  });
 });
